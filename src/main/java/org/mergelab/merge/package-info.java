@@ -1,4 +1,15 @@
 /**
- * Merge methods over named tensors: one MergeMethod interface, one class per method, one explicit registry. Never imports train, data, model or eval.
+ * Merge methods over plain named tensors: one {@link org.mergelab.merge.MergeMethod} interface,
+ * one class per method, one explicit registry ({@link org.mergelab.merge.MergeMethods}).
+ *
+ * <p>A {@link org.mergelab.merge.MergeRequest} carries one tensor from every input model as a
+ * flat {@code float[]}, the optional base, the recipe's parameters (mergekit's keys: weight,
+ * density, gamma, lambda, normalize, rescale, t, beta, epsilon) and a seed. Methods compute in
+ * float64 and return float32. The task-vector methods (task_arithmetic, ties, dare_*,
+ * breadcrumbs*) are one family with different sparsification and consensus stages.
+ * {@link org.mergelab.merge.TensorDiff} compares one tensor across two models.
+ *
+ * <p>This package never imports train, data, model or eval, nor DJL: what needs a model and
+ * data (Fisher estimation, BatchNorm recalibration) hands plain tensors in.
  */
 package org.mergelab.merge;

@@ -1,0 +1,35 @@
+package org.mergelab.merge;
+
+import java.util.Set;
+
+/**
+ * One way of merging the same tensor from several models into one. Implementations are
+ * stateless and thread-safe; get them from {@link MergeMethods}.
+ *
+ * <p>Contract: {@link #merge} returns a new array of the inputs' length; it never writes to the
+ * request's arrays; it computes in float64 and rounds once to float32; it throws
+ * {@link IllegalArgumentException} naming the tensor when the request does not fit the method (a
+ * missing or unexpected base, a parameter key the method does not take, too few or too many
+ * models). Seeded methods derive the random stream of each tensor from the request's seed and
+ * the tensor's name only, so a result never depends on thread scheduling or tensor order.
+ */
+public interface MergeMethod {
+
+    /** The method's name, as in mergekit where mergekit has it (e.g. {@code ties}). */
+    String name();
+
+    /** The paper this method implements: authors, title, year, arXiv id. */
+    String reference();
+
+    /** True when {@link MergeRequest#base()} must be given; false when it must be absent. */
+    boolean needsBaseModel();
+
+    /** Keys this method reads from each model's parameter map; any other key is rejected. */
+    Set<String> perModelParameters();
+
+    /** Keys this method reads from the global parameter map; any other key is rejected. */
+    Set<String> globalParameters();
+
+    /** Merges one tensor; see the class Javadoc for the contract. */
+    float[] merge(MergeRequest request);
+}

@@ -1,0 +1,76 @@
+package org.mergelab.merge;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The catalogue of parameter keys any {@link MergeMethod} may take, with the range each value
+ * must lie in. Keys follow mergekit's names so that recipes read the same. Which method takes
+ * which key, and its default there, is in that method's Javadoc; this enum only says what a
+ * value may be. Flags ({@code normalize}, {@code rescale}) are carried as {@code 0.0} or
+ * {@code 1.0}.
+ */
+enum MergeParameter {
+    /** Per-model weight w_i; any finite value (negative weights subtract a task vector). */
+    WEIGHT("weight", "a finite number"),
+    /** Fraction of a task vector kept; in (0, 1]. */
+    DENSITY("density", "in (0, 1]"),
+    /** Breadcrumbs: fraction of largest-magnitude entries dropped; in [0, 1). */
+    GAMMA("gamma", "in [0, 1)"),
+    /** Scale of the merged task vector; any finite value. */
+    LAMBDA("lambda", "a finite number"),
+    /** Flag: divide by the sum of the weights. */
+    NORMALIZE("normalize", "0 or 1 (false or true)"),
+    /** Flag: DARE rescales survivors by 1/density. */
+    RESCALE("rescale", "0 or 1 (false or true)"),
+    /** SLERP interpolation factor; in [0, 1]. */
+    T("t", "in [0, 1]"),
+    /** EMA decay; in [0, 1]. */
+    BETA("beta", "in [0, 1]"),
+    /** Small positive constant added to avoid division by zero; finite and &gt; 0. */
+    EPSILON("epsilon", "finite and > 0");
+
+    private final String key;
+    private final String range;
+
+    MergeParameter(String key, String range) {
+        this.key = key;
+        this.range = range;
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** True when {@code value} lies in this parameter's range. */
+    boolean accepts(double value) {
+        if (!Double.isFinite(value)) {
+            return false;
+        }
+        return switch (this) {
+            case WEIGHT, LAMBDA -> true;
+            case DENSITY -> value > 0.0 && value <= 1.0;
+            case GAMMA -> value >= 0.0 && value < 1.0;
+            case NORMALIZE, RESCALE -> value == 0.0 || value == 1.0;
+            case T, BETA -> value >= 0.0 && value <= 1.0;
+            case EPSILON -> value > 0.0;
+        };
+    }
+
+    /** Throws unless {@code value} is in range; the message names the key, the value and where. */
+    void check(double value, String where) {
+        if (!accepts(value)) {
+            throw new IllegalArgumentException(
+                    "parameter '" + key + "' = " + value + " " + where + " must be " + range);
+        }
+    }
+
+    static Optional<MergeParameter> byKey(String key) {
+        return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+    }
+
+    static String knownKeys() {
+        return Arrays.stream(values()).map(MergeParameter::key).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,243 @@
+package org.mergelab.merge;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one {@link MergeMethod} needs to merge one tensor: the same tensor from every input
+ * model, flattened to one {@code float[]} each, and the recipe's parameters.
+ *
+ * <ul>
+ *   <li>{@code tensorName}: the tensor's name, used in every error message and, for seeded
+ *       methods, to derive this tensor's random stream from {@code seed}.
+ *   <li>{@code models}: N &ge; 1 arrays of the same length n, in recipe order (for the
+ *       {@code trajectory_*} methods, checkpoint order).
+ *   <li>{@code base}: the base (pre-trained) model's tensor, length n, or {@code null} for methods
+ *       that take none.
+ *   <li>{@code perModelParameters}: N maps (one per model, same order) from parameter key (for
+ *       example {@code weight}, {@code density}) to value; an empty list means no per-model
+ *       parameters.
+ *   <li>{@code globalParameters}: key to value for the whole merge (for example {@code lambda},
+ *       {@code t}); flags are {@code 0.0}/{@code 1.0}.
+ *   <li>{@code seed}: the merge's seed; only seeded methods (DARE) read it.
+ *   <li>{@code auxiliary}: N extra arrays of length n, one per model (the diagonal Fisher for
+ *       {@code fisher}), or {@code null}.
+ * </ul>
+ *
+ * <p>The constructor validates: equal lengths (the message names the tensor and both lengths),
+ * finite tensor values, known parameter keys, and each value inside its key's range (the message
+ * names the key and the value). Whether a method takes a given key, a base or auxiliary arrays is
+ * checked by the method itself. Lists and maps are copied; the arrays are not (tensors can be
+ * large), so callers must not change them while a merge runs. Methods never write to them.
+ * Record equality on the arrays is identity.
+ */
+public record MergeRequest(
+        String tensorName,
+        List<float[]> models,
+        float[] base,
+        List<Map<String, Double>> perModelParameters,
+        Map<String, Double> globalParameters,
+        long seed,
+        List<float[]> auxiliary) {
+
+    /** Validates and copies; see the class Javadoc. */
+    public MergeRequest {
+        if (tensorName == null || tensorName.isBlank()) {
+            throw new IllegalArgumentException("tensorName must be a non-blank string, got " + tensorName);
+        }
+        String where = "for tensor '" + tensorName + "'";
+        if (models == null || models.isEmpty()) {
+            throw new IllegalArgumentException("at least one model is required " + where);
+        }
+        models = copyArrays(models, "model", where);
+        int length = models.getFirst().length;
+        for (int i = 0; i < models.size(); i++) {
+            requireLength(models.get(i), length, "model " + i, tensorName);
+            requireFinite(models.get(i), "model " + i, tensorName);
+        }
+        if (base != null) {
+            requireLength(base, length, "base", tensorName);
+            requireFinite(base, "base", tensorName);
+        }
+        if (auxiliary != null) {
+            auxiliary = copyArrays(auxiliary, "auxiliary", where);
+            if (auxiliary.size() != models.size()) {
+                throw new IllegalArgumentException("tensor '" + tensorName + "': " + auxiliary.size()
+                        + " auxiliary arrays for " + models.size() + " models; need one per model");
+            }
+            for (int i = 0; i < auxiliary.size(); i++) {
+                requireLength(auxiliary.get(i), length, "auxiliary " + i, tensorName);
+                requireFinite(auxiliary.get(i), "auxiliary " + i, tensorName);
+            }
+        }
+        if (perModelParameters == null || perModelParameters.isEmpty()) {
+            perModelParameters = java.util.Collections.nCopies(models.size(), Map.of());
+        } else if (perModelParameters.size() != models.size()) {
+            throw new IllegalArgumentException("tensor '" + tensorName + "': " + perModelParameters.size()
+                    + " per-model parameter maps for " + models.size() + " models; need one per model");
+        } else {
+            List<Map<String, Double>> copied = new ArrayList<>(perModelParameters.size());
+            for (int i = 0; i < perModelParameters.size(); i++) {
+                copied.add(checkedCopy(perModelParameters.get(i), "for model " + i + " of tensor '" + tensorName + "'"));
+            }
+            perModelParameters = List.copyOf(copied);
+        }
+        globalParameters = checkedCopy(globalParameters, where);
+    }
+
+    /** A builder; {@code set*} for required values, {@code opt*} for optional ones. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Number of elements in each array. */
+    int length() {
+        return models.getFirst().length;
+    }
+
+    int modelCount() {
+        return models.size();
+    }
+
+    /** The value of {@code parameter} for model {@code model}, or {@code defaultValue} if unset. */
+    double modelParameter(int model, MergeParameter parameter, double defaultValue) {
+        Double value = perModelParameters.get(model).get(parameter.key());
+        return value == null ? defaultValue : value;
+    }
+
+    /** The global value of {@code parameter}, or {@code defaultValue} if unset. */
+    double globalParameter(MergeParameter parameter, double defaultValue) {
+        Double value = globalParameters.get(parameter.key());
+        return value == null ? defaultValue : value;
+    }
+
+    /** A global flag ({@code normalize}, {@code rescale}), or {@code defaultValue} if unset. */
+    boolean globalFlag(MergeParameter parameter, boolean defaultValue) {
+        return globalParameter(parameter, defaultValue ? 1.0 : 0.0) != 0.0;
+    }
+
+    private static List<float[]> copyArrays(List<float[]> arrays, String what, String where) {
+        for (int i = 0; i < arrays.size(); i++) {
+            if (arrays.get(i) == null) {
+                throw new IllegalArgumentException(what + " " + i + " is null " + where);
+            }
+        }
+        return List.copyOf(arrays);
+    }
+
+    private static void requireLength(float[] array, int expected, String what, String tensorName) {
+        if (array.length != expected) {
+            throw new IllegalArgumentException("tensor '" + tensorName + "': " + what + " has "
+                    + array.length + " elements but model 0 has " + expected);
+        }
+    }
+
+    private static void requireFinite(float[] array, String what, String tensorName) {
+        for (int j = 0; j < array.length; j++) {
+            if (!Float.isFinite(array[j])) {
+                throw new IllegalArgumentException("tensor '" + tensorName + "': " + what
+                        + " has non-finite value " + array[j] + " at element " + j);
+            }
+        }
+    }
+
+    private static Map<String, Double> checkedCopy(Map<String, Double> parameters, String where) {
+        if (parameters == null) {
+            return Map.of();
+        }
+        Map<String, Double> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> entry : parameters.entrySet()) {
+            String key = entry.getKey();
+            Double value = entry.getValue();
+            MergeParameter parameter = MergeParameter.byKey(key).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown parameter '" + key + "' " + where + "; known: " + MergeParameter.knownKeys()));
+            if (value == null) {
+                throw new IllegalArgumentException("parameter '" + key + "' " + where + " has no value");
+            }
+            parameter.check(value, where);
+            copy.put(key, value);
+        }
+        return Map.copyOf(copy);
+    }
+
+    /**
+     * Builds a {@link MergeRequest}. Required: {@link #setTensorName}, {@link #setModels}.
+     * Optional with defaults: base {@code null}, no per-model or global parameters, seed
+     * {@code 0}, auxiliary {@code null}.
+     */
+    public static final class Builder {
+        private String tensorName;
+        private List<float[]> models;
+        private float[] base;
+        private List<Map<String, Double>> perModelParameters = List.of();
+        private final Map<String, Double> globalParameters = new LinkedHashMap<>();
+        private long seed;
+        private List<float[]> auxiliary;
+
+        private Builder() {}
+
+        /** The tensor's name (required). */
+        public Builder setTensorName(String tensorName) {
+            this.tensorName = tensorName;
+            return this;
+        }
+
+        /** The N input tensors, flattened, in recipe order (required). */
+        public Builder setModels(List<float[]> models) {
+            this.models = models;
+            return this;
+        }
+
+        /** The input tensors, flattened, in recipe order (required). */
+        public Builder setModels(float[]... models) {
+            this.models = models == null ? null : java.util.Arrays.asList(models);
+            return this;
+        }
+
+        /** The base model's tensor; default none. */
+        public Builder optBase(float[] base) {
+            this.base = base;
+            return this;
+        }
+
+        /** One parameter map per model, in model order; default none. */
+        public Builder optPerModelParameters(List<Map<String, Double>> perModelParameters) {
+            this.perModelParameters = perModelParameters;
+            return this;
+        }
+
+        /** Adds or replaces one global parameter. */
+        public Builder optGlobalParameter(String key, double value) {
+            Objects.requireNonNull(key, "key");
+            globalParameters.put(key, value);
+            return this;
+        }
+
+        /** Adds or replaces global parameters. */
+        public Builder optGlobalParameters(Map<String, Double> parameters) {
+            globalParameters.putAll(parameters);
+            return this;
+        }
+
+        /** The merge's seed; default 0. Each tensor derives its own stream from it and its name. */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** One auxiliary array per model (e.g. diagonal Fisher); default none. */
+        public Builder optAuxiliary(List<float[]> auxiliary) {
+            this.auxiliary = auxiliary;
+            return this;
+        }
+
+        /** Validates and builds; see {@link MergeRequest} for what is checked. */
+        public MergeRequest build() {
+            return new MergeRequest(tensorName, models, base, perModelParameters,
+                    globalParameters, seed, auxiliary);
+        }
+    }
+}
