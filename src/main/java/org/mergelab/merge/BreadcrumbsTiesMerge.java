@@ -1,0 +1,37 @@
+package org.mergelab.merge;
+
+import static org.mergelab.merge.MergeParameter.DENSITY;
+import static org.mergelab.merge.MergeParameter.GAMMA;
+import static org.mergelab.merge.MergeParameter.LAMBDA;
+import static org.mergelab.merge.MergeParameter.NORMALIZE;
+import static org.mergelab.merge.MergeParameter.WEIGHT;
+import static org.mergelab.merge.MethodSignature.keys;
+
+/**
+ * {@code breadcrumbs_ties} (Davari &amp; Belilovsky 2023, with TIES sign election as in
+ * mergekit): the Breadcrumbs mask of {@link BreadcrumbsMerge}, then the sign election of
+ * {@link TiesMerge}.
+ *
+ * <pre>  τ'_i = breadcrumbs(θ_i − θ_base; density_i, γ_i)
+ *   s = sign(Σ_i w_i τ'_i) (+1 at 0),  A = { i : sign(w_i τ'_i) = s }
+ *   θ = θ_base + λ Σ_{i∈A} w_i τ'_i           (/ Σ_{i∈A} w_i with normalize = 1)</pre>
+ *
+ * Needs a base. Per model: {@code weight} (1), {@code density} (0.9), {@code gamma} (0.01).
+ * Global: {@code lambda} (1), {@code normalize} (0, as mergekit).
+ */
+final class BreadcrumbsTiesMerge extends AbstractMergeMethod {
+
+    private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
+            Sparsification.MAGNITUDE_OUTLIERS, Consensus.SIGN_ELECTION, BreadcrumbsMerge.DEFAULT_DENSITY,
+            BreadcrumbsMerge.DEFAULT_GAMMA, false, false);
+
+    BreadcrumbsTiesMerge() {
+        super("breadcrumbs_ties", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
+                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE)));
+    }
+
+    @Override
+    float[] compute(MergeRequest request) {
+        return FAMILY.merge(request);
+    }
+}
