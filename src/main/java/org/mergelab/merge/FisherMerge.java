@@ -1,0 +1,68 @@
+package org.mergelab.merge;
+
+import static org.mergelab.merge.MergeParameter.EPSILON;
+import static org.mergelab.merge.MergeParameter.WEIGHT;
+import static org.mergelab.merge.MethodSignature.keys;
+
+/**
+ * {@code fisher} (Matena &amp; Raffel 2022): an elementwise average weighted by each model's
+ * diagonal Fisher information.
+ *
+ * <pre>  θ_j = Σ_i w_i (F_i,j + ε) θ_i,j / Σ_i w_i (F_i,j + ε)</pre>
+ *
+ * F_i is given as {@link MergeRequest#auxiliary()} (one array per model, same length, values
+ * &ge; 0); estimating it needs a model and data and lives outside this package. ε is added to
+ * every F_i,j, so where all Fisher values are ≪ ε the result is the plain weighted mean
+ * Σ w_i θ_i / Σ w_i, and the denominator never vanishes.
+ *
+ * <p>No base. Per model: {@code weight} w_i &ge; 0 (default 1), not all 0. Global:
+ * {@code epsilon} &gt; 0 (default 1e-8).
+ */
+final class FisherMerge extends AbstractMergeMethod {
+
+    static final double DEFAULT_EPSILON = 1e-8;
+
+    FisherMerge() {
+        super("fisher", References.FISHER, MethodSignature.of(1, ANY, false, true, keys(WEIGHT), keys(EPSILON)));
+    }
+
+    @Override
+    float[] compute(MergeRequest request) {
+        String where = "method 'fisher', tensor '" + request.tensorName() + "'";
+        int models = request.modelCount();
+        double epsilon = request.globalParameter(EPSILON, DEFAULT_EPSILON);
+        double[] weights = new double[models];
+        double total = 0.0;
+        for (int i = 0; i < models; i++) {
+            weights[i] = request.modelParameter(i, WEIGHT, 1.0);
+            if (weights[i] < 0.0) {
+                throw new IllegalArgumentException(where + ": weight of model " + i + " is " + weights[i]
+                        + "; Fisher averaging needs weights >= 0");
+            }
+            total += weights[i];
+            float[] fisher = request.auxiliary().get(i);
+            for (int j = 0; j < fisher.length; j++) {
+                if (fisher[j] < 0.0f) {
+                    throw new IllegalArgumentException(where + ": Fisher value " + fisher[j] + " of model " + i
+                            + " at element " + j + " is negative; a diagonal Fisher is >= 0");
+                }
+            }
+        }
+        if (total <= 0.0) {
+            throw new IllegalArgumentException(where + ": all weights are 0");
+        }
+        int n = request.length();
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            double numerator = 0.0;
+            double denominator = 0.0;
+            for (int i = 0; i < models; i++) {
+                double f = weights[i] * (request.auxiliary().get(i)[j] + epsilon);
+                numerator += f * request.models().get(i)[j];
+                denominator += f;
+            }
+            out[j] = (float) (numerator / denominator);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,62 @@
+package org.mergelab.merge;
+
+import static org.mergelab.merge.MergeParameter.NORMALIZE;
+import static org.mergelab.merge.MergeParameter.WEIGHT;
+import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.List;
+
+/**
+ * {@code linear}: a weighted average of the models (a "model soup", Wortsman et al. 2022).
+ *
+ * <pre>  θ = Σ_i w_i θ_i / Σ_i w_i      (normalize = 1, the default)
+ *   θ = Σ_i w_i θ_i                 (normalize = 0)</pre>
+ *
+ * Per model: {@code weight} w_i (default 1). Global: {@code normalize} (default 1). No base.
+ * With normalize on, weights summing to 0 are rejected.
+ */
+final class LinearMerge extends AbstractMergeMethod {
+
+    LinearMerge() {
+        super("linear", References.MODEL_SOUPS,
+                MethodSignature.of(1, ANY, false, false, keys(WEIGHT), keys(NORMALIZE)));
+    }
+
+    @Override
+    float[] compute(MergeRequest request) {
+        int models = request.modelCount();
+        double[] weights = new double[models];
+        double total = 0.0;
+        for (int i = 0; i < models; i++) {
+            weights[i] = request.modelParameter(i, WEIGHT, 1.0);
+            total += weights[i];
+        }
+        double divisor = 1.0;
+        if (request.globalFlag(NORMALIZE, true)) {
+            if (Math.abs(total) < 1e-12) {
+                throw new IllegalArgumentException("method 'linear', tensor '" + request.tensorName()
+                        + "': normalize is on but the weights sum to " + total);
+            }
+            divisor = total;
+        }
+        return weightedSum(request.models(), weights, divisor);
+    }
+
+    /** Σ_i weights[i] · arrays[i] / divisor, accumulated in float64. */
+    static float[] weightedSum(List<float[]> arrays, double[] weights, double divisor) {
+        int n = arrays.getFirst().length;
+        double[] sum = new double[n];
+        for (int i = 0; i < arrays.size(); i++) {
+            float[] a = arrays.get(i);
+            double w = weights[i];
+            for (int j = 0; j < n; j++) {
+                sum[j] += w * a[j];
+            }
+        }
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) (sum[j] / divisor);
+        }
+        return out;
+    }
+}

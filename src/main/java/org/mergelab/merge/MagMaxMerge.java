@@ -1,0 +1,43 @@
+package org.mergelab.merge;
+
+import static org.mergelab.merge.MergeParameter.LAMBDA;
+import static org.mergelab.merge.MethodSignature.keys;
+
+/**
+ * {@code magmax} (Marczak et al. 2024): per entry, keep the task-vector entry of largest
+ * magnitude across models.
+ *
+ * <pre>  τ_i = θ_i − θ_base
+ *   k_j = argmax_i |τ_i,j|    (ties: the lowest model index)
+ *   θ_j = θ_base,j + λ τ_{k_j},j</pre>
+ *
+ * In the paper the models are sequential fine-tunes (model i starts from model i−1), so later
+ * task vectors already contain earlier ones; this method does not care how they were trained.
+ * Needs a base. No per-model parameters (the paper weighs none). Global: {@code lambda} (default
+ * 1; the paper reports a fixed λ to be robust and tunes it per benchmark).
+ */
+final class MagMaxMerge extends AbstractMergeMethod {
+
+    MagMaxMerge() {
+        super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, false, keys(), keys(LAMBDA)));
+    }
+
+    @Override
+    float[] compute(MergeRequest request) {
+        double lambda = request.globalParameter(LAMBDA, 1.0);
+        float[] base = request.base();
+        int n = base.length;
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            double chosen = 0.0;
+            for (float[] model : request.models()) {
+                double tau = (double) model[j] - base[j];
+                if (Math.abs(tau) > Math.abs(chosen)) {
+                    chosen = tau;
+                }
+            }
+            out[j] = (float) (base[j] + lambda * chosen);
+        }
+        return out;
+    }
+}
