@@ -78,7 +78,7 @@ public record TensorDiff(
         } else if (normA == 0.0 || normB == 0.0) {
             cosine = 0.0;
         } else {
-            cosine = Math.max(-1.0, Math.min(1.0, dot / (Math.sqrt(normA) * Math.sqrt(normB))));
+            cosine = Math.max(-1.0, Math.min(1.0, dot / Math.sqrt(normA * normB)));
         }
         return new TensorDiff(tensorName, n, Math.sqrt(squaredDistance), cosine,
                 nonZero == 0 ? 1.0 : (double) agreeing / nonZero,

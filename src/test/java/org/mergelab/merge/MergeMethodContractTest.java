@@ -1,0 +1,192 @@
+package org.mergelab.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link MergeMethod} must do; one subclass per method adds its hand-computed cases.
+ */
+abstract class MergeMethodContractTest {
+
+    /** The method under test, as the registry hands it out. */
+    abstract MergeMethod method();
+
+    /** How many models the contract fixtures pass (slerp takes exactly two). */
+    int contractModelCount() {
+        return 3;
+    }
+
+    /** Auxiliary arrays the method needs for {@code models}, or null (fisher overrides). */
+    List<float[]> auxiliaryFor(List<float[]> models) {
+        return null;
+    }
+
+    /** A request for {@code models}; the base and auxiliary arrays attached only where needed. */
+    MergeRequest.Builder requestFor(String tensorName, List<float[]> models, float[] base) {
+        MergeRequest.Builder builder = MergeRequest.builder().setTensorName(tensorName).setModels(models);
+        if (method().needsBaseModel()) {
+            builder.optBase(base);
+        }
+        List<float[]> auxiliary = auxiliaryFor(models);
+        if (auxiliary != null) {
+            builder.optAuxiliary(auxiliary);
+        }
+        return builder;
+    }
+
+    static float[] randomTensor(SplittableRandom random, int n) {
+        float[] values = new float[n];
+        for (int j = 0; j < n; j++) {
+            values[j] = (float) (random.nextDouble() * 2.0 - 1.0);
+        }
+        return values;
+    }
+
+    List<float[]> randomModels(SplittableRandom random, int n) {
+        List<float[]> models = new ArrayList<>();
+        for (int i = 0; i < contractModelCount(); i++) {
+            models.add(randomTensor(random, n));
+        }
+        return models;
+    }
+
+    static void assertClose(float[] actual, double[] expected, double tolerance) {
+        assertThat(actual).hasSize(expected.length);
+        for (int j = 0; j < expected.length; j++) {
+            assertThat((double) actual[j]).as("element %d of %s", j, Arrays.toString(actual))
+                    .isCloseTo(expected[j], org.assertj.core.data.Offset.offset(tolerance));
+        }
+    }
+
+    @Test
+    void identicalInputsReturnThatInput() {
+        float[] x = {0.5f, -1.25f, 3f, 0f, 2.75f, -0.125f};
+        List<float[]> models = Collections.nCopies(contractModelCount(), x);
+        float[] merged = method().merge(requestFor("block.0.weight", models, x.clone()).build());
+        double[] expected = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            expected[j] = x[j];
+        }
+        assertClose(merged, expected, 1e-6);
+    }
+
+    @Test
+    void outputHasTheInputLengthAndInputsAreLeftUntouched() {
+        SplittableRandom random = new SplittableRandom(11);
+        List<float[]> models = randomModels(random, 37);
+        float[] base = randomTensor(random, 37);
+        List<float[]> modelCopies = models.stream().map(float[]::clone).toList();
+        float[] baseCopy = base.clone();
+
+        float[] merged = method().merge(requestFor("fc.bias", models, base).build());
+
+        assertThat(merged).hasSize(37).isNotSameAs(models.getFirst());
+        for (int i = 0; i < models.size(); i++) {
+            assertArrayEquals(modelCopies.get(i), models.get(i), "model " + i + " was modified");
+        }
+        assertArrayEquals(baseCopy, base, "base was modified");
+    }
+
+    @Test
+    void theSameRequestGivesTheSameResult() {
+        SplittableRandom random = new SplittableRandom(12);
+        List<float[]> models = randomModels(random, 64);
+        float[] base = randomTensor(random, 64);
+        MergeRequest request = requestFor("conv1.weight", models, base).optSeed(99).build();
+        assertArrayEquals(method().merge(request), method().merge(request));
+    }
+
+    @Test
+    void resultsDoNotDependOnWhichThreadMergesOrInWhichOrder() throws Exception {
+        SplittableRandom random = new SplittableRandom(13);
+        int tensors = 8;
+        List<MergeRequest> requests = new ArrayList<>();
+        for (int k = 0; k < tensors; k++) {
+            requests.add(requestFor("layer" + k + ".weight", randomModels(random, 50), randomTensor(random, 50))
+                    .optSeed(2024).build());
+        }
+        List<float[]> sequential = requests.stream().map(method()::merge).toList();
+
+        List<Future<float[]>> futures = new ArrayList<>(Collections.nCopies(tensors, null));
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int k = tensors - 1; k >= 0; k--) {
+                MergeRequest request = requests.get(k);
+                futures.set(k, pool.submit(() -> method().merge(request)));
+            }
+            for (int k = 0; k < tensors; k++) {
+                assertArrayEquals(sequential.get(k), futures.get(k).get(), "tensor " + k);
+            }
+        }
+    }
+
+    @Test
+    void lengthMismatchIsRejectedNamingTheTensorAndBothLengths() {
+        List<float[]> models = new ArrayList<>(Collections.nCopies(contractModelCount(), new float[6]));
+        models.set(contractModelCount() - 1, new float[5]);
+        assertThatThrownBy(() -> method().merge(requestFor("enc.attn.q", models, new float[6]).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'enc.attn.q'")
+                .hasMessageContaining("5 elements")
+                .hasMessageContaining("6");
+    }
+
+    @Test
+    void aBaseOfTheWrongLengthIsRejected() {
+        List<float[]> models = Collections.nCopies(contractModelCount(), new float[4]);
+        assertThatThrownBy(() -> MergeRequest.builder().setTensorName("head.w").setModels(models)
+                        .optBase(new float[3]).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'head.w'")
+                .hasMessageContaining("base has 3 elements");
+    }
+
+    @Test
+    void aGlobalParameterTheMethodDoesNotTakeIsRejectedByName() {
+        MergeParameter foreign = Arrays.stream(MergeParameter.values())
+                .filter(p -> !method().globalParameters().contains(p.key()))
+                .filter(p -> p.accepts(0.5))
+                .findFirst().orElseThrow();
+        SplittableRandom random = new SplittableRandom(14);
+        MergeRequest request = requestFor("x", randomModels(random, 4), randomTensor(random, 4))
+                .optGlobalParameter(foreign.key(), 0.5).build();
+        assertThatThrownBy(() -> method().merge(request))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + foreign.key() + "'")
+                .hasMessageContaining(method().name());
+    }
+
+    @Test
+    void aBaseIsRequiredExactlyWhenTheMethodSaysSo() {
+        SplittableRandom random = new SplittableRandom(15);
+        List<float[]> models = randomModels(random, 4);
+        MergeRequest.Builder builder = requestFor("norm.weight", models, null);
+        if (method().needsBaseModel()) {
+            assertThatThrownBy(() -> method().merge(builder.build()))
+                    .hasMessageContaining("needs a base model").hasMessageContaining("'norm.weight'");
+        } else {
+            MergeRequest withBase = builder.optBase(randomTensor(random, 4)).build();
+            assertThatThrownBy(() -> method().merge(withBase))
+                    .hasMessageContaining("takes no base model").hasMessageContaining("'norm.weight'");
+        }
+    }
+
+    @Test
+    void nameReferenceAndKeysAreDeclared() {
+        assertThat(MergeMethods.byName(method().name())).isSameAs(method());
+        assertThat(method().reference()).matches(".*\\b(19|20)\\d\\d\\b.*").contains(",");
+        List<String> catalogue = Arrays.stream(MergeParameter.values()).map(MergeParameter::key).toList();
+        assertThat(method().perModelParameters()).isSubsetOf(catalogue);
+        assertThat(method().globalParameters()).isSubsetOf(catalogue);
+    }
+}

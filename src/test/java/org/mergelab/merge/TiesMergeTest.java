@@ -1,0 +1,71 @@
+package org.mergelab.merge;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TiesMergeTest extends MergeMethodContractTest {
+
+    @Override
+    MergeMethod method() {
+        return MergeMethods.byName("ties");
+    }
+
+    // base = 1 everywhere, so θ_i = 1 + τ_i with
+    //   τ1 = [ 3, −1,  0.5, −4,  2  ]
+    //   τ2 = [−2,  1, −3,    1,  0.5]
+    //   τ3 = [ 1,  2,  1,   −0.5, −1 ]
+    static final float[] BASE = {1, 1, 1, 1, 1};
+    static final List<float[]> MODELS = List.of(
+            new float[] {4, 0, 1.5f, -3, 3},
+            new float[] {-1, 2, -2, 2, 1.5f},
+            new float[] {2, 3, 2, 0.5f, 0});
+
+    static MergeRequest.Builder request(double w1, double w2, double w3, double density) {
+        return MergeRequest.builder().setTensorName("mlp.fc1.weight").setModels(MODELS).optBase(BASE)
+                .optPerModelParameters(List.of(
+                        Map.of("weight", w1, "density", density),
+                        Map.of("weight", w2, "density", density),
+                        Map.of("weight", w3, "density", density)));
+    }
+
+    @Test
+    void trimElectAndDisjointMean() {
+        // density 0.4 → keep floor(0.4·5) = 2 largest |τ| per model:
+        //   τ1' = [ 3, 0,  0, −4, 0]   (|−4|, |3|)
+        //   τ2' = [−2, 0, −3,  0, 0]   (|−3|, |−2|)
+        //   τ3' = [ 1, 2,  0,  0, 0]   (|2|, then |1| tied at indices 0, 2, 4: lowest index 0)
+        // weights 1: Σ = [2, 2, −3, −4, 0] → elected signs [+, +, −, −, + (0 counts as +)]
+        // agreeing: e0 {τ1 3, τ3 1} → 4/2 = 2; e1 {τ3 2} → 2; e2 {τ2 −3} → −3; e3 {τ1 −4} → −4; e4 {} → 0
+        // θ = 1 + [2, 2, −3, −4, 0]
+        assertClose(method().merge(request(1, 1, 1, 0.4).build()), new double[] {3, 3, -2, -3, 1}, 1e-6);
+    }
+
+    @Test
+    void weightsEnterTheElectionAndTheDisjointMean() {
+        // w = [1, 2, 1]: w τ' = τ1' [3, 0, 0, −4, 0], 2τ2' [−4, 0, −6, 0, 0], τ3' [1, 2, 0, 0, 0]
+        // Σ = [0, 2, −6, −4, 0] → signs [+ (tie at 0), +, −, −, +]
+        // e0: {3, 1} / (w1 + w3 = 2) = 2;  e1: 2 / 1 = 2;  e2: −6 / 2 = −3;  e3: −4 / 1 = −4;  e4: 0
+        assertClose(method().merge(request(1, 2, 1, 0.4).build()), new double[] {3, 3, -2, -3, 1}, 1e-6);
+        // normalize = 0 (disjoint sum), λ = 0.5: 1 + 0.5·[4, 2, −6, −4, 0] = [3, 2, −2, −1, 1]
+        assertClose(method().merge(request(1, 2, 1, 0.4)
+                        .optGlobalParameter("normalize", 0).optGlobalParameter("lambda", 0.5).build()),
+                new double[] {3, 2, -2, -1, 1}, 1e-6);
+    }
+
+    @Test
+    void defaultDensityIsTwentyPercent() {
+        // floor(0.2·5) = 1: τ1' = [0, 0, 0, −4, 0], τ2' = [0, 0, −3, 0, 0], τ3' = [0, 2, 0, 0, 0]
+        // no conflicts: θ = 1 + [0, 2, −3, −4, 0]
+        MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(MODELS).optBase(BASE).build();
+        assertClose(method().merge(request), new double[] {1, 3, -2, -3, 1}, 1e-6);
+    }
+
+    @Test
+    void fullDensityIsSignElectionWithoutTrim() {
+        // density 1: Σ τ = [2, 2, −1.5, −3.5, 1.5] → signs [+, +, −, −, +]
+        // e0 {3, 1}/2 = 2; e1 {1, 2}/2 = 1.5; e2 {−3}/1 = −3; e3 {−4, −0.5}/2 = −2.25; e4 {2, 0.5}/2 = 1.25
+        assertClose(method().merge(request(1, 1, 1, 1.0).build()),
+                new double[] {3, 2.5, -2, -1.25, 2.25}, 1e-6);
+    }
+}
