@@ -133,8 +133,9 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
         switch (dtype) {
             case F64 -> b.asDoubleBuffer().get(out);
             case I64 -> { for (int i = 0; i < n; i++) out[i] = b.getLong(i * 8); }
+            case I32 -> { for (int i = 0; i < n; i++) out[i] = b.getInt(i * 4); }
             default -> {
-                float[] f = toFloats(); // exact for every remaining dtype
+                float[] f = toFloats(); // exact for every remaining dtype (at most 24 significant bits)
                 for (int i = 0; i < n; i++) out[i] = f[i];
             }
         }
