@@ -151,7 +151,8 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
 
     /**
      * A tensor of dtype {@code target} holding {@code values} (row-major). Floating-point targets round to nearest,
-     * ties to even (NaN stays NaN; overflow gives infinity, or NaN for F8_E4M3 which has none); integer targets and BOOL accept only values they represent
+     * ties to even (NaN stays NaN; overflow gives infinity, or NaN for F8_E4M3 which has none); integer targets
+     * and BOOL accept only values they represent
      * exactly (BOOL: 0 or 1), failing with the index and value otherwise.
      */
     public static Tensor fromFloats(DType target, long[] shape, float[] values) {
