@@ -1,0 +1,81 @@
+package org.mergelab.checkpoint;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Named tensors on disk, read lazily: a single safetensors file ({@link SafetensorsReader}) or a sharded checkpoint
+ * ({@link ShardedSafetensors}). Open one with {@link #open(Path)} and close it when done.
+ */
+public interface TensorSource extends AutoCloseable {
+
+    /**
+     * Opens {@code path}: a {@code .safetensors} file, a {@code model.safetensors.index.json}, or a directory holding
+     * exactly one of {@code model.safetensors} and {@code model.safetensors.index.json}.
+     *
+     * @throws IOException if nothing readable is there, naming the path
+     */
+    static TensorSource open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            Path single = path.resolve("model.safetensors");
+            Path index = path.resolve(ShardedSafetensors.INDEX_FILE_NAME);
+            boolean hasSingle = Files.isRegularFile(single);
+            boolean hasIndex = Files.isRegularFile(index);
+            if (hasSingle && hasIndex) {
+                throw new IOException(path + ": holds both model.safetensors and "
+                        + ShardedSafetensors.INDEX_FILE_NAME + "; open one of them explicitly");
+            }
+            if (hasIndex) {
+                return ShardedSafetensors.open(index);
+            }
+            if (hasSingle) {
+                return SafetensorsReader.open(single);
+            }
+            throw new java.nio.file.NoSuchFileException(path.toString(), null,
+                    "directory holds neither model.safetensors nor " + ShardedSafetensors.INDEX_FILE_NAME);
+        }
+        if (path.getFileName() != null && path.getFileName().toString().endsWith(".index.json")) {
+            return ShardedSafetensors.open(path);
+        }
+        return SafetensorsReader.open(path);
+    }
+
+    /** The tensors in file order (index order for a sharded checkpoint). */
+    List<TensorInfo> tensors();
+
+    /** The string metadata ({@code __metadata__}, or the index's {@code metadata}). */
+    Map<String, String> metadata();
+
+    /**
+     * Maps one tensor's bytes read-only; the tensor is valid while {@code arena} is open.
+     *
+     * @throws IllegalArgumentException naming a tensor that is not there
+     */
+    Tensor read(String name, Arena arena) throws IOException;
+
+    /** The file (or index file) this source reads. */
+    Path path();
+
+    /** Maps one tensor in an automatic arena: unmapped once the tensor is no longer reachable. */
+    default Tensor read(String name) throws IOException {
+        return read(name, Arena.ofAuto());
+    }
+
+    /** Copies every tensor onto the heap, in {@link #tensors()} order; meant for small files. */
+    default NamedTensors readAll() throws IOException {
+        NamedTensors all = new NamedTensors();
+        for (TensorInfo info : tensors()) {
+            try (Arena arena = Arena.ofConfined()) {
+                all.put(info.name(), read(info.name(), arena).copyToHeap());
+            }
+        }
+        return all;
+    }
+
+    @Override
+    void close() throws IOException;
+}
