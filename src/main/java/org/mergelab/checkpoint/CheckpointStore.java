@@ -56,7 +56,7 @@ public final class CheckpointStore {
             specs.add(TensorSpec.of(e.getKey(), e.getValue()));
         }
         Path weightsTemp = null;
-        Path sidecarTemp = SafetensorsWriter.temporarySibling(sidecar);
+        Path sidecarTemp = AtomicFiles.temporarySibling(sidecar);
         try {
             try (SafetensorsWriter w = SafetensorsWriter.create(file, specs, metadata)) {
                 for (Map.Entry<String, Tensor> e : checkpoint.tensors()) {
@@ -65,9 +65,9 @@ public final class CheckpointStore {
                 weightsTemp = w.finishTemporary(false);
             }
             Files.writeString(sidecarTemp, lineageJson + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-            SafetensorsWriter.moveAtomically(weightsTemp, file);
+            AtomicFiles.moveAtomically(weightsTemp, file);
             weightsTemp = null;
-            SafetensorsWriter.moveAtomically(sidecarTemp, sidecar);
+            AtomicFiles.moveAtomically(sidecarTemp, sidecar);
         } finally {
             if (weightsTemp != null) {
                 Files.deleteIfExists(weightsTemp);

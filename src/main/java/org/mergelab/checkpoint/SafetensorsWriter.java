@@ -62,7 +62,7 @@ public final class SafetensorsWriter implements AutoCloseable {
             throws IOException {
         List<TensorSpec> copy = List.copyOf(specs);
         byte[] header = header(copy, metadata);
-        Path temporary = temporarySibling(target);
+        Path temporary = AtomicFiles.temporarySibling(target);
         FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -125,7 +125,7 @@ public final class SafetensorsWriter implements AutoCloseable {
     /** Closes the file (fsyncing it and then the directory if {@code fsync}) and renames it onto the target. */
     public void commit(boolean fsync) throws IOException {
         Path done = finishTemporary(fsync);
-        moveAtomically(done, target);
+        AtomicFiles.moveAtomically(done, target);
         if (fsync) {
             syncDirectory(target);
         }
@@ -196,25 +196,6 @@ public final class SafetensorsWriter implements AutoCloseable {
         byte[] out = java.util.Arrays.copyOf(json, padded);
         java.util.Arrays.fill(out, json.length, padded, (byte) ' ');
         return out;
-    }
-
-    static Path temporarySibling(Path target) {
-        Path name = target.getFileName();
-        if (name == null) {
-            throw new IllegalArgumentException("not a file name: " + target);
-        }
-        byte[] random = new byte[6];
-        ThreadLocalRandom.current().nextBytes(random);
-        return target.resolveSibling(name + ".tmp-" + HexFormat.of().formatHex(random));
-    }
-
-    static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(from);
-            throw e;
-        }
     }
 
     static void syncDirectory(Path file) {

@@ -194,12 +194,12 @@ public final class ShardedSafetensors implements TensorSource {
             meta.put("total_size", totalBytes);
             root.set("weight_map", weightMap);
             Path indexFile = dir.resolve(INDEX_FILE_NAME);
-            Path indexTemp = SafetensorsWriter.temporarySibling(indexFile);
+            Path indexTemp = AtomicFiles.temporarySibling(indexFile);
             Files.write(indexTemp, (StrictJson.PRETTY.writeValueAsString(root) + "\n")
                     .getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW);
             renames.put(indexTemp, indexFile);
             for (Map.Entry<Path, Path> r : renames.entrySet()) {
-                SafetensorsWriter.moveAtomically(r.getKey(), r.getValue());
+                AtomicFiles.moveAtomically(r.getKey(), r.getValue());
             }
             renames.clear();
             return indexFile;

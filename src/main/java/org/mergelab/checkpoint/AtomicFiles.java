@@ -1,0 +1,91 @@
+package org.mergelab.checkpoint;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Writing files so that nothing half-written is ever visible under a final name: every output goes
+ * to {@code <name>.tmp-<12 hex>} in the same directory and is renamed atomically when complete. A
+ * killed process leaves only such temporaries, which {@link #removeTemporaries} deletes.
+ */
+public final class AtomicFiles {
+
+    private static final Pattern TEMPORARY = Pattern.compile(".*\\.tmp-[0-9a-f]{12}");
+
+    private AtomicFiles() {}
+
+    /** A fresh temporary path beside {@code target}. */
+    public static Path temporarySibling(Path target) {
+        Path name = target.getFileName();
+        if (name == null) {
+            throw new IllegalArgumentException("not a file name: " + target);
+        }
+        byte[] random = new byte[6];
+        ThreadLocalRandom.current().nextBytes(random);
+        return target.resolveSibling(name + ".tmp-" + HexFormat.of().formatHex(random));
+    }
+
+    /** Renames {@code from} onto {@code to} atomically, replacing it; deletes {@code from} on failure. */
+    public static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.deleteIfExists(from);
+            throw e;
+        }
+    }
+
+    /** Writes UTF-8 text to {@code target} through a temporary file and an atomic rename. */
+    public static void writeString(Path target, String text) throws IOException {
+        writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes bytes to {@code target} through a temporary file and an atomic rename. */
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Path tmp = temporarySibling(target);
+        try {
+            Files.write(tmp, bytes);
+            moveAtomically(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** True for a name made by {@link #temporarySibling}. */
+    public static boolean isTemporary(Path file) {
+        Path name = file.getFileName();
+        return name != null && TEMPORARY.matcher(name.toString()).matches();
+    }
+
+    /**
+     * Deletes every temporary left under {@code dir} (recursively) by a killed writer.
+     *
+     * @return the files deleted
+     */
+    public static List<Path> removeTemporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> found;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            found = walk.filter(Files::isRegularFile).filter(AtomicFiles::isTemporary).toList();
+        }
+        for (Path p : found) {
+            Files.deleteIfExists(p);
+        }
+        return found;
+    }
+}
