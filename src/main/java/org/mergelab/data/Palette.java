@@ -6,8 +6,8 @@ package org.mergelab.data;
  * <p>Greedy farthest-point selection over the 16 x 16 x 16 RGB grid with levels {@code 0, 17, ..., 255},
  * starting from pure red (255, 0, 0); ties go to the first grid point in (r, g, b) order. Colour {@code k}
  * is the same for every class count, so the first {@code n} colours are the palette for {@code n} classes.
- * Minimum pairwise Euclidean RGB distance: 255 among the first 8 colours, and above 50 among the first 100
- * (measured in {@code PaletteTest}).
+ * Minimum pairwise Euclidean RGB distance: 160 among the first 10 colours, 119 among 20, 54 among 100,
+ * 38 among all 256 (checked in {@code PaletteTest}).
  */
 public final class Palette {
 
