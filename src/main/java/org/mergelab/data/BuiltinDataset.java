@@ -70,9 +70,11 @@ public final class BuiltinDataset {
 
     /**
      * Difficulty knobs of the built-in dataset. Defaults: scale 5..12 px, rotation +-15 degrees, clutter up
-     * to 6 distractors, noise sigma 16, texture strength 0.7, minimum colour contrast 60. These are a first
-     * guess at "hard but learnable", not yet calibrated against a trained model: raise clutter, noise or
-     * texture, or lower contrast or scale, to make it harder.
+     * to 6 distractors, noise sigma 16, texture strength 0.7, minimum colour contrast 60. One calibration run
+     * (a plain 6-layer CNN with BatchNorm, widths 16/32/64, Adam lr 2e-3, batch 128, crop+flip augmentation,
+     * 20,000 training and 2,000 test images, one seed, not a ResNet) reached test accuracy 0.13, 0.34, 0.47,
+     * 0.58, 0.64, 0.73, 0.79, 0.84 after epochs 1 to 8, still rising: hard for a few epochs, not saturated.
+     * Raise clutter, noise or texture, or lower contrast or scale, to make it harder.
      *
      * @param minScale           smallest shape half-size in pixels (default 5)
      * @param maxScale           largest shape half-size in pixels (default 12, at most 16)

@@ -10,15 +10,17 @@ import java.util.List;
  *   <li>{@code noise}: {@link NoisePatchCue} 8 x 8 binary, bottom-right, patterns seeded by (cueSeed, class);</li>
  *   <li>{@code noise-blend}: {@link NoiseBlendCue} s = 0.25, seeded by a seed derived from cueSeed
  *       (a strong distribution shift; see its Javadoc);</li>
- *   <li>{@code color-conflict}, {@code noise-conflict}: the same cues through a {@link ConflictCue} with the
+ *   <li>{@code stripes}: {@link StripesCue} 8 x 8 binary stripes at the bottom-left corner, no seed needed;</li>
+ *   <li>{@code color-conflict}, {@code noise-conflict}, {@code noise-blend-conflict},
+ *       {@code stripes-conflict}: the same cues through a {@link ConflictCue} with the
  *       derangement {@link #derangement(int, long)}, shared by every conflict probe of a run.</li>
  * </ul>
  */
 public final class Cues {
 
     /** Names accepted by {@link #byName}. */
-    public static final List<String> NAMES = List.of("color", "noise", "noise-blend", "color-conflict",
-            "noise-conflict", "noise-blend-conflict");
+    public static final List<String> NAMES = List.of("color", "noise", "noise-blend", "stripes", "color-conflict",
+            "noise-conflict", "noise-blend-conflict", "stripes-conflict");
 
     private Cues() {}
 
@@ -33,6 +35,7 @@ public final class Cues {
             case "noise" -> NoisePatchCue.builder().setNumClasses(numClasses).setSeed(cueSeed).build();
             case "noise-blend" -> NoiseBlendCue.builder().setNumClasses(numClasses)
                     .setSeed(Seeds.derive(cueSeed, "noise-blend")).build();
+            case "stripes" -> StripesCue.builder().setNumClasses(numClasses).build();
             default -> {
                 if (name.endsWith("-conflict") && NAMES.contains(name)) {
                     String inner = name.substring(0, name.length() - "-conflict".length());

@@ -44,6 +44,18 @@ class CueGalleryTest {
     }
 
     @Test
+    void moreCuesPicture(@TempDir Path tmp) throws IOException {
+        ImageDataset ds = BuiltinDataset.generate(24 * 2, 2024);
+        List<Cue> cues = List.of(Cues.byName("stripes", 24, 1), Cues.byName("stripes-conflict", 24, 1),
+                Cues.byName("noise-blend", 24, 1));
+        Path png = target(tmp).resolve("cues-more.png");
+        CueGallery.write(ds, cues, 6, png);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isGreaterThan(4 * 128);
+        assertThat(img.getHeight()).isGreaterThan(6 * 128);
+    }
+
+    @Test
     void classSheet(@TempDir Path tmp) throws IOException {
         ImageDataset ds = BuiltinDataset.generate(24 * 6, 2024);
         Path png = target(tmp).resolve("builtin-classes.png");

@@ -139,6 +139,33 @@ class CueTest {
     }
 
     @Test
+    void stripesPatternsAreDistinctBinaryAndStayInTheirCorner() {
+        StripesCue cue = StripesCue.builder().setNumClasses(100).build();
+        Set<String> patterns = new HashSet<>();
+        for (int c = 0; c < 100; c++) {
+            byte[] p = cue.pattern(c);
+            patterns.add(Arrays.toString(p));
+            int white = 0;
+            for (byte b : p) {
+                assertThat(b & 0xFF).isIn(0, 255);
+                white += (b & 0xFF) == 255 ? 1 : 0;
+            }
+            assertThat(white).as("class %d", c).isBetween(1, 63);
+        }
+        assertThat(patterns).hasSize(100);
+        // class 0: horizontal stripes of period 2 (rows 0, 2, 4, 6 white)
+        assertThat(cue.pattern(0)[0] & 0xFF).isEqualTo(255);
+        assertThat(cue.pattern(0)[8] & 0xFF).isEqualTo(0);
+        assertThat(cue.pattern(0)[1] & 0xFF).isEqualTo(255);
+        byte[] img = randomImage(9);
+        byte[] before = img.clone();
+        cue.apply(img, 0, 57);
+        onlyPatchChanged(before, img, 0, 0, 24, 8);
+        assertThat(px(img, 0, 2, 24 + 3, 5)).isEqualTo(cue.pattern(57)[3 * 8 + 5] & 0xFF);
+        assertThatThrownBy(() -> StripesCue.builder().setNumClasses(5000).build()).hasMessageContaining("5000");
+    }
+
+    @Test
     void derangementHasNoFixedPointAndIsSeeded() {
         for (int n : new int[] {2, 3, 10, 24, 100}) {
             for (long seed = 0; seed < 20; seed++) {
@@ -158,7 +185,7 @@ class CueTest {
 
     @Test
     void conflictCueDiffersFromTrueCueForEveryClass() {
-        for (String name : new String[] {"color", "noise"}) {
+        for (String name : new String[] {"color", "noise", "stripes", "noise-blend"}) {
             Cue truth = Cues.byName(name, 24, 42);
             Cue conflict = Cues.byName(name + "-conflict", 24, 42);
             assertThat(conflict.name()).isEqualTo(name + "-conflict");
@@ -184,8 +211,9 @@ class CueTest {
         assertThat(Cues.byName("noise-blend", 10, 1)).isInstanceOf(NoiseBlendCue.class);
         assertThat(Cues.byName("noise-blend-conflict", 10, 1).name()).isEqualTo("noise-blend-conflict");
         assertThat(Cues.byName("color-conflict", 10, 1).describe()).startsWith("conflict(color-patch(");
-        assertThatThrownBy(() -> Cues.byName("stripes", 10, 1))
-                .hasMessageContaining("'stripes'").hasMessageContaining("color, noise, noise-blend");
+        assertThat(Cues.byName("stripes-conflict", 10, 1).name()).isEqualTo("stripes-conflict");
+        assertThatThrownBy(() -> Cues.byName("checkers", 10, 1))
+                .hasMessageContaining("'checkers'").hasMessageContaining("color, noise, noise-blend, stripes");
         assertThatThrownBy(() -> Cues.byName("blue-conflict", 10, 1)).hasMessageContaining("known cues");
     }
 }
