@@ -1,5 +1,6 @@
 package org.mergelab.data;
 
+import org.mergelab.config.Seeds;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;

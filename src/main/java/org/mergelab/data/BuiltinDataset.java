@@ -1,5 +1,6 @@
 package org.mergelab.data;
 
+import org.mergelab.config.Seeds;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;

@@ -1,0 +1,78 @@
+package org.mergelab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mergelab.experiment.Evaluation;
+import org.mergelab.eval.Probes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mergelab eval}: probe accuracies of one checkpoint. */
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Top-1 accuracy of a checkpoint under one or more probes.",
+            "",
+            "Example:  mergelab eval --checkpoint runs/ft/t1.safetensors --dataset builtin --probe base,color,color-conflict"
+        })
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.safetensors).")
+    Path checkpoint;
+
+    @Option(names = "--dataset", required = true, paramLabel = "SPEC",
+            description = "Dataset spec: builtin, fashion-mnist[:DIR], cifar10:DIR, cifar100:DIR.")
+    String dataset;
+
+    @Option(names = "--probe", split = ",", paramLabel = "PROBE", defaultValue = "base",
+            description = "base, color, noise, color-conflict, noise-conflict (comma-separated or repeated; default base).")
+    List<String> probes;
+
+    @Option(names = "--test-size", paramLabel = "N", description = "A seeded subset of N test images (default all).")
+    Integer testSize;
+
+    @Option(names = "--cue-seed", paramLabel = "S", defaultValue = "0", description = "Cue seed (default 0).")
+    long cueSeed;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default 2).")
+    int threads;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Evaluation.Outcome o = Evaluation.run(checkpoint, dataset, probes, testSize, cueSeed, threads);
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = mapper.createObjectNode();
+            root.put("format", "mergelab-eval");
+            root.put("format_version", 1);
+            root.put("checkpoint", checkpoint.toString());
+            root.put("checkpoint_id", o.checkpointId());
+            root.put("dataset", dataset);
+            root.put("test_images", o.testImages());
+            ObjectNode ps = root.putObject("probes");
+            for (Map.Entry<String, Probes.Count> e : o.accuracy().entrySet()) {
+                ObjectNode p = ps.putObject(e.getKey());
+                p.put("correct", e.getValue().correct());
+                p.put("total", e.getValue().total());
+                p.put("accuracy", e.getValue().accuracy());
+            }
+            System.out.println(mapper.writeValueAsString(root));
+        } else {
+            System.out.printf("checkpoint %s on %s (%d test images)%n", o.checkpointId().substring(0, 12), dataset, o.testImages());
+            for (Map.Entry<String, Probes.Count> e : o.accuracy().entrySet()) {
+                System.out.printf("  %-16s %.4f  (%d/%d)%n", e.getKey(), e.getValue().accuracy(), e.getValue().correct(),
+                        e.getValue().total());
+            }
+        }
+        return 0;
+    }
+}

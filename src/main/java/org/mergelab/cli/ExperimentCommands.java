@@ -1,0 +1,37 @@
+package org.mergelab.cli;
+
+import java.nio.file.Path;
+import org.mergelab.eval.Summary;
+import org.mergelab.experiment.ExperimentConfig;
+import org.mergelab.experiment.ExperimentRunner;
+
+/** What {@code run} and {@code demo} share: plan or run, then print the findings. */
+final class ExperimentCommands {
+
+    private ExperimentCommands() {}
+
+    static int run(ExperimentConfig config, Path out, boolean force, boolean dryRun) {
+        ExperimentConsole console = new ExperimentConsole(System.out, System.err);
+        ExperimentRunner runner = ExperimentRunner.create(config, out, force, console);
+        if (dryRun) {
+            DryRunReport.print(runner.plan(), System.out);
+            return 0;
+        }
+        ExperimentRunner.Outcome outcome;
+        try {
+            outcome = runner.run();
+        } finally {
+            console.close();
+        }
+        Path report = ReportHook.write(out);
+        System.out.printf("%nFindings (%s, %s, %d seeds; %.1f s, %d units run, %d reused):%n", config.dataset(),
+                config.model().displayName(), config.seeds().size(), outcome.wallSeconds(), outcome.unitsRun(), outcome.unitsReused());
+        for (Summary.Finding f : outcome.summary().findings()) {
+            System.out.printf("  %d. %s [%s, BN %s]: %s%n", f.number(), f.name(), f.status().toUpperCase(java.util.Locale.ROOT),
+                    f.bnPolicy(), f.statement());
+        }
+        System.out.println("Outputs: " + out.resolve(ExperimentRunner.RESULTS_FILE) + ", " + out.resolve(ExperimentRunner.SUMMARY_FILE)
+                + (report != null ? ", " + report : "") + ", checkpoints under " + out.resolve("checkpoints"));
+        return 0;
+    }
+}

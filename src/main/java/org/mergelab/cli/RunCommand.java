@@ -1,0 +1,40 @@
+package org.mergelab.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mergelab.config.ConfigReader;
+import org.mergelab.experiment.ExperimentConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mergelab run}: the cue protocol from an experiment file. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a cue-protocol experiment: pre-train, fine-tune incrementally and in parallel, interpolate, probe.",
+            "Resumable: started again with the same command, it reuses every finished unit.",
+            "",
+            "Example:  mergelab run examples/builtin.yaml --out runs/builtin"
+        })
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml", description = "Experiment file.")
+    Path experiment;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--force", description = "Run even if DIR holds an experiment with a different config.")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "List the planned units (and which are done) with a time estimate; run nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentConfig config = ConfigReader.read(experiment, ExperimentConfig.class);
+        return ExperimentCommands.run(config, out, force, dryRun);
+    }
+}

@@ -1,0 +1,53 @@
+package org.mergelab.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mergelab.data.Cue;
+import org.mergelab.data.CueGallery;
+import org.mergelab.data.Cues;
+import org.mergelab.data.DatasetSpec;
+import org.mergelab.data.ImageDataset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mergelab show-cues}: a picture of samples with each cue. */
+@Command(
+        name = "show-cues",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Draw a grid of training samples: without cue and with each cue (PNG).",
+            "",
+            "Example:  mergelab show-cues --dataset builtin --out cues.png"
+        })
+final class ShowCuesCommand implements Callable<Integer> {
+
+    @Option(names = "--dataset", required = true, paramLabel = "SPEC", description = "Dataset spec.")
+    String dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "PNG", description = "Output image.")
+    Path out;
+
+    @Option(names = "--cues", split = ",", paramLabel = "CUE",
+            defaultValue = "color,noise,color-conflict,noise-conflict", description = "Cues to show (default %{DEFAULT-VALUE}).")
+    List<String> cues;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "8", description = "Rows (default 8).")
+    int samples;
+
+    @Option(names = "--cue-seed", paramLabel = "S", defaultValue = "0", description = "Cue seed (default 0).")
+    long cueSeed;
+
+    @Override
+    public Integer call() throws Exception {
+        ImageDataset ds = DatasetSpec.parse(dataset).train();
+        List<Cue> list = new ArrayList<>();
+        for (String c : cues) {
+            list.add(Cues.byName(c, ds.numClasses(), cueSeed));
+        }
+        CueGallery.write(ds, list, samples, out);
+        System.out.println("wrote " + out);
+        return 0;
+    }
+}

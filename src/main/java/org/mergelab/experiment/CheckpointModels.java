@@ -1,0 +1,68 @@
+package org.mergelab.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.data.Normalization;
+import org.mergelab.lineage.Lineage;
+import org.mergelab.model.ModelSpec;
+import org.mergelab.model.Network;
+
+/** Rebuilds the network and input normalisation of a checkpoint that mergelab trained. */
+public final class CheckpointModels {
+
+    private CheckpointModels() {}
+
+    /** The architecture recorded in a checkpoint's lineage (its own, or its first parent's). */
+    public static ModelSpec modelSpec(Lineage lineage, String source) {
+        JsonNode model = configNode(lineage, "model");
+        if (model == null) {
+            throw new IllegalArgumentException(source + ": the lineage records no model (not trained by mergelab?)");
+        }
+        return new ModelSpec(model.path("architecture").asText("resnet"), model.path("depth").asInt(20),
+                model.path("width").asInt(16));
+    }
+
+    /** The normalisation recorded in a checkpoint's lineage. */
+    public static Normalization normalization(Lineage lineage, String source) {
+        JsonNode n = configNode(lineage, "normalization");
+        if (n == null || n.path("mean").size() != 3 || n.path("std").size() != 3) {
+            throw new IllegalArgumentException(source + ": the lineage records no input normalisation");
+        }
+        float[] mean = new float[3];
+        float[] std = new float[3];
+        for (int c = 0; c < 3; c++) {
+            mean[c] = (float) n.path("mean").get(c).asDouble();
+            std[c] = (float) n.path("std").get(c).asDouble();
+        }
+        return Normalization.of(mean, std);
+    }
+
+    private static JsonNode configNode(Lineage lineage, String key) {
+        for (Lineage l = lineage; l != null; l = l.parents().isEmpty() ? null : l.parents().get(0)) {
+            if (l.config() != null && l.config().has(key)) {
+                return l.config().get(key);
+            }
+        }
+        return null;
+    }
+
+    /** Number of classes: rows of {@code fc.weight}. */
+    public static int numClasses(Checkpoint checkpoint, String source) {
+        if (!checkpoint.tensors().contains("fc.weight")) {
+            throw new IllegalArgumentException(source + ": no tensor 'fc.weight' (not a mergelab ResNet)");
+        }
+        return Math.toIntExact(checkpoint.tensors().get("fc.weight").shape()[0]);
+    }
+
+    /** A network holding the checkpoint's tensors; the caller closes it. */
+    public static Network open(Checkpoint checkpoint, String source) {
+        Network network = Network.create(modelSpec(checkpoint.lineage(), source), numClasses(checkpoint, source), 0);
+        try {
+            network.load(checkpoint.tensors());
+            return network;
+        } catch (RuntimeException e) {
+            network.close();
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.mergelab.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.mergelab.data.DatasetSpec;
+import org.mergelab.data.ImageDataset;
+import org.mergelab.data.Normalization;
+import org.mergelab.data.Splits;
+
+/**
+ * A dataset loaded once for a run: training and test sets and the training set's per-channel
+ * normalisation (computed on the uncued images, used for every task and probe).
+ *
+ * @param spec the dataset spec as given
+ * @param train the training set
+ * @param test the test set
+ * @param normalization the training set's normalisation
+ */
+public record DataContext(String spec, ImageDataset train, ImageDataset test, Normalization normalization) {
+
+    /**
+     * Loads a dataset spec.
+     *
+     * @throws UncheckedIOException naming the path when files are missing or malformed
+     */
+    public static DataContext load(String spec) {
+        DatasetSpec parsed = DatasetSpec.parse(spec);
+        try {
+            ImageDataset train = parsed.train();
+            ImageDataset test = parsed.test();
+            return new DataContext(spec, train, test, Normalization.fromDataset(train));
+        } catch (IOException e) {
+            throw new UncheckedIOException("dataset '" + spec + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Number of classes. */
+    public int numClasses() {
+        return train.numClasses();
+    }
+
+    /**
+     * The training ids of a split: {@code all}, or half {@code a} or {@code b} of a seeded disjoint
+     * split.
+     */
+    public int[] trainIds(String split, long splitSeed) {
+        return switch (split) {
+            case "all" -> Splits.all(train.size());
+            case "a" -> Splits.halves(train.size(), splitSeed).a();
+            case "b" -> Splits.halves(train.size(), splitSeed).b();
+            default -> throw new IllegalArgumentException("split: unknown split '" + split + "' (known: all, a, b)");
+        };
+    }
+
+    /** The test ids: all, or a seeded subset of {@code testSize} when given. */
+    public int[] testIds(Integer testSize, long subsetSeed) {
+        if (testSize == null || testSize >= test.size()) {
+            return Splits.all(test.size());
+        }
+        return Splits.subset(test.size(), testSize, subsetSeed);
+    }
+}

@@ -1,0 +1,67 @@
+package org.mergelab.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.checkpoint.CheckpointStore;
+import org.mergelab.data.DatasetSpec;
+import org.mergelab.data.ImageDataset;
+import org.mergelab.data.Splits;
+import org.mergelab.eval.ProbeSet;
+import org.mergelab.eval.Probes;
+import org.mergelab.model.Network;
+import org.mergelab.train.Trainer;
+
+/** What {@code mergelab eval} does: probe accuracies of one checkpoint on a dataset's test set. */
+public final class Evaluation {
+
+    private Evaluation() {}
+
+    /**
+     * Probe accuracies.
+     *
+     * @param checkpointId the checkpoint's id
+     * @param accuracy probe to count, in the order asked
+     * @param testImages images per probe
+     */
+    public record Outcome(String checkpointId, Map<String, Probes.Count> accuracy, int testImages) {}
+
+    /**
+     * Evaluates a checkpoint.
+     *
+     * @param file the checkpoint
+     * @param datasetSpec the dataset (its test set is used)
+     * @param probes probe names
+     * @param testSize a seeded subset size, or null for all
+     * @param cueSeed the cue seed the probes use
+     * @param threads PyTorch threads
+     */
+    public static Outcome run(Path file, String datasetSpec, List<String> probes, Integer testSize, long cueSeed, int threads) {
+        Checkpoint checkpoint;
+        try {
+            checkpoint = CheckpointStore.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        ImageDataset test;
+        try {
+            test = DatasetSpec.parse(datasetSpec).test();
+        } catch (IOException e) {
+            throw new UncheckedIOException("dataset '" + datasetSpec + "': " + e.getMessage(), e);
+        }
+        int classes = CheckpointModels.numClasses(checkpoint, file.toString());
+        if (classes != test.numClasses()) {
+            throw new IllegalArgumentException(file + ": has " + classes + " classes, dataset '" + datasetSpec
+                    + "' has " + test.numClasses());
+        }
+        int[] ids = testSize == null || testSize >= test.size() ? Splits.all(test.size()) : Splits.subset(test.size(), testSize, 0L);
+        Trainer.useThreads(threads);
+        ProbeSet set = ProbeSet.build(test, ids, probes, cueSeed, CheckpointModels.normalization(checkpoint.lineage(), file.toString()));
+        try (Network network = CheckpointModels.open(checkpoint, file.toString())) {
+            return new Outcome(checkpoint.id(), Probes.evaluate(network, set), ids.length);
+        }
+    }
+}

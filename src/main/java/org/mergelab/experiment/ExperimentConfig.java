@@ -1,0 +1,203 @@
+package org.mergelab.experiment;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mergelab.data.Cues;
+import org.mergelab.eval.ProtocolDefinition;
+import org.mergelab.model.ModelSpec;
+import org.mergelab.train.TrainConfig;
+
+/**
+ * One cue-protocol experiment (PROTOCOL.md), as read from {@code EXPERIMENT.yaml}. Keys are
+ * snake_case; an unknown key is an error; every missing key takes the default below, and the
+ * resolved config (defaults included) is written back to {@code DIR/experiment.yaml}.
+ *
+ * @param name a label for reports; default {@code experiment}
+ * @param dataset dataset spec ({@code builtin}, {@code fashion-mnist[:DIR]}, {@code cifar10:DIR},
+ *     {@code cifar100:DIR}, with builtin options); default {@code builtin}
+ * @param model the network; default ResNet-20 (16/32/64)
+ * @param pretrain training of theta0 on the whole training set without cue; default
+ *     {@link TrainConfig} defaults with 2 epochs
+ * @param finetune training of each cue task on its half of the training set; default 1 epoch at
+ *     learning rate 0.02
+ * @param cueSeed seed of the noise patterns and of the conflict derangement; default 0
+ * @param protocols name -> [cue of T1, cue of T2]; default {@code task-specific: [color, noise]},
+ *     {@code shared: [color, color]}
+ * @param regimes {@code incremental} and/or {@code parallel}; default both
+ * @param alphas the interpolation grid, each in [0, 1], ascending; default 0, 0.1, ..., 1
+ * @param bnPolicies {@code interpolate} and/or {@code recalibrate}; default {@code [interpolate]}
+ * @param calibrationImages training images used by {@code recalibrate}; default 1000
+ * @param probes {@code base} and cue probes (with their {@code -conflict} variants); default base,
+ *     color, noise, color-conflict, noise-conflict
+ * @param seeds one full run per seed; default 0, 1, 2
+ * @param threads PyTorch threads (results depend on it); default 2
+ * @param testSize a fixed seeded subset of the test set for every probe; null or 0 means the
+ *     whole test set; default null
+ * @param testSubsetSeed seed of that subset, the same for every seed of the run; default 0
+ */
+@JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "protocols", "regimes",
+        "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed"})
+public record ExperimentConfig(
+        String name,
+        String dataset,
+        ModelSpec model,
+        TrainConfig pretrain,
+        TrainConfig finetune,
+        Long cueSeed,
+        Map<String, List<String>> protocols,
+        List<String> regimes,
+        List<Double> alphas,
+        List<String> bnPolicies,
+        Integer calibrationImages,
+        List<String> probes,
+        List<Long> seeds,
+        Integer threads,
+        Integer testSize,
+        Long testSubsetSeed) {
+
+    /** Regime names. */
+    public static final List<String> REGIMES = List.of("incremental", "parallel");
+
+    /** BatchNorm policy names. */
+    public static final List<String> BN_POLICIES = List.of("interpolate", "recalibrate");
+
+    /** Fills defaults and validates; messages name the key and the value. */
+    public ExperimentConfig {
+        name = name == null ? "experiment" : name;
+        dataset = dataset == null ? "builtin" : dataset;
+        model = model == null ? ModelSpec.RESNET20 : model;
+        pretrain = pretrain == null ? TrainConfig.defaults().withEpochs(2) : pretrain;
+        finetune = finetune == null ? TrainConfig.defaults().withEpochs(1).withLearningRate(0.02) : finetune;
+        cueSeed = cueSeed == null ? 0L : cueSeed;
+        if (protocols == null) {
+            protocols = new LinkedHashMap<>();
+            protocols.put("task-specific", List.of("color", "noise"));
+            protocols.put("shared", List.of("color", "color"));
+        }
+        protocols = copyProtocols(protocols);
+        regimes = regimes == null ? REGIMES : List.copyOf(regimes);
+        alphas = alphas == null ? defaultAlphas() : List.copyOf(alphas);
+        bnPolicies = bnPolicies == null ? List.of("interpolate") : List.copyOf(bnPolicies);
+        calibrationImages = calibrationImages == null ? 1000 : calibrationImages;
+        probes = probes == null ? List.of("base", "color", "noise", "color-conflict", "noise-conflict") : List.copyOf(probes);
+        seeds = seeds == null ? List.of(0L, 1L, 2L) : List.copyOf(seeds);
+        threads = threads == null ? 2 : threads;
+        testSize = testSize == null || testSize == 0 ? null : testSize;
+        testSubsetSeed = testSubsetSeed == null ? 0L : testSubsetSeed;
+        validate(protocols, regimes, alphas, bnPolicies, calibrationImages, probes, seeds, threads, testSize);
+    }
+
+    private static Map<String, List<String>> copyProtocols(Map<String, List<String>> in) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : in.entrySet()) {
+            if (e.getValue() == null || e.getValue().size() != 2) {
+                throw new IllegalArgumentException("protocols." + e.getKey() + ": expected [cue of T1, cue of T2], got " + e.getValue());
+            }
+            out.put(e.getKey(), List.copyOf(e.getValue()));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** 0, 0.1, ..., 1 (eleven points, exact to 1e-12). */
+    public static List<Double> defaultAlphas() {
+        List<Double> a = new ArrayList<>();
+        for (int i = 0; i <= 10; i++) {
+            a.add(i / 10.0);
+        }
+        return a;
+    }
+
+    private static void validate(Map<String, List<String>> protocols, List<String> regimes, List<Double> alphas,
+            List<String> bnPolicies, int calibrationImages, List<String> probes, List<Long> seeds, int threads, Integer testSize) {
+        if (protocols.isEmpty()) {
+            throw new IllegalArgumentException("protocols: at least one protocol is needed");
+        }
+        for (Map.Entry<String, List<String>> e : protocols.entrySet()) {
+            if (!e.getKey().matches("[a-z0-9][a-z0-9_-]*")) {
+                throw new IllegalArgumentException("protocols: name '" + e.getKey() + "' must be lower-case letters, digits, '-' or '_'");
+            }
+            for (String cue : e.getValue()) {
+                if (cue.endsWith("-conflict") || !Cues.NAMES.contains(cue)) {
+                    throw new IllegalArgumentException("protocols." + e.getKey() + ": unknown task cue '" + cue
+                            + "' (known: " + String.join(", ", Cues.NAMES.stream().filter(c -> !c.endsWith("-conflict")).toList()) + ")");
+                }
+            }
+        }
+        if (!e0(protocols)) {
+            throw new IllegalArgumentException("protocols: every protocol's T1 must carry the same cue (theta1 is one checkpoint per seed)");
+        }
+        requireSubset("regimes", regimes, REGIMES);
+        requireSubset("bn_policies", bnPolicies, BN_POLICIES);
+        if (alphas.isEmpty()) {
+            throw new IllegalArgumentException("alphas: the grid is empty");
+        }
+        for (int i = 0; i < alphas.size(); i++) {
+            double a = alphas.get(i);
+            if (!(a >= 0 && a <= 1)) {
+                throw new IllegalArgumentException("alphas[" + i + "]: " + a + " is outside [0, 1]");
+            }
+            if (i > 0 && !(a > alphas.get(i - 1))) {
+                throw new IllegalArgumentException("alphas[" + i + "]: " + a + " is not above the previous value " + alphas.get(i - 1));
+            }
+        }
+        if (calibrationImages < 1) {
+            throw new IllegalArgumentException("calibration_images: " + calibrationImages + " is below 1");
+        }
+        if (probes.isEmpty()) {
+            throw new IllegalArgumentException("probes: at least one probe is needed");
+        }
+        for (String p : probes) {
+            if (!p.equals("base") && !Cues.NAMES.contains(p)) {
+                throw new IllegalArgumentException("probes: unknown probe '" + p + "' (known: base, " + String.join(", ", Cues.NAMES) + ")");
+            }
+        }
+        if (new HashSet<>(probes).size() != probes.size()) {
+            throw new IllegalArgumentException("probes: a probe is listed twice in " + probes);
+        }
+        if (seeds.isEmpty() || new HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException("seeds: need at least one seed and no repeats, got " + seeds);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads: " + threads + " is below 1");
+        }
+        if (testSize != null && testSize < 1) {
+            throw new IllegalArgumentException("test_size: " + testSize + " is below 1");
+        }
+    }
+
+    private static boolean e0(Map<String, List<String>> protocols) {
+        return protocols.values().stream().map(l -> l.get(0)).distinct().count() == 1;
+    }
+
+    private static void requireSubset(String key, List<String> values, List<String> known) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException(key + ": the list is empty");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String v : values) {
+            if (!known.contains(v)) {
+                throw new IllegalArgumentException(key + ": unknown value '" + v + "' (known: " + String.join(", ", known) + ")");
+            }
+            if (!seen.add(v)) {
+                throw new IllegalArgumentException(key + ": '" + v + "' is listed twice");
+            }
+        }
+    }
+
+    /** The protocols as definitions for the figures of merit. */
+    public List<ProtocolDefinition> protocolDefinitions() {
+        List<ProtocolDefinition> out = new ArrayList<>();
+        protocols.forEach((k, v) -> out.add(new ProtocolDefinition(k, v.get(0), v.get(1))));
+        return out;
+    }
+
+    /** The cue of T1, shared by every protocol. */
+    public String firstCue() {
+        return protocols.values().iterator().next().get(0);
+    }
+}

@@ -1,0 +1,102 @@
+package org.mergelab.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.checkpoint.CheckpointStore;
+import org.mergelab.eval.ProbeSet;
+import org.mergelab.eval.Probes;
+import org.mergelab.model.ModelSpec;
+import org.mergelab.model.Network;
+import org.mergelab.train.Trainer;
+import org.mergelab.train.TrainingProgress;
+import org.mergelab.train.TrainingResult;
+
+/**
+ * What {@code mergelab train} does: train one task (from scratch, or from {@code --init}), write the
+ * checkpoint with its lineage into the output directory, and measure test accuracy on the base
+ * probe (and the task's cue probe, if it has one). A killed run started again with the same
+ * command resumes from its last complete epoch.
+ */
+public final class TrainRun {
+
+    private TrainRun() {}
+
+    /**
+     * The outcome of a training run.
+     *
+     * @param checkpointFile where the checkpoint was written
+     * @param checkpoint the checkpoint
+     * @param training what the trainer did
+     * @param testAccuracy probe name to accuracy on the test set (or its subset)
+     * @param testImages test images per probe
+     */
+    public record Outcome(
+            Path checkpointFile, Checkpoint checkpoint, TrainingResult training, Map<String, Probes.Count> testAccuracy,
+            int testImages) {}
+
+    /**
+     * Runs it.
+     *
+     * @param config the run's config
+     * @param outDir output directory (created)
+     * @param initFile checkpoint to start from, or null
+     * @param progress progress receiver
+     */
+    public static Outcome run(TrainRunConfig config, Path outDir, Path initFile, TrainingProgress progress) {
+        Checkpoint init = null;
+        ModelSpec model = config.model();
+        if (initFile != null) {
+            try {
+                init = CheckpointStore.read(initFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            model = CheckpointModels.modelSpec(init.lineage(), initFile.toString());
+        }
+        DataContext data = DataContext.load(config.dataset());
+        if (init != null) {
+            int classes = CheckpointModels.numClasses(init, initFile.toString());
+            if (classes != data.numClasses()) {
+                throw new IllegalArgumentException(initFile + ": has " + classes + " classes, dataset '" + config.dataset()
+                        + "' has " + data.numClasses());
+            }
+        }
+        TaskTraining training = TaskTraining.builder()
+                .setData(data)
+                .setModel(model)
+                .setTrainConfig(config.training())
+                .setTask(config.task())
+                .setSeed(config.seed())
+                .optThreads(config.threads())
+                .optCueSeed(config.cueSeed())
+                .optInit(init)
+                .build();
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create output directory " + outDir + ": " + e.getMessage(), e);
+        }
+        Path stateDir = outDir.resolve(".epoch-state-" + config.task().name());
+        TaskTraining.Result result = training.run(stateDir, progress);
+        Path file = TaskTraining.write(outDir.resolve(config.task().name() + ".safetensors"), result.checkpoint());
+        Trainer.clearEpochState(stateDir);
+
+        List<String> probes = new ArrayList<>(List.of("base"));
+        if (config.task().hasCue()) {
+            probes.add(config.task().cue());
+        }
+        int[] testIds = data.testIds(config.testSize(), config.testSubsetSeed());
+        ProbeSet set = ProbeSet.build(data.test(), testIds, probes, config.cueSeed(), data.normalization());
+        Map<String, Probes.Count> accuracy;
+        try (Network network = CheckpointModels.open(result.checkpoint(), file.toString())) {
+            accuracy = Probes.evaluate(network, set);
+        }
+        return new Outcome(file, result.checkpoint(), result.training(), accuracy, testIds.length);
+    }
+}

@@ -1,0 +1,50 @@
+package org.mergelab.experiment;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.mergelab.model.ModelSpec;
+import org.mergelab.train.TrainConfig;
+
+/**
+ * The config file of {@code mergelab train}: one task trained from scratch or from a checkpoint.
+ *
+ * @param dataset dataset spec; default {@code builtin}
+ * @param model the network (ignored with {@code --init}, which fixes it); default ResNet-20
+ * @param training hyper-parameters; default {@link TrainConfig} defaults
+ * @param task split and cue; default the whole training set without cue, named {@code task}
+ * @param seed the run's seed; default 0
+ * @param threads PyTorch threads; default 2
+ * @param cueSeed seed of the noise patterns and conflict derangement; default 0
+ * @param testSize test images for the final accuracy line (a seeded subset); null or 0 means all
+ * @param testSubsetSeed seed of that subset; default 0
+ */
+@JsonPropertyOrder({"dataset", "model", "training", "task", "seed", "threads", "cue_seed", "test_size", "test_subset_seed"})
+public record TrainRunConfig(
+        String dataset,
+        ModelSpec model,
+        TrainConfig training,
+        TaskSpec task,
+        Long seed,
+        Integer threads,
+        Long cueSeed,
+        Integer testSize,
+        Long testSubsetSeed) {
+
+    /** Fills defaults. */
+    public TrainRunConfig {
+        dataset = dataset == null ? "builtin" : dataset;
+        model = model == null ? ModelSpec.RESNET20 : model;
+        training = training == null ? TrainConfig.defaults() : training;
+        task = task == null ? new TaskSpec(null, null, null) : task;
+        seed = seed == null ? 0L : seed;
+        threads = threads == null ? 2 : threads;
+        cueSeed = cueSeed == null ? 0L : cueSeed;
+        testSize = testSize == null || testSize == 0 ? null : testSize;
+        testSubsetSeed = testSubsetSeed == null ? 0L : testSubsetSeed;
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads: " + threads + " is below 1");
+        }
+        if (testSize != null && testSize < 1) {
+            throw new IllegalArgumentException("test_size: " + testSize + " is below 1");
+        }
+    }
+}
