@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             LineageCommand.class,
             ShowCuesCommand.class,
             RunCommand.class,
-            DemoCommand.class
+            DemoCommand.class,
+            BenchCommand.class
 
 
 

@@ -118,9 +118,9 @@ public final class Trainer {
         }
     }
 
-    private record StepOutcome(double loss, long correct) {}
+    record StepOutcome(double loss, long correct) {}
 
-    private static StepOutcome step(Network network, SgdMomentum optimizer, Batch batch, double lr) {
+    static StepOutcome step(Network network, SgdMomentum optimizer, Batch batch, double lr) {
         try (NDManager scope = network.manager().newSubManager()) {
             NDArray x = Network.images(scope, batch.images(), batch.size());
             long[] labels = new long[batch.size()];
