@@ -34,6 +34,26 @@ final class DareLinearMerge extends AbstractMergeMethod {
     }
 
     @Override
+    Locality locality() {
+        return FAMILY.locality();
+    }
+
+    @Override
+    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
+        return FAMILY.rangeStatistics(range, offset);
+    }
+
+    @Override
+    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
+        return FAMILY.tensorStatistics(first, ranges);
+    }
+
+    @Override
+    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
+        return FAMILY.mergeRange(range, offset, statistics);
+    }
+
+    @Override
     float[] compute(MergeRequest request) {
         return FAMILY.merge(request);
     }

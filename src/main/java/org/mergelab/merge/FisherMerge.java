@@ -27,6 +27,11 @@ final class FisherMerge extends AbstractMergeMethod {
     }
 
     @Override
+    Locality locality() {
+        return Locality.ELEMENTWISE;
+    }
+
+    @Override
     float[] compute(MergeRequest request) {
         String where = "method 'fisher', tensor '" + request.tensorName() + "'";
         int models = request.modelCount();

@@ -23,6 +23,11 @@ final class LinearMerge extends AbstractMergeMethod {
     }
 
     @Override
+    Locality locality() {
+        return Locality.ELEMENTWISE;
+    }
+
+    @Override
     float[] compute(MergeRequest request) {
         int models = request.modelCount();
         double[] weights = new double[models];

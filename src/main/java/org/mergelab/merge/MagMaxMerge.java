@@ -23,6 +23,11 @@ final class MagMaxMerge extends AbstractMergeMethod {
     }
 
     @Override
+    Locality locality() {
+        return Locality.ELEMENTWISE;
+    }
+
+    @Override
     float[] compute(MergeRequest request) {
         double lambda = request.globalParameter(LAMBDA, 1.0);
         float[] base = request.base();

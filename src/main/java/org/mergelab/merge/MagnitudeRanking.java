@@ -1,13 +1,23 @@
 package org.mergelab.merge;
 
-import java.util.Arrays;
+import java.util.List;
 
 /**
  * Ranks the entries of a vector by magnitude, largest first (rank 0); equal magnitudes are ranked
  * by index, lowest first, so the ranking (and everything trimmed with it) is deterministic.
- * Cost: one primitive sort of the magnitudes, O(n log n).
+ *
+ * <p>The magnitude ranked on is {@code |v|} rounded to float32 ({@link #magnitude}); entries whose
+ * float64 magnitudes differ by less than a float32 rounding count as equal and are ranked by index.
+ * A {@link RankCut} ("the entries of rank below r") is found without sorting: a radix selection on
+ * the float32 bit patterns (non-negative floats order like their bits), one histogram of the high
+ * 16 bits and one of the low 16 bits inside the selected bin, O(n) and allocation-free apart from
+ * the two histograms. The vector may arrive as consecutive ranges (a tensor streamed from disk);
+ * the cut then records how many entries equal to its threshold precede each range, so that every
+ * range can be trimmed on its own with exactly the result of trimming the whole vector.
  */
 final class MagnitudeRanking {
+
+    static final int BINS = 1 << 16;
 
     private MagnitudeRanking() {}
 
@@ -20,58 +30,137 @@ final class MagnitudeRanking {
         return (int) Math.min(n, Math.floor(fraction * n + 1e-9));
     }
 
+    /** The magnitude entries are ranked by: {@code |value|} rounded to float32. */
+    static float magnitude(double value) {
+        return (float) Math.abs(value);
+    }
+
+    /** Adds the high 16 bits of every magnitude (all finite and &ge; 0) to {@code histogram}. */
+    static void addHighBits(float[] magnitudes, int[] histogram) {
+        for (float m : magnitudes) {
+            histogram[Float.floatToRawIntBits(m) >>> 16]++;
+        }
+    }
+
     /**
      * Zeroes every entry of {@code vector} whose magnitude rank lies outside {@code [from, to)}.
      */
     static void keepRankWindow(double[] vector, int from, int to) {
-        int n = vector.length;
-        from = Math.max(0, from);
-        to = Math.min(n, to);
-        if (from == 0 && to == n) {
-            return;
+        float[] magnitudes = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            magnitudes[i] = magnitude(vector[i]);
         }
-        double[] magnitudes = new double[n];
-        for (int i = 0; i < n; i++) {
-            magnitudes[i] = Math.abs(vector[i]);
-        }
-        double[] ascending = magnitudes.clone();
-        Arrays.sort(ascending);
-        boolean[] belowTo = ranksBelow(magnitudes, ascending, to);
-        boolean[] belowFrom = ranksBelow(magnitudes, ascending, from);
-        for (int i = 0; i < n; i++) {
-            if (!belowTo[i] || belowFrom[i]) {
-                vector[i] = 0.0;
+        int[] histogram = new int[BINS];
+        addHighBits(magnitudes, histogram);
+        List<float[]> ranges = List.of(magnitudes);
+        RankCut below = RankCut.of(from, histogram, ranges);
+        RankCut upTo = RankCut.of(to, histogram, ranges);
+        keepWindow(vector, 0, below, upTo);
+    }
+
+    /**
+     * Zeroes every entry of {@code range} (range number {@code rangeIndex} of the vector the cuts
+     * were made on) that is not below {@code to} or is below {@code from}.
+     */
+    static void keepWindow(double[] range, int rangeIndex, RankCut from, RankCut to) {
+        long equalsFrom = from.equalsBefore(rangeIndex);
+        long equalsTo = to.equalsBefore(rangeIndex);
+        for (int j = 0; j < range.length; j++) {
+            float m = magnitude(range[j]);
+            boolean belowTo;
+            if (to.all) {
+                belowTo = true;
+            } else if (to.none) {
+                belowTo = false;
+            } else if (m != to.threshold) {
+                belowTo = m > to.threshold;
+            } else {
+                belowTo = equalsTo++ < to.equalsAllowed;
+            }
+            boolean belowFrom;
+            if (from.all) {
+                belowFrom = true;
+            } else if (from.none) {
+                belowFrom = false;
+            } else if (m != from.threshold) {
+                belowFrom = m > from.threshold;
+            } else {
+                belowFrom = equalsFrom++ < from.equalsAllowed;
+            }
+            if (!belowTo || belowFrom) {
+                range[j] = 0.0;
             }
         }
     }
 
-    /** Marks the entries whose rank is below {@code r}. */
-    private static boolean[] ranksBelow(double[] magnitudes, double[] ascending, int r) {
-        int n = magnitudes.length;
-        boolean[] mask = new boolean[n];
-        if (r <= 0) {
-            return mask;
+    /**
+     * The entries of rank below {@code rank}: those with magnitude above {@code threshold}, and the
+     * first {@code equalsAllowed} (by index) of those equal to it.
+     *
+     * @param none no entry is below (rank &le; 0)
+     * @param all every entry is below (rank &ge; n)
+     * @param equalsBefore per range, how many entries equal to the threshold precede it
+     */
+    record RankCut(boolean none, boolean all, float threshold, long equalsAllowed, long[] equalsBefore) {
+
+        long equalsBefore(int rangeIndex) {
+            return equalsBefore == null ? 0 : equalsBefore[rangeIndex];
         }
-        if (r >= n) {
-            Arrays.fill(mask, true);
-            return mask;
-        }
-        double threshold = ascending[n - 1 - r]; // the magnitude at rank r
-        int greater = 0;
-        for (double m : magnitudes) {
-            if (m > threshold) {
-                greater++;
+
+        /**
+         * Finds the cut at {@code rank} of the magnitudes given as consecutive {@code ranges},
+         * whose high-bit histogram is {@code highHistogram}.
+         */
+        static RankCut of(long rank, int[] highHistogram, List<float[]> ranges) {
+            long n = 0;
+            for (float[] r : ranges) {
+                n += r.length;
             }
-        }
-        int equalsAllowed = r - greater; // the first this many entries equal to threshold rank below r
-        for (int i = 0; i < n; i++) {
-            if (magnitudes[i] > threshold) {
-                mask[i] = true;
-            } else if (magnitudes[i] == threshold && equalsAllowed > 0) {
-                mask[i] = true;
-                equalsAllowed--;
+            if (rank <= 0) {
+                return new RankCut(true, false, 0f, 0, null);
             }
+            if (rank >= n) {
+                return new RankCut(false, true, 0f, 0, null);
+            }
+            long k = n - 1 - rank; // ascending index of the magnitude at rank 'rank'
+            long before = 0;
+            int bin = 0;
+            while (before + highHistogram[bin] <= k) {
+                before += highHistogram[bin];
+                bin++;
+            }
+            long greater = n - before - highHistogram[bin];
+            int[] low = new int[BINS];
+            for (float[] r : ranges) {
+                for (float m : r) {
+                    int bits = Float.floatToRawIntBits(m);
+                    if (bits >>> 16 == bin) {
+                        low[bits & 0xffff]++;
+                    }
+                }
+            }
+            long inBin = k - before;
+            int lowBits = 0;
+            long cumulative = 0;
+            while (cumulative + low[lowBits] <= inBin) {
+                cumulative += low[lowBits];
+                lowBits++;
+            }
+            for (int l = lowBits + 1; l < BINS; l++) {
+                greater += low[l];
+            }
+            float threshold = Float.intBitsToFloat((bin << 16) | lowBits);
+            long[] equalsBefore = new long[ranges.size()];
+            long equal = 0;
+            for (int i = 0; i < ranges.size(); i++) {
+                equalsBefore[i] = equal;
+                for (float m : ranges.get(i)) {
+                    if (m == threshold) {
+                        equal++;
+                    }
+                }
+            }
+            return new RankCut(false, false, threshold, rank - greater, equalsBefore);
         }
-        return mask;
     }
 }

@@ -1,6 +1,12 @@
 package org.mergelab.merge;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.mergelab.merge.AbstractMergeMethod.Locality;
+import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
+import org.mergelab.merge.MagnitudeRanking.RankCut;
 
 /**
  * The task-vector family (mergekit's "generalized task arithmetic"):
@@ -14,6 +20,13 @@ import java.util.SplittableRandom;
  *
  * Task arithmetic, TIES, DARE and Breadcrumbs are this class with different parameters; each
  * method class holds one instance and documents its defaults.
+ *
+ * <p>Splitting a tensor: without sparsification every entry is merged on its own
+ * ({@link Locality#ELEMENTWISE}); magnitude sparsification needs each model's rank cuts over the
+ * whole tensor first ({@link Locality#TENSOR_STATISTICS}: a radix selection, see
+ * {@link MagnitudeRanking}); random sparsification draws one stream per tensor in index order and
+ * is merged whole ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} is the
+ * one-range case of {@link #mergeRange}, so both give the same bits.
  */
 final class SparsifiedTaskVectorMerge {
 
@@ -34,8 +47,91 @@ final class SparsifiedTaskVectorMerge {
         this.defaultRescale = defaultRescale;
     }
 
+    Locality locality() {
+        return switch (sparsification) {
+            case NONE -> Locality.ELEMENTWISE;
+            case RANDOM -> Locality.WHOLE_TENSOR;
+            case MAGNITUDE, MAGNITUDE_OUTLIERS -> Locality.TENSOR_STATISTICS;
+        };
+    }
+
+    /** Magnitudes of every model's task vector over one range, and their high-bit histograms. */
+    record RangeMagnitudes(float[][] magnitudes, int[][] highBits) implements TensorStatistics {}
+
+    /** Per model, the rank cuts bounding the kept window; ranges start at {@code offsets}. */
+    record WindowCuts(long[] offsets, RankCut[] from, RankCut[] to) implements TensorStatistics {}
+
+    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
+        int models = range.modelCount();
+        float[] base = range.base();
+        float[][] magnitudes = new float[models][];
+        int[][] highBits = new int[models][];
+        for (int i = 0; i < models; i++) {
+            float[] model = range.models().get(i);
+            float[] m = new float[model.length];
+            for (int j = 0; j < m.length; j++) {
+                m[j] = MagnitudeRanking.magnitude((double) model[j] - base[j]);
+            }
+            magnitudes[i] = m;
+            highBits[i] = new int[MagnitudeRanking.BINS];
+            MagnitudeRanking.addHighBits(m, highBits[i]);
+        }
+        return new RangeMagnitudes(magnitudes, highBits);
+    }
+
+    TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
+        int models = first.modelCount();
+        long[] offsets = new long[ranges.size()];
+        long total = 0;
+        for (int r = 0; r < ranges.size(); r++) {
+            offsets[r] = total;
+            total += ((RangeMagnitudes) ranges.get(r)).magnitudes()[0].length;
+        }
+        int n = Math.toIntExact(total);
+        RankCut[] from = new RankCut[models];
+        RankCut[] to = new RankCut[models];
+        for (int i = 0; i < models; i++) {
+            int[] histogram = new int[MagnitudeRanking.BINS];
+            List<float[]> magnitudes = new ArrayList<>(ranges.size());
+            for (TensorStatistics r : ranges) {
+                RangeMagnitudes range = (RangeMagnitudes) r;
+                magnitudes.add(range.magnitudes()[i]);
+                int[] h = range.highBits()[i];
+                for (int b = 0; b < h.length; b++) {
+                    histogram[b] += h[b];
+                }
+            }
+            int kept = MagnitudeRanking.count(first.modelParameter(i, MergeParameter.DENSITY, defaultDensity), n);
+            int outliers = sparsification == Sparsification.MAGNITUDE_OUTLIERS
+                    ? MagnitudeRanking.count(first.modelParameter(i, MergeParameter.GAMMA, defaultGamma), n) : 0;
+            from[i] = RankCut.of(outliers, histogram, magnitudes);
+            to[i] = RankCut.of((long) outliers + kept, histogram, magnitudes);
+        }
+        return new WindowCuts(offsets, from, to);
+    }
+
     /** Merges; the caller has already checked the request against its {@link MethodSignature}. */
     float[] merge(MergeRequest request) {
+        TensorStatistics statistics = locality() == Locality.TENSOR_STATISTICS
+                ? tensorStatistics(request, List.of(rangeStatistics(request, 0))) : null;
+        return mergeRange(request, 0, statistics);
+    }
+
+    /** Merges elements [offset, offset + length) given the tensor's {@link WindowCuts} (or null). */
+    float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics) {
+        int rangeIndex = 0;
+        WindowCuts cuts = null;
+        if (locality() == Locality.TENSOR_STATISTICS) {
+            cuts = (WindowCuts) statistics;
+            rangeIndex = Arrays.binarySearch(cuts.offsets(), offset);
+            if (rangeIndex < 0) {
+                throw new IllegalArgumentException("tensor '" + request.tensorName() + "': no range starts at "
+                        + offset + " in the statistics");
+            }
+        } else if (locality() == Locality.WHOLE_TENSOR && offset != 0) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName()
+                    + "': random sparsification merges whole tensors only");
+        }
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
@@ -54,10 +150,14 @@ final class SparsifiedTaskVectorMerge {
             }
             // split for every model, whatever the method, so model i always gets the same stream
             SplittableRandom modelRandom = tensorRandom.split();
-            sparsification.apply(tau,
-                    request.modelParameter(i, MergeParameter.DENSITY, defaultDensity),
-                    request.modelParameter(i, MergeParameter.GAMMA, defaultGamma),
-                    rescale, modelRandom);
+            if (cuts != null) {
+                MagnitudeRanking.keepWindow(tau, rangeIndex, cuts.from()[i], cuts.to()[i]);
+            } else {
+                sparsification.apply(tau,
+                        request.modelParameter(i, MergeParameter.DENSITY, defaultDensity),
+                        request.modelParameter(i, MergeParameter.GAMMA, defaultGamma),
+                        rescale, modelRandom);
+            }
             weights[i] = request.modelParameter(i, MergeParameter.WEIGHT, 1.0);
             for (int j = 0; j < n; j++) {
                 tau[j] *= weights[i];

@@ -24,6 +24,11 @@ final class TrajectoryEmaMerge extends AbstractMergeMethod {
     }
 
     @Override
+    Locality locality() {
+        return Locality.ELEMENTWISE;
+    }
+
+    @Override
     float[] compute(MergeRequest request) {
         double beta = request.globalParameter(BETA, DEFAULT_BETA);
         float[] first = request.models().getFirst();

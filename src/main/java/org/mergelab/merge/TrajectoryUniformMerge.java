@@ -20,6 +20,11 @@ final class TrajectoryUniformMerge extends AbstractMergeMethod {
     }
 
     @Override
+    Locality locality() {
+        return Locality.ELEMENTWISE;
+    }
+
+    @Override
     float[] compute(MergeRequest request) {
         double[] ones = new double[request.modelCount()];
         Arrays.fill(ones, 1.0);

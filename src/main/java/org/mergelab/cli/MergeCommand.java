@@ -1,0 +1,54 @@
+package org.mergelab.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mergelab.merge.MergeRecipe;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mergelab merge RECIPE.yaml --out DIR}: runs a mergekit-style recipe with {@link MergeRecipe#merge}. */
+@Command(
+        name = "merge",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Merges checkpoints as a mergekit-style YAML recipe says (linear, slerp, task_arithmetic, ties,",
+            "dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, model_stock, magmax, fisher, ...),",
+            "streaming tensor by tensor. Writes model.safetensors (or shards and an index), the recipe,",
+            "config/tokenizer files of the base model, and mergelab-lineage.json.",
+            "",
+            "Example: mergelab merge ties.yaml --out merged/ties"
+        })
+final class MergeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RECIPE.yaml", description = "The merge recipe (mergekit YAML).")
+    Path recipe;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace a non-empty output directory.")
+    boolean force;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var err = spec.commandLine().getErr();
+        try {
+            MergeRecipe.Outcome outcome = MergeRecipe.merge(recipe, out, force, w -> err.println("warning: " + w));
+            spec.commandLine().getOut().printf("merged %d tensors (%d bytes) into %s%n",
+                    outcome.merge().tensors(), outcome.merge().tensorBytes(), outcome.directory());
+            return 0;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Runs this command alone, for benchmarks before it is registered under {@code mergelab}. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MergeCommand()).execute(args));
+    }
+}

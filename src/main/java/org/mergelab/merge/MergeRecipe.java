@@ -1,0 +1,560 @@
+package org.mergelab.merge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.mergelab.checkpoint.AtomicFiles;
+import org.mergelab.checkpoint.DType;
+import org.mergelab.checkpoint.ShardedSafetensors;
+import org.mergelab.checkpoint.TensorSource;
+import org.mergelab.lineage.Lineage;
+
+/**
+ * A merge recipe in mergekit's YAML, for the methods mergekit and mergelab share, and running it with
+ * {@link StreamingMerge}.
+ *
+ * <pre>{@code
+ * merge_method: ties
+ * base_model: base            # a directory (model.safetensors or a sharded index) or a .safetensors file
+ * models:
+ *   - model: finetuned-a      # relative paths resolve against the recipe's directory
+ *     parameters: {weight: 0.5, density: 0.5}
+ *   - model: finetuned-b
+ *     parameters: {weight: 0.5, density: 0.5}
+ * parameters: {normalize: true, lambda: 1.0}
+ * dtype: bfloat16             # float32 | float16 | bfloat16; out_dtype wins when both are given
+ * }</pre>
+ *
+ * <p>Accepted top-level keys: {@code merge_method}, {@code models}, {@code base_model}, {@code parameters},
+ * {@code dtype}, {@code out_dtype}, {@code random_seed} (mergelab also reads {@code seed}; not both), and the
+ * tokenizer/config keys {@code tokenizer_source} ({@code base} or a model path; {@code union} changes the embeddings
+ * and is rejected), {@code tokenizer} (only its {@code source}) and {@code chat_template} (accepted, not applied: a
+ * warning says so). Parameter values must be scalars (numbers, or booleans for flags); a list or a map is a
+ * per-layer gradient or a filter, which changes the maths per tensor and is rejected naming the key, as is every
+ * other key ({@code slices}, {@code modules}, ...). {@code int8_mask} is accepted and has no effect (it only changes
+ * how mergekit stores masks). Mergelab-only: a per-model {@code fisher: PATH} names that model's diagonal Fisher
+ * (a safetensors file with the same tensor names) for {@code merge_method: fisher}.
+ *
+ * <p>mergekit conventions kept: {@code slerp} takes the base model as its first endpoint (t = 0) and the one other
+ * model as the second; methods with a base skip a {@code models} entry that is the base itself; methods without a
+ * base use {@code base_model} only as the source of config and tokenizer files.
+ */
+public record MergeRecipe(
+        Path file,
+        JsonNode tree,
+        MergeMethod method,
+        List<Path> models,
+        Path base,
+        List<Map<String, Double>> perModelParameters,
+        Map<String, Double> globalParameters,
+        List<Path> fisher,
+        DType outputDType,
+        long seed,
+        Path configSource,
+        List<String> warnings) {
+
+    /** Name of the recipe copy in the output directory. */
+    public static final String RECIPE_FILE_NAME = "mergelab-recipe.yaml";
+    /** Name of the lineage file in the output directory. */
+    public static final String LINEAGE_FILE_NAME = "mergelab-lineage.json";
+    /** Files copied from the base (or first) model's directory: HF config and tokenizer. */
+    public static final List<String> CONFIG_FILES = List.of("config.json", "generation_config.json",
+            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.model",
+            "added_tokens.json", "vocab.json", "vocab.txt", "merges.txt");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> TOP_KEYS = Set.of("merge_method", "models", "base_model", "parameters",
+            "dtype", "out_dtype", "random_seed", "seed", "tokenizer_source", "tokenizer", "chat_template");
+    private static final Set<String> IGNORED_PARAMETERS = Set.of("int8_mask");
+
+    /** Copies the lists. */
+    public MergeRecipe {
+        models = List.copyOf(models);
+        perModelParameters = List.copyOf(perModelParameters);
+        globalParameters = Map.copyOf(globalParameters);
+        fisher = fisher == null ? null : List.copyOf(fisher);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Reads and checks a recipe; nothing is opened but the YAML.
+     *
+     * @throws IllegalArgumentException naming the first unsupported key or bad value
+     */
+    public static MergeRecipe parse(Path file) throws IOException {
+        JsonNode root = YAML.readTree(file.toFile());
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + ": a recipe is a YAML mapping, found " + root);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        for (String key : (Iterable<String>) root::fieldNames) {
+            if (!TOP_KEYS.contains(key)) {
+                throw new IllegalArgumentException(file + ": unsupported recipe key '" + key + "'"
+                        + (key.equals("slices") || key.equals("modules")
+                                ? " (layer slicing changes which tensors are merged; mergelab merges whole models)"
+                                : "") + "; supported: " + String.join(", ", new java.util.TreeSet<>(TOP_KEYS)));
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        MergeMethod method = MergeMethods.byName(text(root, "merge_method", file, true));
+        Path base = root.has("base_model") ? dir.resolve(text(root, "base_model", file, true)).normalize() : null;
+        JsonNode entries = root.get("models");
+        if (entries == null || !entries.isArray() || entries.isEmpty()) {
+            throw new IllegalArgumentException(file + ": 'models' must be a non-empty list, found " + entries);
+        }
+        List<Path> models = new ArrayList<>();
+        List<Map<String, Double>> perModel = new ArrayList<>();
+        List<Path> fisher = new ArrayList<>();
+        for (JsonNode entry : entries) {
+            if (!entry.isObject() || !entry.has("model")) {
+                throw new IllegalArgumentException(file + ": each 'models' entry needs a 'model' key, found " + entry);
+            }
+            for (String key : (Iterable<String>) entry::fieldNames) {
+                if (!key.equals("model") && !key.equals("parameters")) {
+                    throw new IllegalArgumentException(file + ": unsupported key '" + key + "' in models entry "
+                            + entry.get("model") + "; supported: model, parameters");
+                }
+            }
+            Path model = dir.resolve(text(entry, "model", file, true)).normalize();
+            String where = "of model '" + entry.get("model").asText() + "'";
+            Map<String, Double> parameters = new LinkedHashMap<>();
+            JsonNode given = entry.get("parameters");
+            Path fisherFile = null;
+            if (given != null && !given.isNull()) {
+                if (given.has("fisher")) {
+                    if (!given.get("fisher").isTextual()) {
+                        throw new IllegalArgumentException(file + ": parameter 'fisher' " + where
+                                + " must be a path to a safetensors file, found " + given.get("fisher"));
+                    }
+                    fisherFile = dir.resolve(given.get("fisher").asText()).normalize();
+                }
+                parameters = scalars(given, method.perModelParameters(), Set.of("fisher"), where, method, file);
+            }
+            if (base != null && method.needsBaseModel() && model.equals(base)) {
+                warnings.add("models entry " + model + " is the base model; " + method.name()
+                        + " merges task vectors relative to it, so the entry is skipped (as mergekit does)");
+                continue;
+            }
+            models.add(model);
+            perModel.add(parameters);
+            fisher.add(fisherFile);
+        }
+        Map<String, Double> global = new LinkedHashMap<>();
+        if (root.has("parameters") && !root.get("parameters").isNull()) {
+            global = scalars(root.get("parameters"), method.globalParameters(), Set.of(), "(global)", method, file);
+        }
+        boolean anyFisher = fisher.stream().anyMatch(f -> f != null);
+        if (method.name().equals("fisher")) {
+            if (fisher.contains(null)) {
+                throw new IllegalArgumentException(file + ": merge_method fisher needs parameters: {fisher: PATH} "
+                        + "for every model (a safetensors file of diagonal Fisher values, same tensor names)");
+            }
+        } else if (anyFisher) {
+            throw new IllegalArgumentException(file + ": parameter 'fisher' is only read by merge_method fisher, "
+                    + "not " + method.name());
+        }
+        Path mergedBase = base;
+        if (method.name().equals("slerp") && base != null) {
+            // mergekit: slerp goes from the base (t = 0) to the one other model (t = 1)
+            int index = models.indexOf(base);
+            if (index >= 0) {
+                models.remove(index);
+                perModel.remove(index);
+                fisher.remove(index);
+            }
+            models.addFirst(base);
+            perModel.addFirst(Map.of());
+            fisher.addFirst(null);
+            mergedBase = null;
+        } else if (!method.needsBaseModel() && base != null) {
+            warnings.add("base_model " + base + " is not merged by " + method.name()
+                    + "; it is used only as the source of config and tokenizer files");
+            mergedBase = null;
+        } else if (method.needsBaseModel() && base == null) {
+            throw new IllegalArgumentException(file + ": merge_method " + method.name() + " needs base_model");
+        }
+        if (perModel.stream().allMatch(Map::isEmpty)) {
+            perModel = List.of();
+        }
+        DType out = null;
+        String dtypeKey = root.has("out_dtype") ? "out_dtype" : root.has("dtype") ? "dtype" : null;
+        if (dtypeKey != null) {
+            out = switch (text(root, dtypeKey, file, true)) {
+                case "float32", "fp32" -> DType.F32;
+                case "float16", "fp16" -> DType.F16;
+                case "bfloat16", "bf16" -> DType.BF16;
+                default -> throw new IllegalArgumentException(file + ": " + dtypeKey + " '"
+                        + root.get(dtypeKey).asText() + "' is not one of float32, float16, bfloat16");
+            };
+        }
+        if (root.has("random_seed") && root.has("seed")) {
+            throw new IllegalArgumentException(file + ": give 'random_seed' or 'seed', not both");
+        }
+        long seed = 0;
+        for (String key : List.of("random_seed", "seed")) {
+            if (root.has(key)) {
+                if (!root.get(key).canConvertToLong() || !root.get(key).isIntegralNumber()) {
+                    throw new IllegalArgumentException(file + ": '" + key + "' must be an integer, found "
+                            + root.get(key));
+                }
+                seed = root.get(key).longValue();
+            }
+        }
+        Path configSource = base != null ? base : models.getFirst();
+        JsonNode tokenizer = root.get("tokenizer");
+        String tokenizerSource = root.has("tokenizer_source") ? text(root, "tokenizer_source", file, true) : null;
+        if (tokenizer != null && !tokenizer.isNull()) {
+            for (String key : (Iterable<String>) tokenizer::fieldNames) {
+                if (!key.equals("source")) {
+                    throw new IllegalArgumentException(file + ": unsupported key 'tokenizer." + key
+                            + "' (it changes the embedding tensors); mergelab copies tokenizer files only");
+                }
+            }
+            if (tokenizer.has("source")) {
+                tokenizerSource = text(tokenizer, "source", file, true);
+            }
+        }
+        if (tokenizerSource != null) {
+            if (tokenizerSource.equals("union")) {
+                throw new IllegalArgumentException(file + ": tokenizer source 'union' changes the embedding "
+                        + "tensors; mergelab supports 'base' or a model path");
+            }
+            if (!tokenizerSource.equals("base")) {
+                configSource = dir.resolve(tokenizerSource).normalize();
+            }
+        }
+        if (root.has("chat_template")) {
+            warnings.add("chat_template is accepted but not applied: tokenizer files are copied unchanged");
+        }
+        return new MergeRecipe(file, root, method, models, mergedBase, perModel, global,
+                anyFisher ? fisher : null, out, seed, configSource, warnings);
+    }
+
+    private static String text(JsonNode node, String key, Path file, boolean required) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isValueNode() || value.isNull()) {
+            throw new IllegalArgumentException(file + ": '" + key + "' must be a string, found " + value);
+        }
+        return value.asText();
+    }
+
+    private static Map<String, Double> scalars(JsonNode given, Set<String> accepted, Set<String> special,
+            String where, MergeMethod method, Path file) {
+        if (!given.isObject()) {
+            throw new IllegalArgumentException(file + ": parameters " + where + " must be a mapping, found " + given);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : given.properties()) {
+            String key = e.getKey();
+            JsonNode value = e.getValue();
+            if (special.contains(key) || IGNORED_PARAMETERS.contains(key)) {
+                continue;
+            }
+            if (value.isArray() || value.isObject()) {
+                throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where + " is a "
+                        + (value.isArray() ? "list (a per-layer gradient)" : "mapping (a per-tensor filter)")
+                        + "; mergelab takes scalar parameters only, as a list changes the maths per layer");
+            }
+            if (!accepted.contains(key)) {
+                throw new IllegalArgumentException(file + ": method '" + method.name() + "' does not take "
+                        + (where.equals("(global)") ? "global" : "per-model") + " parameter '" + key + "' "
+                        + where + "; takes: " + (accepted.isEmpty() ? "none"
+                                : String.join(", ", new java.util.TreeSet<>(accepted))));
+            }
+            double number;
+            if (value.isBoolean()) {
+                number = value.booleanValue() ? 1.0 : 0.0;
+            } else if (value.isNumber()) {
+                number = value.doubleValue();
+            } else {
+                throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where
+                        + " must be a number or a boolean, found " + value);
+            }
+            MergeParameter.byKey(key).orElseThrow().check(number, where);
+            out.put(key, number);
+        }
+        return out;
+    }
+
+    /**
+     * What {@link #merge} wrote.
+     *
+     * @param directory the output directory
+     * @param merge the merged model files
+     * @param copiedFiles config and tokenizer files copied
+     * @param warnings everything accepted but not applied
+     */
+    public record Outcome(Path directory, StreamingMerge.Result merge, List<String> copiedFiles,
+            List<String> warnings) {}
+
+    /**
+     * Parses {@code recipe}, merges into {@code outputDirectory} and writes the recipe copy and lineage there.
+     * Everything is written to a sibling staging directory first and moved into place at the end, so a failure
+     * leaves no output. An existing non-empty output directory is an error unless {@code force}, which replaces it.
+     *
+     * @param warnings receives each warning as it arises
+     */
+    public static Outcome merge(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings)
+            throws IOException {
+        MergeRecipe parsed = parse(recipe);
+        parsed.warnings().forEach(warnings);
+        return parsed.run(outputDirectory, force, warnings, Runtime.getRuntime().availableProcessors(),
+                StreamingMerge.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /** Runs this recipe; see {@link #merge}. */
+    Outcome run(Path outputDirectory, boolean force, Consumer<String> warnings, int threads, long maxShardBytes)
+            throws IOException {
+        Path out = outputDirectory.toAbsolutePath().normalize();
+        if (Files.exists(out) && !isEmptyDirectory(out) && !force) {
+            throw new IllegalArgumentException("output " + out + " exists and is not an empty directory; "
+                    + "use --force to replace it");
+        }
+        List<String> outcomeWarnings = new ArrayList<>(this.warnings);
+        long start = System.nanoTime();
+        Path staging = AtomicFiles.temporarySibling(out);
+        List<TensorSource> opened = new ArrayList<>();
+        try {
+            Files.createDirectories(staging);
+            List<TensorSource> modelSources = new ArrayList<>();
+            for (Path p : models) {
+                modelSources.add(open(p, opened));
+            }
+            TensorSource baseSource = base == null ? null : open(base, opened);
+            List<TensorSource> fisherSources = null;
+            if (fisher != null) {
+                fisherSources = new ArrayList<>();
+                for (Path p : fisher) {
+                    fisherSources.add(open(p, opened));
+                }
+            }
+            List<CompletableFuture<ObjectNode>> inputs = new ArrayList<>();
+            for (int i = 0; i < modelSources.size(); i++) {
+                inputs.add(describe("model", models.get(i), modelSources.get(i)));
+            }
+            if (baseSource != null) {
+                inputs.add(describe("base", base, baseSource));
+            }
+            if (fisherSources != null) {
+                for (int i = 0; i < fisherSources.size(); i++) {
+                    inputs.add(describe("fisher", fisher.get(i), fisherSources.get(i)));
+                }
+            }
+            StreamingMerge.Result result = StreamingMerge.builder()
+                    .setMethod(method)
+                    .setModels(modelSources)
+                    .optBase(baseSource)
+                    .optFisher(fisherSources)
+                    .optPerModelParameters(perModelParameters)
+                    .optGlobalParameters(globalParameters)
+                    .optSeed(seed)
+                    .optOutputDType(outputDType)
+                    .optThreads(threads)
+                    .optMaxShardBytes(maxShardBytes)
+                    .setOutputDirectory(staging)
+                    .optMetadata(Map.of("format", "pt", "mergelab_merge_method", method.name()))
+                    .build()
+                    .run();
+            List<String> copied = copyConfigFiles(staging);
+            if (copied.isEmpty()) {
+                String message = "no config or tokenizer files next to " + configSource + "; the output holds "
+                        + "weights only" + (tree.has("tokenizer_source") || tree.has("tokenizer")
+                                ? " (tokenizer_source/tokenizer ignored)" : "");
+                outcomeWarnings.add(message);
+                warnings.accept(message);
+            }
+            Files.copy(file, staging.resolve(RECIPE_FILE_NAME));
+            ArrayNode described = JSON.createArrayNode();
+            List<Lineage> parents = new ArrayList<>();
+            for (CompletableFuture<ObjectNode> input : inputs) {
+                ObjectNode node;
+                try {
+                    node = input.join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+                JsonNode lineage = node.get("lineage");
+                if (lineage != null) {
+                    Lineage parent = Lineage.fromJsonNode(lineage);
+                    if (parent.checkpointId() != null) {
+                        parents.add(parent);
+                        node.remove("lineage");
+                        node.put("lineage_checkpoint_id", parent.checkpointId());
+                    }
+                }
+                described.add(node);
+            }
+            ObjectNode config = JSON.createObjectNode();
+            config.set("recipe", tree);
+            config.put("merge_method", method.name());
+            config.set("inputs", described);
+            config.set("per_model_parameters", JSON.valueToTree(perModelParameters));
+            config.set("global_parameters", JSON.valueToTree(new java.util.TreeMap<>(globalParameters)));
+            config.put("output_dtype", outputDType == null ? "first model's, per tensor"
+                    : outputDType.safetensorsName());
+            ArrayNode files = config.putArray("output_files");
+            result.files().forEach(f -> files.add(f.getFileName().toString()));
+            Lineage lineage = Lineage.builder()
+                    .setKind("merge")
+                    .optParents(parents)
+                    .optConfig(config)
+                    .optSeed(seed)
+                    .optThreads(threads)
+                    .putExtra("merge_method", method.name())
+                    .optWallTimeSeconds((System.nanoTime() - start) / 1e9)
+                    .build();
+            AtomicFiles.writeString(staging.resolve(LINEAGE_FILE_NAME), lineage.toJson());
+            closeAll(opened);
+            publish(staging, out);
+            List<Path> finalFiles = result.files().stream().map(f -> out.resolve(f.getFileName())).toList();
+            return new Outcome(out, new StreamingMerge.Result(finalFiles, result.tensors(), result.tensorBytes()),
+                    copied, outcomeWarnings);
+        } finally {
+            closeAll(opened);
+            deleteRecursively(staging);
+        }
+    }
+
+    private static TensorSource open(Path path, List<TensorSource> opened) throws IOException {
+        TensorSource source = TensorSource.open(path);
+        opened.add(source);
+        return source;
+    }
+
+    private static void closeAll(List<TensorSource> opened) throws IOException {
+        for (TensorSource s : opened) {
+            s.close();
+        }
+        opened.clear();
+    }
+
+    /** Path, files with SHA-256 (hashed on a background thread) and embedded lineage of one input. */
+    private static CompletableFuture<ObjectNode> describe(String role, Path given, TensorSource source) {
+        List<Path> files = new ArrayList<>();
+        files.add(source.path());
+        if (source instanceof ShardedSafetensors sharded) {
+            files.addAll(sharded.shardFiles());
+        }
+        Map<String, String> metadata = source.metadata();
+        return CompletableFuture.supplyAsync(() -> {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("role", role);
+            node.put("path", given.toString());
+            ArrayNode hashed = node.putArray("files");
+            for (Path f : files) {
+                hashed.addObject().put("file", f.toAbsolutePath().normalize().toString())
+                        .put("sha256", sha256(f));
+            }
+            JsonNode lineage = embeddedLineage(given, metadata);
+            if (lineage != null) {
+                node.set("lineage", lineage);
+            }
+            return node;
+        });
+    }
+
+    /** The input's own lineage: {@code lineage} in its metadata, else a {@value #LINEAGE_FILE_NAME} beside it. */
+    private static JsonNode embeddedLineage(Path given, Map<String, String> metadata) {
+        try {
+            if (metadata.containsKey("lineage")) {
+                return Lineage.fromJson(metadata.get("lineage")).toJsonNode();
+            }
+            Path dir = Files.isDirectory(given) ? given : given.toAbsolutePath().getParent();
+            Path file = dir.resolve(LINEAGE_FILE_NAME);
+            if (Files.isRegularFile(file)) {
+                return Lineage.fromJson(Files.readString(file)).toJsonNode();
+            }
+            return null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buffer = new byte[1 << 20];
+            while (in.read(buffer) >= 0) {
+                // digesting
+            }
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(file + ": cannot hash", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> copyConfigFiles(Path staging) throws IOException {
+        Path dir = Files.isDirectory(configSource) ? configSource : configSource.toAbsolutePath().getParent();
+        List<String> copied = new ArrayList<>();
+        for (String name : CONFIG_FILES) {
+            Path source = dir.resolve(name);
+            if (Files.isRegularFile(source)) {
+                Files.copy(source, staging.resolve(name));
+                copied.add(name);
+            }
+        }
+        return copied;
+    }
+
+    /** Moves the staging directory onto {@code out}, replacing what was there. */
+    private static void publish(Path staging, Path out) throws IOException {
+        Path old = null;
+        if (Files.exists(out)) {
+            old = AtomicFiles.temporarySibling(out);
+            Files.move(out, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(staging, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (old != null) {
+                Files.move(old, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw e;
+        }
+        if (old != null) {
+            deleteRecursively(old);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

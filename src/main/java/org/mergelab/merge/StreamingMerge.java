@@ -1,0 +1,616 @@
+package org.mergelab.merge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.mergelab.checkpoint.AtomicFiles;
+import org.mergelab.checkpoint.DType;
+import org.mergelab.checkpoint.SafetensorsWriter;
+import org.mergelab.checkpoint.ShardedSafetensors;
+import org.mergelab.checkpoint.Tensor;
+import org.mergelab.checkpoint.TensorInfo;
+import org.mergelab.checkpoint.TensorSource;
+import org.mergelab.checkpoint.TensorSpec;
+import org.mergelab.merge.AbstractMergeMethod.Locality;
+import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
+
+/**
+ * Merges whole checkpoints tensor by tensor, so that memory is bounded by a few copies of the largest tensor, not by
+ * the model: for each tensor, in the first model's order, every input's bytes are mapped in an arena of their own,
+ * converted to float32 a range of {@link Builder#optChunkElements chunk} elements at a time, merged by the
+ * {@link MergeMethod}, converted to the output dtype and streamed to a {@link SafetensorsWriter}; the arena is
+ * closed (and the mapping released) as soon as the tensor is written.
+ *
+ * <p><b>Before writing anything</b> every input is checked against the first model: the same tensor names, the same
+ * shapes, floating-point tensors where the first has one, the same dtype for non-float tensors (I64, I32, I16, I8,
+ * U8, BOOL, which are copied and must be byte-identical across inputs); an error names the tensor and both files.
+ * A non-finite input value is an error naming the file, the tensor and the element. On any failure nothing is left
+ * under a final name in the output directory.
+ *
+ * <p><b>Parallelism</b>: the ranges of one tensor are merged on {@code threads} workers while the previous tensor is
+ * written by a writer thread (two tensors in flight). Methods whose output element depends only on the same element
+ * of the inputs ({@link Locality#ELEMENTWISE}) are merged range by range; methods that need whole-tensor statistics
+ * (TIES, Breadcrumbs: rank thresholds; slerp: norms) gather them range by range first
+ * ({@link Locality#TENSOR_STATISTICS}); the rest (DARE, model_stock) merge whole tensors. Results are the bits of
+ * {@link MergeMethod#merge} on the whole tensor, whatever the thread count: random streams depend on the seed and
+ * the tensor's name only, statistics are combined in index order.
+ *
+ * <p><b>Output</b>: {@code model.safetensors} in the output directory, or, when the tensor bytes exceed
+ * {@link Builder#optMaxShardBytes} (default 5 GB as Hugging Face), shards {@code model-0000i-of-0000N.safetensors}
+ * plus {@value ShardedSafetensors#INDEX_FILE_NAME}. Every file is first written under a temporary name
+ * ({@link AtomicFiles}) and renamed when all are complete, the index last.
+ */
+public final class StreamingMerge {
+
+    /** Default largest shard: 5 GB (10^9 bytes), as Hugging Face's {@code max_shard_size="5GB"}. */
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+    /** Default range merged by one task: 2^20 elements. */
+    public static final int DEFAULT_CHUNK_ELEMENTS = 1 << 20;
+    /** File name of a single-file output. */
+    public static final String SINGLE_FILE_NAME = "model.safetensors";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final MergeMethod method;
+    private final List<TensorSource> models;
+    private final TensorSource base;
+    private final List<TensorSource> fisher;
+    private final List<Map<String, Double>> perModelParameters;
+    private final Map<String, Double> globalParameters;
+    private final long seed;
+    private final DType outputDType;
+    private final Path outputDirectory;
+    private final long maxShardBytes;
+    private final int threads;
+    private final int chunkElements;
+    private final Map<String, String> metadata;
+
+    private StreamingMerge(Builder b) {
+        this.method = b.method;
+        this.models = List.copyOf(b.models);
+        this.base = b.base;
+        this.fisher = b.fisher == null ? null : List.copyOf(b.fisher);
+        this.perModelParameters = List.copyOf(b.perModelParameters);
+        this.globalParameters = Map.copyOf(b.globalParameters);
+        this.seed = b.seed;
+        this.outputDType = b.outputDType;
+        this.outputDirectory = b.outputDirectory;
+        this.maxShardBytes = b.maxShardBytes;
+        this.threads = b.threads;
+        this.chunkElements = b.chunkElements;
+        this.metadata = Map.copyOf(b.metadata);
+    }
+
+    /** A builder; {@code set*} for required values, {@code opt*} for optional ones. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * What a merge wrote.
+     *
+     * @param files the files under their final names: {@code model.safetensors}, or the shards then the index
+     * @param tensors number of tensors written
+     * @param tensorBytes total tensor bytes written
+     */
+    public record Result(List<Path> files, int tensors, long tensorBytes) {
+        /** Copies the list. */
+        public Result {
+            files = List.copyOf(files);
+        }
+    }
+
+    /** One output tensor: where each input holds it, and what is written. */
+    private record TensorPlan(String name, TensorSpec output, boolean floating) {}
+
+    /**
+     * Validates every input against the first model, then merges and writes; see the class Javadoc.
+     *
+     * @throws IllegalArgumentException for inputs that do not match, naming the tensor and both files
+     * @throws IOException for files that cannot be read or written
+     */
+    public Result run() throws IOException {
+        List<TensorPlan> plans = plan();
+        Files.createDirectories(outputDirectory);
+        List<List<TensorPlan>> shards = shard(plans);
+        ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("mergelab-merge"));
+        ExecutorService writer = Executors.newSingleThreadExecutor(daemon("mergelab-write"));
+        Map<Path, Path> renames = new LinkedHashMap<>(); // staged -> final, index last
+        try {
+            ObjectNode weightMap = JSON.createObjectNode();
+            long totalBytes = 0;
+            for (int s = 0; s < shards.size(); s++) {
+                String fileName = shards.size() == 1 ? SINGLE_FILE_NAME
+                        : String.format("model-%05d-of-%05d.safetensors", s + 1, shards.size());
+                Path target = outputDirectory.resolve(fileName);
+                Path staged = AtomicFiles.temporarySibling(target);
+                List<TensorSpec> specs = shards.get(s).stream().map(TensorPlan::output).toList();
+                try (SafetensorsWriter out = SafetensorsWriter.create(staged, specs, metadata)) {
+                    Future<?> pending = null;
+                    try {
+                        for (TensorPlan plan : shards.get(s)) {
+                            MergedTensor merged = mergeTensor(plan, workers);
+                            await(pending);
+                            pending = writer.submit(() -> {
+                                try (Arena arena = merged.arena()) {
+                                    out.write(plan.name(), merged.tensor());
+                                }
+                                return null;
+                            });
+                            weightMap.put(plan.name(), fileName);
+                            totalBytes += plan.output().byteLength();
+                        }
+                        await(pending);
+                        pending = null;
+                    } finally {
+                        if (pending != null) { // let a running write finish before the writer is closed
+                            try {
+                                pending.get();
+                            } catch (Exception ignored) {
+                                // the first failure is the one reported
+                            }
+                        }
+                    }
+                    renames.put(staged, target);
+                    out.commit();
+                }
+            }
+            if (shards.size() > 1) {
+                ObjectNode root = JSON.createObjectNode();
+                ObjectNode meta = root.putObject("metadata");
+                new TreeMap<>(metadata).forEach(meta::put);
+                meta.put("total_size", totalBytes);
+                root.set("weight_map", weightMap);
+                Path index = outputDirectory.resolve(ShardedSafetensors.INDEX_FILE_NAME);
+                Path staged = AtomicFiles.temporarySibling(index);
+                renames.put(staged, index);
+                Files.writeString(staged, JSON.writeValueAsString(root) + "\n");
+            }
+            List<Path> written = new ArrayList<>();
+            for (Map.Entry<Path, Path> r : renames.entrySet()) {
+                AtomicFiles.moveAtomically(r.getKey(), r.getValue());
+                written.add(r.getValue());
+            }
+            renames.clear();
+            return new Result(written, plans.size(), totalBytes);
+        } finally {
+            workers.shutdownNow();
+            writer.shutdownNow();
+            for (Path staged : renames.keySet()) {
+                Files.deleteIfExists(staged);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /** Checks names, shapes and dtypes of every input against the first model; nothing is read but headers. */
+    private List<TensorPlan> plan() {
+        TensorSource first = models.getFirst();
+        List<TensorSource> others = new ArrayList<>(models.subList(1, models.size()));
+        if (base != null) {
+            others.add(base);
+        }
+        Map<String, TensorInfo> firstInfos = infos(first);
+        for (TensorSource other : others) {
+            Map<String, TensorInfo> otherInfos = infos(other);
+            for (TensorInfo info : first.tensors()) {
+                TensorInfo o = otherInfos.get(info.name());
+                if (o == null) {
+                    throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + first.path()
+                            + " but not in " + other.path());
+                }
+                requireSameShape(info, first, o, other);
+                if (info.dtype().isFloatingPoint() != o.dtype().isFloatingPoint()
+                        || (!info.dtype().isFloatingPoint() && info.dtype() != o.dtype())) {
+                    throw new IllegalArgumentException("tensor '" + info.name() + "' is "
+                            + info.dtype().safetensorsName() + " in " + first.path() + " but "
+                            + o.dtype().safetensorsName() + " in " + other.path()
+                            + "; float tensors merge with float tensors, other dtypes must match exactly");
+                }
+            }
+            for (TensorInfo o : other.tensors()) {
+                if (!firstInfos.containsKey(o.name())) {
+                    throw new IllegalArgumentException("tensor '" + o.name() + "' is in " + other.path()
+                            + " but not in " + first.path());
+                }
+            }
+        }
+        if (fisher != null) {
+            for (TensorSource f : fisher) {
+                Map<String, TensorInfo> fisherInfos = infos(f);
+                for (TensorInfo info : first.tensors()) {
+                    if (!info.dtype().isFloatingPoint()) {
+                        continue;
+                    }
+                    TensorInfo o = fisherInfos.get(info.name());
+                    if (o == null) {
+                        throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + first.path()
+                                + " but not in the Fisher file " + f.path());
+                    }
+                    requireSameShape(info, first, o, f);
+                    if (!o.dtype().isFloatingPoint()) {
+                        throw new IllegalArgumentException("tensor '" + info.name() + "' is "
+                                + o.dtype().safetensorsName() + " in the Fisher file " + f.path()
+                                + "; a Fisher diagonal is floating point");
+                    }
+                }
+                for (TensorInfo o : f.tensors()) {
+                    TensorInfo mine = firstInfos.get(o.name());
+                    if (mine == null || !mine.dtype().isFloatingPoint()) {
+                        throw new IllegalArgumentException("tensor '" + o.name() + "' is in the Fisher file "
+                                + f.path() + " but is not a float tensor of " + first.path());
+                    }
+                }
+            }
+        }
+        List<TensorPlan> plans = new ArrayList<>();
+        for (TensorInfo info : first.tensors()) {
+            boolean floating = info.dtype().isFloatingPoint();
+            if (floating && info.numel() > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("tensor '" + info.name() + "' in " + first.path() + " has "
+                        + info.numel() + " elements; at most " + (Integer.MAX_VALUE - 8) + " are supported");
+            }
+            DType out = floating && outputDType != null ? outputDType : info.dtype();
+            plans.add(new TensorPlan(info.name(), new TensorSpec(info.name(), out, info.shape()), floating));
+        }
+        if (plans.isEmpty()) {
+            throw new IllegalArgumentException(first.path() + " holds no tensors; nothing to merge");
+        }
+        return plans;
+    }
+
+    private static void requireSameShape(TensorInfo info, TensorSource first, TensorInfo other,
+            TensorSource otherSource) {
+        if (!Arrays.equals(info.shape(), other.shape())) {
+            throw new IllegalArgumentException("tensor '" + info.name() + "' has shape "
+                    + Tensor.shapeString(info.shape()) + " in " + first.path() + " but "
+                    + Tensor.shapeString(other.shape()) + " in " + otherSource.path());
+        }
+    }
+
+    private static Map<String, TensorInfo> infos(TensorSource source) {
+        Map<String, TensorInfo> map = new HashMap<>();
+        for (TensorInfo info : source.tensors()) {
+            map.put(info.name(), info);
+        }
+        return map;
+    }
+
+    private List<List<TensorPlan>> shard(List<TensorPlan> plans) {
+        List<List<TensorPlan>> groups = new ArrayList<>();
+        List<TensorPlan> current = new ArrayList<>();
+        long bytes = 0;
+        for (TensorPlan plan : plans) {
+            long size = plan.output().byteLength();
+            if (!current.isEmpty() && bytes + size > maxShardBytes) {
+                groups.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(plan);
+            bytes += size;
+        }
+        groups.add(current);
+        return groups;
+    }
+
+    // ---------------------------------------------------------------- merging one tensor
+
+    /** A merged tensor and the arena its bytes live in; whoever writes it closes the arena. */
+    private record MergedTensor(Tensor tensor, Arena arena) {}
+
+    /** The mapped inputs of one tensor. */
+    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] fisher) {}
+
+    private MergedTensor mergeTensor(TensorPlan plan, ExecutorService workers) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            String name = plan.name();
+            Tensor[] inputs = new Tensor[models.size()];
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = models.get(i).read(name, arena);
+            }
+            Tensor baseTensor = base == null ? null : base.read(name, arena);
+            if (!plan.floating()) {
+                for (int i = 1; i < inputs.length; i++) {
+                    requireIdentical(name, inputs[0], models.getFirst(), inputs[i], models.get(i));
+                }
+                if (baseTensor != null) {
+                    requireIdentical(name, inputs[0], models.getFirst(), baseTensor, base);
+                }
+                return new MergedTensor(inputs[0], arena);
+            }
+            Tensor[] fisherTensors = null;
+            if (fisher != null) {
+                fisherTensors = new Tensor[fisher.size()];
+                for (int i = 0; i < fisherTensors.length; i++) {
+                    fisherTensors[i] = fisher.get(i).read(name, arena);
+                }
+            }
+            Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors);
+            int n = (int) inputs[0].numel();
+            DType outType = plan.output().dtype();
+            ByteBuffer out = arena.allocate((long) n * outType.byteSize(), 8).asByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            Locality locality = method instanceof AbstractMergeMethod m ? m.locality() : Locality.WHOLE_TENSOR;
+            if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
+                put(out, 0, outType, method.merge(request(in, 0, n)));
+            } else {
+                AbstractMergeMethod ranged = (AbstractMergeMethod) method;
+                List<long[]> ranges = new ArrayList<>();
+                for (long from = 0; from < n; from += chunkElements) {
+                    ranges.add(new long[] {from, Math.min(n, from + chunkElements)});
+                }
+                TensorStatistics statistics = null;
+                if (locality == Locality.TENSOR_STATISTICS) {
+                    List<Future<TensorStatistics>> parts = new ArrayList<>();
+                    for (long[] r : ranges) {
+                        parts.add(workers.submit(() -> ranged.statisticsOfRange(request(in, r[0], r[1]), r[0])));
+                    }
+                    List<TensorStatistics> collected = new ArrayList<>();
+                    for (Future<TensorStatistics> part : parts) {
+                        collected.add(await(part));
+                    }
+                    statistics = ranged.tensorStatistics(request(in, 0, Math.min(n, RANGE_FOR_PARAMETERS)),
+                            collected);
+                }
+                TensorStatistics tensorStatistics = statistics;
+                List<Future<Void>> parts = new ArrayList<>();
+                for (long[] r : ranges) {
+                    parts.add(workers.submit(() -> {
+                        put(out, r[0], outType, ranged.mergeRange(request(in, r[0], r[1]), r[0], tensorStatistics));
+                        return null;
+                    }));
+                }
+                for (Future<Void> part : parts) {
+                    await(part);
+                }
+            }
+            return new MergedTensor(new Tensor(outType, plan.output().shape(), out), arena);
+        } catch (IOException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Elements read to build the request {@code tensorStatistics} takes its parameters from. */
+    private static final int RANGE_FOR_PARAMETERS = 1;
+
+    private static void requireIdentical(String name, Tensor first, TensorSource firstSource, Tensor other,
+            TensorSource otherSource) {
+        if (first.dtype() != other.dtype() || !first.data().equals(other.data())) {
+            throw new IllegalArgumentException("tensor '" + name + "' (" + first.dtype().safetensorsName()
+                    + ") differs between " + firstSource.path() + " and " + otherSource.path()
+                    + "; non-float tensors are copied, not merged, and must be byte-identical in every input");
+        }
+    }
+
+    /** The merge request for elements {@code [from, to)} of a tensor, converted to float32 and checked finite. */
+    private MergeRequest request(Inputs in, long from, long to) {
+        List<float[]> modelRanges = new ArrayList<>(in.models().length);
+        for (int i = 0; i < in.models().length; i++) {
+            modelRanges.add(floats(in.models()[i], from, to, in.name(), models.get(i)));
+        }
+        MergeRequest.Builder request = MergeRequest.builder()
+                .setTensorName(in.name())
+                .setModels(modelRanges)
+                .optPerModelParameters(perModelParameters)
+                .optGlobalParameters(globalParameters)
+                .optSeed(seed);
+        if (in.base() != null) {
+            request.optBase(floats(in.base(), from, to, in.name(), base));
+        }
+        if (in.fisher() != null) {
+            List<float[]> auxiliary = new ArrayList<>();
+            for (int i = 0; i < in.fisher().length; i++) {
+                auxiliary.add(floats(in.fisher()[i], from, to, in.name(), fisher.get(i)));
+            }
+            request.optAuxiliary(auxiliary);
+        }
+        return request.build();
+    }
+
+    private static float[] floats(Tensor tensor, long from, long to, String name, TensorSource source) {
+        int size = tensor.dtype().byteSize();
+        ByteBuffer bytes = tensor.data().slice((int) (from * size), (int) ((to - from) * size));
+        float[] values = new Tensor(tensor.dtype(), new long[] {to - from}, bytes).toFloats();
+        for (int j = 0; j < values.length; j++) {
+            if (!Float.isFinite(values[j])) {
+                throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
+                        + (from + j) + " is " + values[j] + "; inputs must be finite");
+            }
+        }
+        return values;
+    }
+
+    private static void put(ByteBuffer out, long from, DType dtype, float[] values) {
+        ByteBuffer converted = Tensor.fromFloats(dtype, new long[] {values.length}, values).data();
+        out.duplicate().position((int) (from * dtype.byteSize())).put(converted);
+    }
+
+    private static <T> T await(Future<T> future) throws IOException {
+        if (future == null) {
+            return null;
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while merging", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return Thread.ofPlatform().name(name + "-", 0).daemon(true).factory();
+    }
+
+    /**
+     * Builds a {@link StreamingMerge}. Required: {@link #setMethod}, {@link #setModels},
+     * {@link #setOutputDirectory}. Optional with defaults: no base, no Fisher files, no parameters, seed 0, output
+     * dtype = each tensor's dtype in the first model, shards above {@link #DEFAULT_MAX_SHARD_BYTES}, threads = the
+     * available processors, ranges of {@link #DEFAULT_CHUNK_ELEMENTS}, metadata {@code {"format": "pt"}}.
+     */
+    public static final class Builder {
+        private MergeMethod method;
+        private List<TensorSource> models;
+        private TensorSource base;
+        private List<TensorSource> fisher;
+        private List<Map<String, Double>> perModelParameters = List.of();
+        private final Map<String, Double> globalParameters = new LinkedHashMap<>();
+        private long seed;
+        private DType outputDType;
+        private Path outputDirectory;
+        private long maxShardBytes = DEFAULT_MAX_SHARD_BYTES;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int chunkElements = DEFAULT_CHUNK_ELEMENTS;
+        private Map<String, String> metadata = Map.of("format", "pt");
+
+        private Builder() {}
+
+        /** The merge method (required). */
+        public Builder setMethod(MergeMethod method) {
+            this.method = method;
+            return this;
+        }
+
+        /** The models, in recipe order (required, at least one); the first sets tensor order and dtypes. */
+        public Builder setModels(List<TensorSource> models) {
+            this.models = models;
+            return this;
+        }
+
+        /** The directory to write into; created if missing (required). */
+        public Builder setOutputDirectory(Path outputDirectory) {
+            this.outputDirectory = outputDirectory;
+            return this;
+        }
+
+        /** The base model, for methods that take one; default none. */
+        public Builder optBase(TensorSource base) {
+            this.base = base;
+            return this;
+        }
+
+        /** One diagonal-Fisher file per model, for {@code fisher}; default none. */
+        public Builder optFisher(List<TensorSource> fisher) {
+            this.fisher = fisher;
+            return this;
+        }
+
+        /** One parameter map per model; default none. */
+        public Builder optPerModelParameters(List<Map<String, Double>> perModelParameters) {
+            this.perModelParameters = perModelParameters;
+            return this;
+        }
+
+        /** Global parameters (added to earlier ones); default none. */
+        public Builder optGlobalParameters(Map<String, Double> globalParameters) {
+            this.globalParameters.putAll(globalParameters);
+            return this;
+        }
+
+        /** The seed of seeded methods; default 0. */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Dtype of every float output tensor (F32, F16, BF16, ...); default: the first model's, per tensor. */
+        public Builder optOutputDType(DType outputDType) {
+            this.outputDType = outputDType;
+            return this;
+        }
+
+        /** Largest tensor bytes in one file before the output is sharded; default 5 GB. */
+        public Builder optMaxShardBytes(long maxShardBytes) {
+            this.maxShardBytes = maxShardBytes;
+            return this;
+        }
+
+        /** Worker threads; default the available processors. */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** Elements merged by one task, a multiple of 65536; default 2^20. */
+        public Builder optChunkElements(int chunkElements) {
+            this.chunkElements = chunkElements;
+            return this;
+        }
+
+        /** String metadata of every output file; default {@code {"format": "pt"}}. */
+        public Builder optMetadata(Map<String, String> metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
+        /** Validates and builds; the message names the bad value. */
+        public StreamingMerge build() {
+            Objects.requireNonNull(method, "method is required (setMethod)");
+            Objects.requireNonNull(outputDirectory, "output directory is required (setOutputDirectory)");
+            if (models == null || models.isEmpty()) {
+                throw new IllegalArgumentException("at least one model is required (setModels), got " + models);
+            }
+            if (method.needsBaseModel() != (base != null)) {
+                throw new IllegalArgumentException("method '" + method.name() + "' "
+                        + (method.needsBaseModel() ? "needs a base model (optBase)" : "takes no base model"));
+            }
+            if (fisher != null && fisher.size() != models.size()) {
+                throw new IllegalArgumentException(fisher.size() + " Fisher files for " + models.size()
+                        + " models; need one per model");
+            }
+            if (maxShardBytes <= 0) {
+                throw new IllegalArgumentException("maxShardBytes must be > 0, got " + maxShardBytes);
+            }
+            if (threads <= 0) {
+                throw new IllegalArgumentException("threads must be > 0, got " + threads);
+            }
+            if (chunkElements <= 0 || chunkElements % AbstractMergeMethod.RANGE_ALIGNMENT != 0) {
+                throw new IllegalArgumentException("chunkElements must be a positive multiple of "
+                        + AbstractMergeMethod.RANGE_ALIGNMENT + ", got " + chunkElements);
+            }
+            if (outputDType != null && !outputDType.isFloatingPoint()) {
+                throw new IllegalArgumentException("output dtype must be floating point, got "
+                        + outputDType.safetensorsName());
+            }
+            Objects.requireNonNull(metadata, "metadata");
+            return new StreamingMerge(this);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package org.mergelab.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mergelab.checkpoint.DType;
+import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.checkpoint.SafetensorsWriter;
+import org.mergelab.checkpoint.Tensor;
+import org.mergelab.checkpoint.TensorSource;
+import org.mergelab.lineage.Lineage;
+
+class MergeRecipeTest {
+
+    @TempDir Path dir;
+    NamedTensors base;
+    NamedTensors a;
+    NamedTensors b;
+
+    @BeforeEach
+    void checkpoints() throws IOException {
+        base = StreamingMergeTest.checkpoint(3, DType.BF16);
+        a = StreamingMergeTest.checkpoint(1, DType.BF16);
+        b = StreamingMergeTest.checkpoint(2, DType.BF16);
+        for (var e : Map.of("base", base, "model_a", a, "model_b", b).entrySet()) {
+            Path d = Files.createDirectories(dir.resolve(e.getKey()));
+            SafetensorsWriter.write(d.resolve("model.safetensors"), e.getValue(), Map.of("format", "pt"));
+        }
+        Files.writeString(dir.resolve("base/config.json"), "{\"model_type\": \"test\"}");
+        Files.writeString(dir.resolve("base/tokenizer.json"), "{}");
+    }
+
+    Path recipe(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("recipe.yaml"), yaml);
+    }
+
+    List<String> warnings = new ArrayList<>();
+
+    MergeRecipe.Outcome run(String yaml, boolean force) throws IOException {
+        return MergeRecipe.merge(recipe(yaml), dir.resolve("out"), force, warnings::add);
+    }
+
+    NamedTensors output() throws IOException {
+        try (TensorSource s = TensorSource.open(dir.resolve("out"))) {
+            return s.readAll();
+        }
+    }
+
+    Tensor expected(String method, List<NamedTensors> models, NamedTensors baseModel, String tensor,
+            Map<String, Double> global, List<Map<String, Double>> perModel, DType out) {
+        return StreamingMergeTest.expected(MergeMethods.byName(method), models, baseModel, tensor, global, perModel,
+                out);
+    }
+
+    @Test
+    void mergekitTiesRecipeRunsUnchanged() throws IOException {
+        run("""
+                models:
+                  - model: model_a
+                    parameters:
+                      density: 0.5
+                      weight: 0.5
+                  - model: model_b
+                    parameters:
+                      density: 0.5
+                      weight: 0.5
+                merge_method: ties
+                base_model: base
+                parameters:
+                  normalize: true
+                  int8_mask: true
+                dtype: float16
+                """, false);
+        List<Map<String, Double>> perModel = List.of(Map.of("density", 0.5, "weight", 0.5),
+                Map.of("density", 0.5, "weight", 0.5));
+        assertThat(output().get("layer1.weight")).isEqualTo(expected("ties", List.of(a, b), base, "layer1.weight",
+                Map.of("normalize", 1.0), perModel, DType.F16));
+        assertThat(dir.resolve("out/config.json")).hasContent("{\"model_type\": \"test\"}");
+        assertThat(dir.resolve("out/tokenizer.json")).exists();
+        assertThat(dir.resolve("out/mergelab-recipe.yaml")).hasSameTextualContentAs(dir.resolve("recipe.yaml"));
+        Lineage lineage = Lineage.fromJson(Files.readString(dir.resolve("out/mergelab-lineage.json")));
+        assertThat(lineage.kind()).isEqualTo("merge");
+        JsonNode inputs = lineage.config().get("inputs");
+        assertThat(inputs).hasSize(3);
+        assertThat(inputs.get(0).get("files").get(0).get("sha256").asText())
+                .isEqualTo(MergeRecipe.sha256(dir.resolve("model_a/model.safetensors")));
+        assertThat(inputs.get(2).get("role").asText()).isEqualTo("base");
+        assertThat(lineage.extra()).containsEntry("merge_method", "ties");
+    }
+
+    @Test
+    void mergekitLinearSlerpTaskArithmeticAndDareTiesRecipesRun() throws IOException {
+        run("""
+                models:
+                  - model: model_a
+                    parameters: {weight: 1.0}
+                  - model: model_b
+                    parameters: {weight: 0.3}
+                merge_method: linear
+                dtype: bfloat16
+                """, false);
+        assertThat(output().get("a.last")).isEqualTo(expected("linear", List.of(a, b), null, "a.last", Map.of(),
+                List.of(Map.of("weight", 1.0), Map.of("weight", 0.3)), DType.BF16));
+        run("""
+                models:
+                  - model: base
+                  - model: model_b
+                merge_method: slerp
+                base_model: base
+                parameters:
+                  t: 0.4
+                dtype: float32
+                """, true);
+        assertThat(output().get("layer1.weight")).isEqualTo(expected("slerp", List.of(base, b), null,
+                "layer1.weight", Map.of("t", 0.4), List.of(), DType.F32));
+        run("""
+                models:
+                  - model: model_a
+                    parameters: {weight: 1.0}
+                  - model: model_b
+                    parameters: {weight: 0.5}
+                merge_method: task_arithmetic
+                base_model: base
+                parameters: {normalize: false, lambda: 0.8}
+                """, true);
+        assertThat(output().get("layer1.bias")).isEqualTo(expected("task_arithmetic", List.of(a, b), base,
+                "layer1.bias", Map.of("normalize", 0.0, "lambda", 0.8),
+                List.of(Map.of("weight", 1.0), Map.of("weight", 0.5)), DType.BF16));
+        run("""
+                models:
+                  - model: base
+                  - model: model_a
+                    parameters: {density: 0.53, weight: 0.4}
+                  - model: model_b
+                    parameters: {density: 0.53, weight: 0.3}
+                merge_method: dare_ties
+                base_model: base
+                parameters: {int8_mask: true}
+                dtype: bfloat16
+                random_seed: 42
+                """, true);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("is the base model"));
+        var expectedDare = MergeRequest.builder().setTensorName("layer1.weight")
+                .setModels(a.get("layer1.weight").toFloats(), b.get("layer1.weight").toFloats())
+                .optBase(base.get("layer1.weight").toFloats()).optSeed(42)
+                .optPerModelParameters(List.of(Map.of("density", 0.53, "weight", 0.4),
+                        Map.of("density", 0.53, "weight", 0.3))).build();
+        assertThat(output().get("layer1.weight")).isEqualTo(Tensor.fromFloats(DType.BF16, new long[] {3, 70_000},
+                MergeMethods.byName("dare_ties").merge(expectedDare)));
+    }
+
+    @Test
+    void unsupportedKeysAndGradientsAreRejectedByName() throws IOException {
+        assertThatThrownBy(() -> run("""
+                slices:
+                  - sources: [{model: model_a, layer_range: [0, 4]}]
+                merge_method: linear
+                models: [{model: model_a}]
+                """, false)).hasMessageContaining("'slices'");
+        assertThatThrownBy(() -> run("""
+                models:
+                  - model: model_a
+                    parameters: {weight: [0.1, 0.5, 1.0]}
+                merge_method: linear
+                """, false)).hasMessageContaining("'weight'").hasMessageContaining("list");
+        assertThatThrownBy(() -> run("""
+                models: [{model: model_a}, {model: model_b}]
+                merge_method: linear
+                parameters: {t: 0.5}
+                """, false)).hasMessageContaining("'t'");
+        assertThatThrownBy(() -> run("""
+                models: [{model: model_a}]
+                merge_method: linear
+                frobnicate: 1
+                """, false)).hasMessageContaining("'frobnicate'");
+        assertThatThrownBy(() -> run("""
+                models: [{model: model_a}]
+                merge_method: linear
+                tokenizer_source: union
+                """, false)).hasMessageContaining("union");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void forceIsNeededToReplaceAndMissingTokenizerFilesWarn() throws IOException {
+        String yaml = """
+                models: [{model: model_a}, {model: model_b}]
+                merge_method: linear
+                chat_template: chatml
+                """;
+        run(yaml, false);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("chat_template"))
+                .anySatisfy(w -> assertThat(w).contains("no config or tokenizer files next to"));
+        Files.writeString(dir.resolve("out/stale.txt"), "old");
+        assertThatThrownBy(() -> run(yaml, false)).hasMessageContaining("--force");
+        run(yaml, true);
+        assertThat(dir.resolve("out/stale.txt")).doesNotExist();
+        assertThat(dir.resolve("out/model.safetensors")).exists();
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
+        }
+    }
+
+    @Test
+    void fisherRecipeReadsOneFisherFilePerModel() throws IOException {
+        NamedTensors fa = new NamedTensors();
+        NamedTensors fb = new NamedTensors();
+        for (String name : a.names()) {
+            if (!name.equals("steps")) {
+                int n = (int) a.get(name).numel();
+                float[] ones = new float[n];
+                float[] threes = new float[n];
+                java.util.Arrays.fill(ones, 1f);
+                java.util.Arrays.fill(threes, 3f);
+                fa.put(name, Tensor.fromFloats(DType.F32, a.get(name).shape(), ones));
+                fb.put(name, Tensor.fromFloats(DType.F32, a.get(name).shape(), threes));
+            }
+        }
+        SafetensorsWriter.write(dir.resolve("fa.safetensors"), fa, Map.of());
+        SafetensorsWriter.write(dir.resolve("fb.safetensors"), fb, Map.of());
+        run("""
+                models:
+                  - {model: model_a, parameters: {fisher: fa.safetensors}}
+                  - {model: model_b, parameters: {fisher: fb.safetensors}}
+                merge_method: fisher
+                dtype: float32
+                """, false);
+        float[] x = a.get("a.last").toFloats();
+        float[] y = b.get("a.last").toFloats();
+        float[] got = output().get("a.last").toFloats();
+        for (int j = 0; j < x.length; j++) {
+            assertThat(got[j]).isCloseTo((x[j] + 3 * y[j]) / 4, org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package org.mergelab.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mergelab.checkpoint.DType;
+import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.checkpoint.SafetensorsWriter;
+import org.mergelab.checkpoint.ShardedSafetensors;
+import org.mergelab.checkpoint.Tensor;
+import org.mergelab.checkpoint.TensorSource;
+
+class StreamingMergeTest {
+
+    @TempDir Path dir;
+
+    /** 3 float tensors (one larger than two chunks of 65536) and one I64 tensor. */
+    static NamedTensors checkpoint(long seed, DType dtype) {
+        SplittableRandom random = new SplittableRandom(seed);
+        NamedTensors t = new NamedTensors();
+        t.put("layer1.weight", Tensor.fromFloats(dtype, new long[] {3, 70_000}, gaussian(random, 210_000)));
+        t.put("layer1.bias", Tensor.fromFloats(dtype, new long[] {7}, gaussian(random, 7)));
+        t.put("steps", Tensor.fromDoubles(DType.I64, new long[] {2}, new double[] {1, 2}));
+        t.put("a.last", Tensor.fromFloats(dtype, new long[] {5, 4}, gaussian(random, 20)));
+        return t;
+    }
+
+    static float[] gaussian(SplittableRandom random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    Path write(String name, NamedTensors tensors) throws IOException {
+        Path file = dir.resolve(name + ".safetensors");
+        SafetensorsWriter.write(file, tensors, Map.of("format", "pt"));
+        return file;
+    }
+
+    StreamingMerge.Result merge(MergeMethod method, List<Path> models, Path base, Path out, int threads,
+            Map<String, Double> global, List<Map<String, Double>> perModel, DType outType, long maxShard)
+            throws IOException {
+        List<TensorSource> sources = new ArrayList<>();
+        TensorSource baseSource = null;
+        try {
+            for (Path p : models) {
+                sources.add(TensorSource.open(p));
+            }
+            baseSource = base == null ? null : TensorSource.open(base);
+            return StreamingMerge.builder().setMethod(method).setModels(sources).optBase(baseSource)
+                    .optGlobalParameters(global).optPerModelParameters(perModel).optSeed(7)
+                    .optOutputDType(outType).optThreads(threads).optChunkElements(65536)
+                    .optMaxShardBytes(maxShard).setOutputDirectory(out).build().run();
+        } finally {
+            for (TensorSource s : sources) {
+                s.close();
+            }
+            if (baseSource != null) {
+                baseSource.close();
+            }
+        }
+    }
+
+    /** The in-memory kernel on whole tensors, rounded to {@code outType}. */
+    static Tensor expected(MergeMethod method, List<NamedTensors> models, NamedTensors base, String name,
+            Map<String, Double> global, List<Map<String, Double>> perModel, DType outType) {
+        MergeRequest.Builder r = MergeRequest.builder().setTensorName(name)
+                .setModels(models.stream().map(m -> m.get(name).toFloats()).toList())
+                .optGlobalParameters(global).optPerModelParameters(perModel).optSeed(7);
+        if (base != null) {
+            r.optBase(base.get(name).toFloats());
+        }
+        return Tensor.fromFloats(outType, models.getFirst().get(name).shape(), method.merge(r.build()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear", "task_arithmetic", "ties", "breadcrumbs_ties", "slerp", "dare_ties",
+            "magmax"})
+    void streamingEqualsTheInMemoryKernelForEveryDtypeAndThreadCount(String name) throws IOException {
+        MergeMethod method = MergeMethods.byName(name);
+        for (DType dtype : List.of(DType.F32, DType.F16, DType.BF16)) {
+            List<NamedTensors> models = List.of(checkpoint(1, dtype), checkpoint(2, dtype));
+            NamedTensors base = method.needsBaseModel() ? checkpoint(3, dtype) : null;
+            List<Path> paths = List.of(write(name + dtype + "a", models.get(0)), write(name + dtype + "b", models.get(1)));
+            Path basePath = base == null ? null : write(name + dtype + "base", base);
+            Map<String, Double> global = name.equals("slerp") ? Map.of("t", 0.3) : Map.of();
+            List<Map<String, Double>> perModel = name.contains("ties")
+                    ? List.of(Map.of("density", 0.3, "weight", 0.7), Map.of("density", 0.6, "weight", 0.4))
+                    : List.of();
+            Path one = dir.resolve(name + dtype + "-1");
+            Path many = dir.resolve(name + dtype + "-4");
+            merge(method, paths, basePath, one, 1, global, perModel, null, Long.MAX_VALUE);
+            merge(method, paths, basePath, many, 4, global, perModel, null, Long.MAX_VALUE);
+            NamedTensors got;
+            try (TensorSource s = TensorSource.open(one)) {
+                got = s.readAll();
+                assertThat(got.names()).containsExactlyElementsOf(models.getFirst().names());
+            }
+            for (String tensor : List.of("layer1.weight", "layer1.bias", "a.last")) {
+                assertThat(got.get(tensor)).as("%s %s %s", name, dtype, tensor)
+                        .isEqualTo(expected(method, models, base, tensor, global, perModel, dtype));
+            }
+            assertThat(got.get("steps")).isEqualTo(models.getFirst().get("steps"));
+            assertThat(Files.mismatch(many.resolve("model.safetensors"), one.resolve("model.safetensors")))
+                    .isEqualTo(-1L);
+        }
+    }
+
+    @Test
+    void identicalInputsGiveTheInputBackByteForByte() throws IOException {
+        Path a = write("a", checkpoint(1, DType.BF16));
+        Path out = dir.resolve("out");
+        merge(MergeMethods.byName("linear"), List.of(a, a, a), null, out, 2, Map.of(), List.of(), null,
+                Long.MAX_VALUE);
+        assertThat(Files.mismatch(out.resolve("model.safetensors"), a)).isEqualTo(-1L);
+    }
+
+    @Test
+    void shardedInputsAndShardedOutputGiveTheSameTensors() throws IOException {
+        NamedTensors a = checkpoint(1, DType.F32);
+        NamedTensors b = checkpoint(2, DType.F32);
+        Path shardedA = Files.createDirectories(dir.resolve("sa"));
+        ShardedSafetensors.write(shardedA, a, Map.of(), 100_000);
+        Path single = dir.resolve("single");
+        Path sharded = dir.resolve("sharded");
+        merge(MergeMethods.byName("linear"), List.of(shardedA, write("b", b)), null, single, 2, Map.of(),
+                List.of(), DType.BF16, Long.MAX_VALUE);
+        StreamingMerge.Result result = merge(MergeMethods.byName("linear"), List.of(shardedA, write("b2", b)), null,
+                sharded, 2, Map.of(), List.of(), DType.BF16, 100_000);
+        assertThat(result.files()).hasSizeGreaterThan(2).last()
+                .isEqualTo(sharded.resolve(ShardedSafetensors.INDEX_FILE_NAME));
+        try (TensorSource s1 = TensorSource.open(single); TensorSource s2 = TensorSource.open(sharded)) {
+            assertThat(s2.readAll()).isEqualTo(s1.readAll());
+            assertThat(s1.readAll().get("layer1.weight"))
+                    .isEqualTo(expected(MergeMethods.byName("linear"), List.of(a, b), null, "layer1.weight",
+                            Map.of(), List.of(), DType.BF16));
+        }
+    }
+
+    @Test
+    void mismatchedNamesShapesAndDtypesNameTheTensorAndBothFilesAndLeaveNothing() throws IOException {
+        Path a = write("a", checkpoint(1, DType.F32));
+        NamedTensors renamed = checkpoint(2, DType.F32);
+        NamedTensors missing = new NamedTensors();
+        renamed.asMap().forEach((k, v) -> missing.put(k.equals("a.last") ? "a.other" : k, v));
+        NamedTensors reshaped = new NamedTensors();
+        renamed.asMap().forEach((k, v) -> reshaped.put(k, k.equals("a.last")
+                ? Tensor.fromFloats(DType.F32, new long[] {4, 5}, v.toFloats()) : v));
+        NamedTensors retyped = new NamedTensors();
+        renamed.asMap().forEach((k, v) -> retyped.put(k, k.equals("a.last")
+                ? Tensor.fromDoubles(DType.I32, new long[] {5, 4}, new double[20]) : v));
+        Path b1 = write("b1", missing);
+        Path b2 = write("b2", reshaped);
+        Path b3 = write("b3", retyped);
+        Path out = dir.resolve("out");
+        MergeMethod linear = MergeMethods.byName("linear");
+        assertThatThrownBy(() -> merge(linear, List.of(a, b1), null, out, 1, Map.of(), List.of(), null, 1L << 40))
+                .hasMessageContainingAll("'a.last'", a.toString(), b1.toString());
+        assertThatThrownBy(() -> merge(linear, List.of(a, b2), null, out, 1, Map.of(), List.of(), null, 1L << 40))
+                .hasMessageContainingAll("'a.last'", "[5, 4]", "[4, 5]", a.toString(), b2.toString());
+        assertThatThrownBy(() -> merge(linear, List.of(a, b3), null, out, 1, Map.of(), List.of(), null, 1L << 40))
+                .hasMessageContainingAll("'a.last'", "I32", a.toString(), b3.toString());
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void nonFloatTensorsMustBeIdenticalAndNaNIsAnError() throws IOException {
+        Path a = write("a", checkpoint(1, DType.F32));
+        NamedTensors steps = new NamedTensors();
+        checkpoint(2, DType.F32).asMap().forEach((k, v) -> steps.put(k, k.equals("steps")
+                ? Tensor.fromDoubles(DType.I64, new long[] {2}, new double[] {1, 3}) : v));
+        NamedTensors nan = new NamedTensors();
+        checkpoint(2, DType.F32).asMap().forEach((k, v) -> {
+            float[] values = v.toFloats();
+            if (k.equals("layer1.weight")) {
+                values[123_456] = Float.NaN;
+            }
+            nan.put(k, k.equals("layer1.weight") ? Tensor.fromFloats(DType.F32, v.shape(), values) : v);
+        });
+        Path b1 = write("b1", steps);
+        Path b2 = write("b2", nan);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        MergeMethod linear = MergeMethods.byName("linear");
+        assertThatThrownBy(() -> merge(linear, List.of(a, b1), null, out, 2, Map.of(), List.of(), null, 1L << 40))
+                .hasMessageContainingAll("'steps'", "I64", a.toString(), b1.toString(), "byte-identical");
+        assertThatThrownBy(() -> merge(linear, List.of(a, b2), null, out, 2, Map.of(), List.of(), null, 1L << 40))
+                .hasMessageContainingAll("'layer1.weight'", b2.toString(), "element 123456", "NaN");
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left).isEmpty();
+        }
+    }
+}
