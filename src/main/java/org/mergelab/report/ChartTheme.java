@@ -83,7 +83,12 @@ final class ChartTheme {
 
     /** An empty chart with the house style. */
     static XYChart newChart(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        return newChart(title, xTitle, yTitle, HEIGHT);
+    }
+
+    /** An empty chart with the house style and this height (room for a long legend). */
+    static XYChart newChart(String title, String xTitle, String yTitle, int height) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         var s = chart.getStyler();
         s.setChartTitleFont(titleFont(title));
         s.setAxisTitleFont(new Font(FONT, Font.PLAIN, AXIS_TITLE_PX));

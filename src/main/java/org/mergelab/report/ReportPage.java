@@ -43,15 +43,15 @@ final class ReportPage {
             .not-held{color:#b34700}
             .insufficient,.not-evaluated{color:#555}
             pre{overflow-x:auto;max-width:100%;background:#f6f6f6;border:1px solid #ddd;padding:.6em;font-size:.85rem;line-height:1.35}
-            .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,540px),1fr));gap:18px}
-            figure{margin:0;min-width:0}
+            .plots{display:flex;flex-direction:column;gap:22px}
+            figure{margin:0;min-width:0;max-width:880px}
             svg.plot,img.plot{display:block;max-width:100%;width:100%;height:auto;border:1px solid #e2e2e2}
             figcaption{font-size:.9rem;color:#333;margin-top:.3em}
             .swatch{display:inline-block;width:1.6em;height:.9em;vertical-align:middle;border-radius:2px;margin-right:.4em}
             dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
             dl.facts dt{font-weight:600}
             dl.facts dd{margin:0}
-            @media (max-width:600px){main{padding:10px}h1{font-size:1.3rem}.plots{gap:12px}}
+            @media (max-width:600px){main{padding:10px}h1{font-size:1.3rem}.plots{gap:12px}td.statement{min-width:13em}}
             """;
 
     private ReportPage() {}

@@ -83,7 +83,7 @@ final class SyntheticRun {
         if (protocol.equals("shared")) {
             value = switch (probe) {
                 case "base" -> base;
-                case "color" -> 0.98 - (inc ? 0.0 : 0.02) * bump(a) + 0.003 * a;
+                case "color" -> 0.975 + (inc ? 0.008 : 0.004) * bump(a) + 0.003 * a;
                 case "color-conflict" -> 0.66 - 0.04 * bump(a);
                 default -> base;
             };
