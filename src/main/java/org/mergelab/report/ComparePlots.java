@@ -38,12 +38,19 @@ final class ComparePlots {
             }
         }
         int i = 0;
+        Set<String> taken = new java.util.HashSet<>();
         for (RunData r : runs) {
             for (String bn : r.bnPolicies()) {
                 String label = labels.get(i);
                 if (labels.indexOf(label) != labels.lastIndexOf(label)) {
                     label = r.dir().toAbsolutePath().normalize().getFileName() + ": " + label;
                 }
+                String unique = label;
+                for (int k = 2; taken.contains(unique); k++) {
+                    unique = label + " (" + k + ")";
+                }
+                taken.add(unique);
+                label = unique;
                 out.add(new Group(r, bn, label, ChartTheme.paletteColor(i)));
                 i++;
             }

@@ -57,6 +57,9 @@ class CompareReportTest {
         List<ComparePlots.Group> groups = ComparePlots.groups(List.of(RunData.load(a), RunData.load(b)));
         assertThat(groups.get(0).label()).startsWith("first: ");
         assertThat(groups.get(1).label()).startsWith("second: ");
+        List<ComparePlots.Group> twice = ComparePlots.groups(List.of(RunData.load(a), RunData.load(a)));
+        assertThat(twice.get(1).label()).isEqualTo(twice.get(0).label() + " (2)");
+        CompareReport.write(List.of(a, a), tmp.resolve("out"));
     }
 
     @Test
