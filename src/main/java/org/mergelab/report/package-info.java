@@ -1,4 +1,18 @@
 /**
- * Reports: CSV, JSON, plots (XChart) and a self-contained HTML page, from plain data to files.
+ * Reports: plain data in (a run directory's {@code summary.json}, {@code experiment.yaml},
+ * {@code log.txt}, checkpoint lineage), files out.
+ *
+ * <ul>
+ *   <li>{@link org.mergelab.report.RunReport}: {@code DIR/plots/*.png|svg} and {@code DIR/report.html}
+ *       of one run ({@code mergelab report}, and after every {@code run} and {@code demo});
+ *   <li>{@link org.mergelab.report.CompareReport}: the same curves of several runs overlaid
+ *       ({@code mergelab compare}).
+ * </ul>
+ *
+ * <p>Plots are XChart charts (880 x 500 px, no text under 12 px, Okabe-Ito colours, distinct markers
+ * and line styles; mean lines with a ±1 SE band drawn as a filled polygon, none below 3 seeds) with
+ * stable file names ({@code PlotNames}). report.html is self-contained: inline CSS and SVG, no
+ * script, nothing from the network, readable from 390 px wide. Every file is written through a
+ * temporary and an atomic rename. Only {@code cli} imports this package.
  */
 package org.mergelab.report;

@@ -1,0 +1,45 @@
+package org.mergelab.report;
+
+import java.util.Locale;
+
+/**
+ * Stable file names of the plots under {@code DIR/plots/} (each as {@code .png} and {@code .svg}).
+ * Parts are lower-cased, and anything but letters, digits and {@code -} becomes {@code -}.
+ *
+ * <ul>
+ *   <li>{@code accuracy_<protocol>_<probe>_bn-<policy>}: accuracy of one probe against alpha,
+ *       incremental and parallel, in one protocol under one BN policy (e.g.
+ *       {@code accuracy_task-specific_color_bn-interpolate}); the {@code base} probe carries the
+ *       pre-trained model's base accuracy as a horizontal line; {@code *-conflict} probes are the
+ *       conflict-probe curves;
+ *   <li>{@code retention_<protocol>_<cue>_bn-<policy>}: retention R_c(alpha) of one cue;
+ *   <li>{@code compare_accuracy_<protocol>_<probe>} and {@code compare_retention_<protocol>_<cue>}:
+ *       the same curves of several runs overlaid ({@code mergelab compare}).
+ * </ul>
+ */
+final class PlotNames {
+
+    private PlotNames() {}
+
+    static String accuracy(String protocol, String probe, String bnPolicy) {
+        return "accuracy_" + part(protocol) + "_" + part(probe) + "_bn-" + part(bnPolicy);
+    }
+
+    static String retention(String protocol, String cue, String bnPolicy) {
+        return "retention_" + part(protocol) + "_" + part(cue) + "_bn-" + part(bnPolicy);
+    }
+
+    static String compareAccuracy(String protocol, String probe) {
+        return "compare_accuracy_" + part(protocol) + "_" + part(probe);
+    }
+
+    static String compareRetention(String protocol, String cue) {
+        return "compare_retention_" + part(protocol) + "_" + part(cue);
+    }
+
+    /** One name part: lower case, {@code [a-z0-9-]} only. */
+    static String part(String s) {
+        String p = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return p.isEmpty() ? "-" : p;
+    }
+}

@@ -1,0 +1,96 @@
+package org.mergelab.report;
+
+import static org.mergelab.report.Html.escape;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.mergelab.checkpoint.AtomicFiles;
+
+/**
+ * The report of one run directory (written by {@code mergelab run}, {@code mergelab demo} and
+ * {@code mergelab report DIR}): the plots under {@code DIR/plots/} as PNG and SVG (names in
+ * {@link PlotNames}: {@code accuracy_<protocol>_<probe>_bn-<policy>},
+ * {@code retention_<protocol>_<cue>_bn-<policy>}) and {@code DIR/report.html}, one self-contained
+ * page: context, the three findings with a held / not held mark per BN policy, the plots (inline
+ * SVG), every figure of merit with its standard error, the resolved config, the checkpoint lineage
+ * tree, versions, threads and wall time. Every file is written through a temporary and an atomic
+ * rename. Inputs: {@code summary.json} (required), {@code experiment.yaml}, {@code log.txt},
+ * {@code checkpoints/} (optional).
+ */
+public final class RunReport {
+
+    /** The report's file name in the run directory. */
+    public static final String REPORT_FILE = "report.html";
+
+    /** The plot directory's name in the run directory. */
+    public static final String PLOTS_DIR = "plots";
+
+    private RunReport() {}
+
+    /**
+     * Rebuilds the plots and report.html of a run directory.
+     *
+     * @return the path of report.html
+     * @throws IOException naming the directory when it has no readable summary.json of a known version
+     */
+    public static Path write(Path dir) throws IOException {
+        RunData run = RunData.load(dir);
+        List<WrittenPlot> plots = new ArrayList<>();
+        for (Plot p : RunPlots.of(run)) {
+            plots.add(PlotWriter.write(p, dir.resolve(PLOTS_DIR)));
+        }
+        Path report = dir.resolve(REPORT_FILE);
+        AtomicFiles.writeString(report, html(run, plots, dir));
+        return report;
+    }
+
+    static String html(RunData run, List<WrittenPlot> plots, Path reportDir) throws IOException {
+        StringBuilder b = new StringBuilder();
+        b.append("<h1>mergelab report: ").append(escape(run.name())).append("</h1>\n");
+        b.append("<p class=\"context\">").append(escape(contextLine(run))).append("</p>\n");
+        List<FigureTables.Labelled> one = List.of(new FigureTables.Labelled("", run));
+        b.append("<section id=\"findings\">\n<h2>Findings</h2>\n");
+        b.append("<p>The three findings of Hess, van de Ven &amp; Tuytelaars (2025), checked on this run per BN policy "
+                + "(PROTOCOL.md). A finding that does not hold is shown as not holding.</p>\n");
+        b.append(FigureTables.findings(one)).append("</section>\n");
+        b.append("<section id=\"plots\">\n<h2>Plots</h2>\n");
+        b.append(plots.isEmpty() ? "<p>No curves in this summary.</p>\n" : ReportPage.plots(plots, reportDir));
+        b.append("</section>\n<section id=\"figures\">\n<h2>Figures of merit</h2>\n");
+        b.append(FigureTables.figuresOfMerit(one)).append("</section>\n");
+        b.append("<section id=\"config\">\n<h2>Resolved config</h2>\n<pre>").append(escape(run.configYaml())).append("</pre>\n</section>\n");
+        b.append("<section id=\"lineage\">\n<h2>Checkpoint lineage</h2>\n<pre>").append(escape(run.lineageTree()))
+                .append("</pre>\n</section>\n");
+        b.append("<section id=\"provenance\">\n<h2>Versions, threads, wall time</h2>\n").append(facts(run)).append("</section>\n");
+        return ReportPage.page("mergelab report: " + run.name(), b.toString());
+    }
+
+    /** "builtin:size=8000 · ResNet-20 (8/16/32) · 3 seeds (0, 1, 2) · BN interpolate · test subset 500". */
+    static String contextLine(RunData run) {
+        String seeds = run.summary().seeds().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return "Dataset " + run.dataset() + " · model " + run.model() + " · " + Formats.seeds(run.seedCount()) + " (" + seeds + ")"
+                + " · BN " + String.join(", ", run.bnPolicies())
+                + " · " + (run.testSize() > 0 ? "test subset of " + run.testSize() + " images" : "whole test set")
+                + " · α grid of " + run.summary().alphas().size() + " points";
+    }
+
+    static String facts(RunData run) {
+        StringBuilder sb = new StringBuilder("<dl class=\"facts\">\n");
+        for (Map.Entry<String, String> v : run.versions().entrySet()) {
+            sb.append("<dt>").append(escape(v.getKey())).append("</dt><dd>").append(escape(v.getValue())).append("</dd>\n");
+        }
+        sb.append("<dt>threads</dt><dd>").append(run.threads() == null ? "n/a" : run.threads()).append("</dd>\n");
+        sb.append("<dt>wall time</dt><dd>");
+        if (run.finished() == null) {
+            sb.append("n/a (no “finished:” line in log.txt)");
+        } else {
+            sb.append(escape(ReportPage.duration(run.finished().seconds()))).append(", ").append(run.finished().unitsRun())
+                    .append(" units run, ").append(run.finished().unitsReused()).append(" reused (last run of this directory)");
+        }
+        sb.append("</dd>\n<dt>directory</dt><dd>").append(escape(run.dir().toAbsolutePath().normalize().toString())).append("</dd>\n");
+        return sb.append("</dl>\n").toString();
+    }
+}

@@ -1,0 +1,29 @@
+package org.mergelab.report;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Guard for tests that need an installed package: skips the test (with a message) when {@code path} is
+ * missing, unless the system property {@code mergelab.ci} is {@code true}, in which case the test fails.
+ * (The pattern of {@code org.mergelab.data.RequiresInstalled}, copied rather than shared across packages.)
+ */
+final class RequiresInstalled {
+    private RequiresInstalled() {}
+
+    /** Skips (or, under {@code -Dmergelab.ci=true}, fails) unless every path exists. */
+    static void paths(String debianPackage, Path... paths) {
+        for (Path p : paths) {
+            if (!Files.exists(p)) {
+                String message = p + " is missing: install the package " + debianPackage;
+                if (Boolean.parseBoolean(System.getProperty("mergelab.ci", "false"))) {
+                    fail(message + " (mergelab.ci=true, so this is a failure, not a skip)");
+                }
+                Assumptions.abort(message + " (skipped; set -Dmergelab.ci=true to fail instead)");
+            }
+        }
+    }
+}
