@@ -32,7 +32,7 @@ measure() { # label command...
 rm -rf "$work/copy" "$work/out-linear" "$work/out-ties"
 read -r _ copy_s copy_kb < <(measure copy cp "$work/a-$dtype/model.safetensors" "$work/copy")
 java_bin=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
-jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED -cp "$cp_" org.mergelab.cli.MergeCommand)
+jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
 read -r _ lin_s lin_kb < <(measure linear "${jvm[@]}" "$work/linear.yaml" --out "$work/out-linear")
 read -r _ ties_s ties_kb < <(measure ties "${jvm[@]}" "$work/ties.yaml" --out "$work/out-ties")
 echo "dtype=$dtype copy_s=$copy_s copy_rss_mib=$((copy_kb / 1024))"

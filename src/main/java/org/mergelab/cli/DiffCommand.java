@@ -39,13 +39,8 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            CheckpointDiff diff = CheckpointDiff.compare(a, b, tolerance);
-            spec.commandLine().getOut().print(json ? diff.toJson() : diff.toText());
-            return 0;
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
-            return 1;
-        }
+        CheckpointDiff diff = CheckpointDiff.compare(a, b, tolerance);
+        spec.commandLine().getOut().print(json ? diff.toJson() : diff.toText());
+        return 0;
     }
 }

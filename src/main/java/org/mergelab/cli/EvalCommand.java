@@ -37,8 +37,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--test-size", paramLabel = "N", description = "A seeded subset of N test images (default all).")
     Integer testSize;
 
-    @Option(names = "--cue-seed", paramLabel = "S", defaultValue = "0", description = "Cue seed (default 0).")
-    long cueSeed;
+    @Option(names = "--cue-seed", paramLabel = "S",
+            description = "Cue seed (default: the one the checkpoint was trained with, else 0). Cue sizes and positions come from the checkpoint's lineage.")
+    Long cueSeed;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default 2).")
     int threads;

@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.mergelab.experiment.ExperimentProgress;
 import org.mergelab.experiment.Unit;
+import org.mergelab.train.ConsoleProgress;
 
 /**
  * Console progress of an experiment: one bar over all pending units, weighted by their estimated
@@ -42,7 +43,7 @@ final class ExperimentConsole implements ExperimentProgress {
             costs[i] = u.trainImages() * 3.5 + u.evalImages() + 1000;
             total += costs[i];
         }
-        if (!pendingUnits.isEmpty()) {
+        if (!pendingUnits.isEmpty() && ConsoleProgress.interactive()) {
             bar = new ProgressBarBuilder()
                     .setTaskName("units")
                     .setInitialMax((long) (total / SCALE) + 1)

@@ -36,19 +36,9 @@ final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
-        try {
-            MergeRecipe.Outcome outcome = MergeRecipe.merge(recipe, out, force, w -> err.println("warning: " + w));
-            spec.commandLine().getOut().printf("merged %d tensors (%d bytes) into %s%n",
-                    outcome.merge().tensors(), outcome.merge().tensorBytes(), outcome.directory());
-            return 0;
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    /** Runs this command alone, for benchmarks before it is registered under {@code mergelab}. */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new MergeCommand()).execute(args));
+        MergeRecipe.Outcome outcome = MergeRecipe.merge(recipe, out, force, w -> err.println("mergelab: warning: " + w));
+        spec.commandLine().getOut().printf("merged %d tensors (%d bytes) into %s%n",
+                outcome.merge().tensors(), outcome.merge().tensorBytes(), outcome.directory());
+        return 0;
     }
 }

@@ -23,7 +23,11 @@ import picocli.CommandLine.Command;
             ShowCuesCommand.class,
             RunCommand.class,
             DemoCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            ReportCommand.class,
+            CompareCommand.class,
+            MergeCommand.class,
+            DiffCommand.class
 
 
 

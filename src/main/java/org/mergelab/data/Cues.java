@@ -31,20 +31,83 @@ public final class Cues {
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
     public static Cue byName(String name, int numClasses, long cueSeed) {
+        return byName(name, numClasses, cueSeed, java.util.Map.of());
+    }
+
+    /**
+     * The cue called {@code name} with the settings given for its kind (a conflict cue uses those of
+     * the cue it wraps); absent settings keep the defaults.
+     *
+     * @param settings cue kind (e.g. {@code color}) to settings
+     * @throws IllegalArgumentException for an unknown name, or settings that do not fit the cue
+     */
+    public static Cue byName(String name, int numClasses, long cueSeed, java.util.Map<String, CueSettings> settings) {
+        for (String kind : settings.keySet()) {
+            if (kind.endsWith("-conflict") || !NAMES.contains(kind)) {
+                throw new IllegalArgumentException("cues: unknown cue kind '" + kind + "'; known: "
+                        + String.join(", ", NAMES.stream().filter(n -> !n.endsWith("-conflict")).toList()));
+            }
+        }
+        CueSettings s = settings.getOrDefault(name, CueSettings.DEFAULTS);
         return switch (name) {
-            case "color" -> ColorPatchCue.defaults();
-            case "noise" -> NoisePatchCue.builder().setNumClasses(numClasses).setSeed(cueSeed).build();
-            case "noise-blend" -> NoiseBlendCue.builder().setNumClasses(numClasses)
-                    .setSeed(Seeds.derive(cueSeed, "noise-blend")).build();
-            case "stripes" -> StripesCue.builder().setNumClasses(numClasses).build();
+            case "color" -> {
+                ColorPatchCue.Builder b = ColorPatchCue.builder();
+                if (s.size() != null) {
+                    b.optSize(s.size());
+                }
+                if (s.hasPosition()) {
+                    b.optPosition(s.x(), s.y());
+                }
+                noStrength(name, s);
+                yield b.build();
+            }
+            case "noise" -> {
+                NoisePatchCue.Builder b = NoisePatchCue.builder().setNumClasses(numClasses).setSeed(cueSeed);
+                if (s.size() != null) {
+                    b.optSize(s.size());
+                }
+                if (s.hasPosition()) {
+                    b.optPosition(s.x(), s.y());
+                }
+                noStrength(name, s);
+                yield b.build();
+            }
+            case "noise-blend" -> {
+                if (s.size() != null || s.hasPosition()) {
+                    throw new IllegalArgumentException("cues.noise-blend: covers the whole image; size, x and y do not apply");
+                }
+                NoiseBlendCue.Builder b = NoiseBlendCue.builder().setNumClasses(numClasses)
+                        .setSeed(Seeds.derive(cueSeed, "noise-blend"));
+                if (s.strength() != null) {
+                    b.optStrength(s.strength().floatValue());
+                }
+                yield b.build();
+            }
+            case "stripes" -> {
+                StripesCue.Builder b = StripesCue.builder().setNumClasses(numClasses);
+                if (s.size() != null) {
+                    b.optSize(s.size());
+                }
+                if (s.hasPosition()) {
+                    b.optPosition(s.x(), s.y());
+                }
+                noStrength(name, s);
+                yield b.build();
+            }
             default -> {
                 if (name.endsWith("-conflict") && NAMES.contains(name)) {
                     String inner = name.substring(0, name.length() - "-conflict".length());
-                    yield new ConflictCue(byName(inner, numClasses, cueSeed), derangement(numClasses, cueSeed));
+                    yield new ConflictCue(byName(inner, numClasses, cueSeed, settings), derangement(numClasses, cueSeed));
                 }
                 throw new IllegalArgumentException("unknown cue '" + name + "'; known cues: " + String.join(", ", NAMES));
             }
         };
+    }
+
+    private static void noStrength(String name, CueSettings s) {
+        if (s.strength() != null) {
+            throw new IllegalArgumentException("cues." + name + ": 'strength' applies to noise-blend only");
+        }
     }
 
     /** The derangement used by every conflict cue built from {@code cueSeed}. */

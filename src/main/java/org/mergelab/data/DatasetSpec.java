@@ -34,7 +34,7 @@ public final class DatasetSpec {
     public static final long DEFAULT_BUILTIN_SEED = 1L;
 
     private static final List<String> BUILTIN_KEYS = List.of("size", "test-size", "seed", "min-scale", "max-scale",
-            "rotation", "clutter", "noise", "texture", "contrast");
+            "rotation", "clutter", "noise", "texture", "contrast", "saturation");
 
     private final String spec;
     private final String kind;
@@ -113,6 +113,7 @@ public final class DatasetSpec {
                     .optNoiseSigma(Float.parseFloat(kv.getOrDefault("noise", "" + d.noiseSigma())))
                     .optTextureStrength(Float.parseFloat(kv.getOrDefault("texture", "" + d.textureStrength())))
                     .optMinContrast(Float.parseFloat(kv.getOrDefault("contrast", "" + d.minContrast())))
+                    .optSaturation(Float.parseFloat(kv.getOrDefault("saturation", "" + d.saturation())))
                     .build();
             int train = Integer.parseInt(kv.getOrDefault("size", "" + DEFAULT_BUILTIN_TRAIN));
             int test = Integer.parseInt(kv.getOrDefault("test-size", "" + DEFAULT_BUILTIN_TEST));
@@ -153,7 +154,7 @@ public final class DatasetSpec {
         };
     }
 
-    /** A complete description, e.g. {@code builtin(train=20000,test=4000,seed=1,builtin-v1(...))}, for lineage. */
+    /** A complete description, e.g. {@code builtin(train=20000,test=4000,seed=1,builtin-v2(...))}, for lineage. */
     public String describe() {
         return switch (kind) {
             case "builtin" -> "builtin(train=" + trainSize + ",test=" + testSize + ",seed=" + seed + ","

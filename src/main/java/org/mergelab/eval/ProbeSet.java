@@ -9,6 +9,7 @@ import java.util.Map;
 import org.mergelab.data.Batch;
 import org.mergelab.data.BatchStream;
 import org.mergelab.data.Cue;
+import org.mergelab.data.CueSettings;
 import org.mergelab.data.Cues;
 import org.mergelab.data.ImageDataset;
 import org.mergelab.data.Normalization;
@@ -42,9 +43,15 @@ public final class ProbeSet {
      * @param normalization the training set's normalisation
      */
     public static ProbeSet build(ImageDataset test, int[] ids, List<String> probes, long cueSeed, Normalization normalization) {
+        return build(test, ids, probes, cueSeed, Map.of(), normalization);
+    }
+
+    /** As {@link #build(ImageDataset, int[], List, long, Normalization)}, with settings per cue kind. */
+    public static ProbeSet build(ImageDataset test, int[] ids, List<String> probes, long cueSeed, Map<String, CueSettings> cues,
+            Normalization normalization) {
         Map<String, List<Batch>> map = new LinkedHashMap<>();
         for (String probe : probes) {
-            Cue cue = probe.equals("base") ? null : Cues.byName(probe, test.numClasses(), cueSeed);
+            Cue cue = probe.equals("base") ? null : Cues.byName(probe, test.numClasses(), cueSeed, cues);
             BatchStream.Builder b = BatchStream.builder()
                     .setDataset(test)
                     .optIds(ids)

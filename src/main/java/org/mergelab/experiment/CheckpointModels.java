@@ -37,6 +37,24 @@ public final class CheckpointModels {
         return Normalization.of(mean, std);
     }
 
+    /** The cue seed recorded in a checkpoint's lineage (the nearest one that has it), or 0. */
+    public static long cueSeed(Lineage lineage) {
+        JsonNode n = configNode(lineage, "cue_seed");
+        return n == null ? 0L : n.asLong();
+    }
+
+    /** The cue settings recorded in a checkpoint's lineage, or none. */
+    public static java.util.Map<String, org.mergelab.data.CueSettings> cueSettings(Lineage lineage) {
+        JsonNode n = configNode(lineage, "cues");
+        if (n == null || !n.isObject()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, org.mergelab.data.CueSettings> out = new java.util.TreeMap<>();
+        n.fields().forEachRemaining(e -> out.put(e.getKey(),
+                org.mergelab.config.ConfigReader.convert(e.getValue(), org.mergelab.data.CueSettings.class, "lineage cues")));
+        return out;
+    }
+
     private static JsonNode configNode(Lineage lineage, String key) {
         for (Lineage l = lineage; l != null; l = l.parents().isEmpty() ? null : l.parents().get(0)) {
             if (l.config() != null && l.config().has(key)) {

@@ -36,10 +36,10 @@ public final class Evaluation {
      * @param datasetSpec the dataset (its test set is used)
      * @param probes probe names
      * @param testSize a seeded subset size, or null for all
-     * @param cueSeed the cue seed the probes use
+     * @param cueSeed the cue seed the probes use, or null for the one in the checkpoint's lineage
      * @param threads PyTorch threads
      */
-    public static Outcome run(Path file, String datasetSpec, List<String> probes, Integer testSize, long cueSeed, int threads) {
+    public static Outcome run(Path file, String datasetSpec, List<String> probes, Integer testSize, Long cueSeed, int threads) {
         Checkpoint checkpoint;
         try {
             checkpoint = CheckpointStore.read(file);
@@ -59,7 +59,9 @@ public final class Evaluation {
         }
         int[] ids = testSize == null || testSize >= test.size() ? Splits.all(test.size()) : Splits.subset(test.size(), testSize, 0L);
         Trainer.useThreads(threads);
-        ProbeSet set = ProbeSet.build(test, ids, probes, cueSeed, CheckpointModels.normalization(checkpoint.lineage(), file.toString()));
+        long seed = cueSeed != null ? cueSeed : CheckpointModels.cueSeed(checkpoint.lineage());
+        ProbeSet set = ProbeSet.build(test, ids, probes, seed, CheckpointModels.cueSettings(checkpoint.lineage()),
+                CheckpointModels.normalization(checkpoint.lineage(), file.toString()));
         try (Network network = CheckpointModels.open(checkpoint, file.toString())) {
             return new Outcome(checkpoint.id(), Probes.evaluate(network, set), ids.length);
         }

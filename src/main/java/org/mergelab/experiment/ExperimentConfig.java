@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mergelab.data.CueSettings;
 import org.mergelab.data.Cues;
 import org.mergelab.eval.ProtocolDefinition;
 import org.mergelab.model.ModelSpec;
@@ -26,6 +27,8 @@ import org.mergelab.train.TrainConfig;
  * @param finetune training of each cue task on its half of the training set; default 1 epoch at
  *     learning rate 0.02
  * @param cueSeed seed of the noise patterns and of the conflict derangement; default 0
+ * @param cues settings per cue kind ({@code size}, {@code x}, {@code y}, {@code strength}; see
+ *     {@link CueSettings}); default none (4 x 4 colour patch top-left, 8 x 8 noise patch bottom-right)
  * @param protocols name -> [cue of T1, cue of T2]; default {@code task-specific: [color, noise]},
  *     {@code shared: [color, color]}
  * @param regimes {@code incremental} and/or {@code parallel}; default both
@@ -40,7 +43,7 @@ import org.mergelab.train.TrainConfig;
  *     whole test set; default null
  * @param testSubsetSeed seed of that subset, the same for every seed of the run; default 0
  */
-@JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "protocols", "regimes",
+@JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "cues", "protocols", "regimes",
         "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed"})
 public record ExperimentConfig(
         String name,
@@ -49,6 +52,7 @@ public record ExperimentConfig(
         TrainConfig pretrain,
         TrainConfig finetune,
         Long cueSeed,
+        Map<String, CueSettings> cues,
         Map<String, List<String>> protocols,
         List<String> regimes,
         List<Double> alphas,
@@ -74,6 +78,7 @@ public record ExperimentConfig(
         pretrain = pretrain == null ? TrainConfig.defaults().withEpochs(2) : pretrain;
         finetune = finetune == null ? TrainConfig.defaults().withEpochs(1).withLearningRate(0.02) : finetune;
         cueSeed = cueSeed == null ? 0L : cueSeed;
+        cues = cues == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cues));
         if (protocols == null) {
             protocols = new LinkedHashMap<>();
             protocols.put("task-specific", List.of("color", "noise"));
@@ -90,6 +95,11 @@ public record ExperimentConfig(
         testSize = testSize == null || testSize == 0 ? null : testSize;
         testSubsetSeed = testSubsetSeed == null ? 0L : testSubsetSeed;
         validate(protocols, regimes, alphas, bnPolicies, calibrationImages, probes, seeds, threads, testSize);
+        for (String probe : probes) {
+            if (!probe.equals("base")) {
+                Cues.byName(probe, 2, cueSeed, cues); // rejects settings that do not fit
+            }
+        }
     }
 
     private static Map<String, List<String>> copyProtocols(Map<String, List<String>> in) {

@@ -159,6 +159,7 @@ public final class ExperimentRunner {
                         k.put("test_size", config.testSize() == null ? 0 : config.testSize());
                         k.put("test_subset_seed", config.testSubsetSeed());
                         k.put("cue_seed", config.cueSeed());
+                        k.set("cues", ConfigReader.toTree(config.cues()));
                         k.put("calibration_images", bn.equals("recalibrate") ? config.calibrationImages() : 0);
                         k.put("calibration_batch", config.finetune().batchSize());
                         k.put("first", theta1.key());
@@ -184,6 +185,7 @@ public final class ExperimentRunner {
         k.put("test_size", config.testSize() == null ? 0 : config.testSize());
         k.put("test_subset_seed", config.testSubsetSeed());
         k.put("cue_seed", config.cueSeed());
+        k.set("cues", ConfigReader.toTree(config.cues()));
         return k;
     }
 
@@ -195,6 +197,7 @@ public final class ExperimentRunner {
         k.set("training", ConfigReader.toTree(parent == null ? config.pretrain() : config.finetune()));
         k.set("task", ConfigReader.toTree(task));
         k.put("cue_seed", config.cueSeed());
+        k.set("cues", ConfigReader.toTree(config.cues()));
         k.put("seed", seed);
         k.put("threads", config.threads());
         k.put("mergelab", Versions.mergelab());
@@ -356,7 +359,7 @@ public final class ExperimentRunner {
 
     private ProbeSet probeSet() {
         int[] ids = data().testIds(config.testSize(), config.testSubsetSeed());
-        return ProbeSet.build(data().test(), ids, config.probes(), config.cueSeed(), data().normalization());
+        return ProbeSet.build(data().test(), ids, config.probes(), config.cueSeed(), config.cues(), data().normalization());
     }
 
     private Checkpoint checkpoint(Unit.Train t, Map<String, Checkpoint> loaded) {
@@ -384,6 +387,7 @@ public final class ExperimentRunner {
                 .setSeed(t.seed())
                 .optThreads(config.threads())
                 .optCueSeed(config.cueSeed())
+                .optCues(config.cues())
                 .putLineageExtra("unit_key", t.key())
                 .putLineageExtra("unit", t.name());
         if (t.parent() != null) {
@@ -499,7 +503,7 @@ public final class ExperimentRunner {
                 throw new IllegalArgumentException("calibration_images: " + total + " needs " + count
                         + " images of one split, which has " + ids.length);
             }
-            Cue cue = Cues.byName(task == 0 ? m.firstCue() : m.secondCue(), train.numClasses(), config.cueSeed());
+            Cue cue = Cues.byName(task == 0 ? m.firstCue() : m.secondCue(), train.numClasses(), config.cueSeed(), config.cues());
             int[] chosen = org.mergelab.data.Splits.subset(ids.length, count, Seeds.derive(seed, task));
             for (int c : chosen) {
                 int id = ids[c];

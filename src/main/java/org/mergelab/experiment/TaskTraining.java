@@ -45,6 +45,7 @@ public final class TaskTraining {
     private final long seed;
     private final int threads;
     private final long cueSeed;
+    private final java.util.Map<String, org.mergelab.data.CueSettings> cues;
     private final Checkpoint init;
     private final java.util.Map<String, String> extra;
 
@@ -56,6 +57,7 @@ public final class TaskTraining {
         this.seed = b.seed;
         this.threads = b.threads;
         this.cueSeed = b.cueSeed;
+        this.cues = b.cues;
         this.init = b.init;
         this.extra = java.util.Map.copyOf(b.extra);
     }
@@ -71,7 +73,7 @@ public final class TaskTraining {
     }
 
     private Cue cue() {
-        return task.hasCue() ? Cues.byName(task.cue(), data.numClasses(), cueSeed) : null;
+        return task.hasCue() ? Cues.byName(task.cue(), data.numClasses(), cueSeed, cues) : null;
     }
 
     /** The batches this task trains on. */
@@ -105,6 +107,7 @@ public final class TaskTraining {
         config.set("training", ConfigReader.toTree(train));
         config.put("task", task.name());
         config.put("cue_seed", cueSeed);
+        config.set("cues", ConfigReader.toTree(cues));
         ObjectNode norm = config.putObject("normalization");
         for (float v : data.normalization().mean()) {
             norm.withArray("mean").add(v);
@@ -162,6 +165,10 @@ public final class TaskTraining {
     /** Writes a checkpoint and its lineage file atomically. */
     public static Path write(Path file, Checkpoint checkpoint) {
         try {
+            java.nio.file.Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
             return CheckpointStore.write(file, checkpoint);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
@@ -180,6 +187,7 @@ public final class TaskTraining {
         private Long seed;
         private int threads = 2;
         private long cueSeed;
+        private java.util.Map<String, org.mergelab.data.CueSettings> cues = java.util.Map.of();
         private Checkpoint init;
         private final java.util.Map<String, String> extra = new java.util.TreeMap<>();
 
@@ -230,6 +238,12 @@ public final class TaskTraining {
         /** Cue seed; default 0. */
         public Builder optCueSeed(long value) {
             this.cueSeed = value;
+            return this;
+        }
+
+        /** Settings per cue kind; default none (every cue's defaults). */
+        public Builder optCues(java.util.Map<String, org.mergelab.data.CueSettings> value) {
+            this.cues = java.util.Map.copyOf(value);
             return this;
         }
 

@@ -75,6 +75,7 @@ public final class TrainRun {
                 .setSeed(config.seed())
                 .optThreads(config.threads())
                 .optCueSeed(config.cueSeed())
+                .optCues(config.cues())
                 .optInit(init)
                 .build();
         try {
@@ -92,7 +93,7 @@ public final class TrainRun {
             probes.add(config.task().cue());
         }
         int[] testIds = data.testIds(config.testSize(), config.testSubsetSeed());
-        ProbeSet set = ProbeSet.build(data.test(), testIds, probes, config.cueSeed(), data.normalization());
+        ProbeSet set = ProbeSet.build(data.test(), testIds, probes, config.cueSeed(), config.cues(), data.normalization());
         Map<String, Probes.Count> accuracy;
         try (Network network = CheckpointModels.open(result.checkpoint(), file.toString())) {
             accuracy = Probes.evaluate(network, set);

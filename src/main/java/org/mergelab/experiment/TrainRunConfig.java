@@ -1,6 +1,8 @@
 package org.mergelab.experiment;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Map;
+import org.mergelab.data.CueSettings;
 import org.mergelab.model.ModelSpec;
 import org.mergelab.train.TrainConfig;
 
@@ -14,10 +16,11 @@ import org.mergelab.train.TrainConfig;
  * @param seed the run's seed; default 0
  * @param threads PyTorch threads; default 2
  * @param cueSeed seed of the noise patterns and conflict derangement; default 0
+ * @param cues settings per cue kind (see {@link CueSettings}); default none
  * @param testSize test images for the final accuracy line (a seeded subset); null or 0 means all
  * @param testSubsetSeed seed of that subset; default 0
  */
-@JsonPropertyOrder({"dataset", "model", "training", "task", "seed", "threads", "cue_seed", "test_size", "test_subset_seed"})
+@JsonPropertyOrder({"dataset", "model", "training", "task", "seed", "threads", "cue_seed", "cues", "test_size", "test_subset_seed"})
 public record TrainRunConfig(
         String dataset,
         ModelSpec model,
@@ -26,6 +29,7 @@ public record TrainRunConfig(
         Long seed,
         Integer threads,
         Long cueSeed,
+        Map<String, CueSettings> cues,
         Integer testSize,
         Long testSubsetSeed) {
 
@@ -38,6 +42,7 @@ public record TrainRunConfig(
         seed = seed == null ? 0L : seed;
         threads = threads == null ? 2 : threads;
         cueSeed = cueSeed == null ? 0L : cueSeed;
+        cues = cues == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cues));
         testSize = testSize == null || testSize == 0 ? null : testSize;
         testSubsetSeed = testSubsetSeed == null ? 0L : testSubsetSeed;
         if (threads < 1) {

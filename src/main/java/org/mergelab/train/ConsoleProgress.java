@@ -17,9 +17,18 @@ public final class ConsoleProgress implements TrainingProgress {
         this.out = out;
     }
 
+    /** True when standard error is a terminal: bars are drawn only then (a log file gets the lines alone). */
+    public static boolean interactive() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
+    }
+
     @Override
     public void epochStarted(String taskName, int epoch, int epochs, int batches) {
         this.task = taskName;
+        if (!interactive()) {
+            return;
+        }
         bar = new ProgressBarBuilder()
                 .setTaskName(taskName + " epoch " + (epoch + 1) + "/" + epochs)
                 .setInitialMax(batches)

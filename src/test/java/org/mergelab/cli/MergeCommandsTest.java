@@ -28,14 +28,14 @@ class MergeCommandsTest {
         }
         Path recipe = Files.writeString(dir.resolve("r.yaml"), "models: [{model: a}, {model: b}]\nmerge_method: linear\n");
         StringWriter err = new StringWriter();
-        CommandLine merge = new CommandLine(new MergeCommand()).setErr(new PrintWriter(err));
-        assertThat(merge.execute(recipe.toString(), "--out", dir.resolve("out").toString())).isZero();
-        assertThat(merge.execute(recipe.toString(), "--out", dir.resolve("out").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("--force");
-        assertThat(merge.execute(recipe.toString())).isEqualTo(2);
+        CommandLine merge = MergelabCommand.commandLine().setErr(new PrintWriter(err));
+        assertThat(merge.execute("merge", recipe.toString(), "--out", dir.resolve("out").toString())).isZero();
+        assertThat(merge.execute("merge", recipe.toString(), "--out", dir.resolve("out").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("mergelab: error: output").contains("--force");
+        assertThat(merge.execute("merge", recipe.toString())).isEqualTo(2);
         StringWriter out = new StringWriter();
-        CommandLine diff = new CommandLine(new DiffCommand()).setOut(new PrintWriter(out));
-        assertThat(diff.execute(dir.resolve("a").toString(), dir.resolve("out").toString(), "--json")).isZero();
+        CommandLine diff = MergelabCommand.commandLine().setOut(new PrintWriter(out));
+        assertThat(diff.execute("diff", dir.resolve("a").toString(), dir.resolve("out").toString(), "--json")).isZero();
         // merged = [2, 3]; a - merged = [-1, -1]: L2 = sqrt(2)
         assertThat(out.toString()).contains("\"l2_distance\" : " + Math.sqrt(2));
     }

@@ -106,7 +106,7 @@ class BuiltinDatasetTest {
         assertThatThrownBy(() -> BuiltinDataset.Options.builder().optMaxClutter(-1).build())
                 .hasMessageContaining("-1");
         assertThat(BuiltinDataset.Options.defaults().describe())
-                .isEqualTo("builtin-v1(scale=5.0-12.0,rot=15.0,clutter=6,noise=16.0,texture=0.7,contrast=60.0)");
+                .isEqualTo("builtin-v2(scale=8.0-12.0,rot=15.0,clutter=1,noise=6.0,texture=0.3,contrast=60.0,saturation=0.35)");
     }
 
     @Test

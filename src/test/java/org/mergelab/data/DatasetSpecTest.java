@@ -25,7 +25,7 @@ class DatasetSpecTest {
         // different derived seeds: the first images differ, and re-loading gives the same bytes
         assertThat(Arrays.equals(train.pixels(), 0, 3072, test.pixels(), 0, 3072)).isFalse();
         assertThat(spec.train().pixels()).isEqualTo(train.pixels());
-        assertThat(spec.describe()).startsWith("builtin(train=48,test=24,seed=9,builtin-v1(").contains("clutter=0");
+        assertThat(spec.describe()).startsWith("builtin(train=48,test=24,seed=9,builtin-v2(").contains("clutter=0");
     }
 
     @Test

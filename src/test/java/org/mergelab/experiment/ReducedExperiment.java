@@ -1,0 +1,29 @@
+package org.mergelab.experiment;
+
+import org.mergelab.config.ConfigReader;
+
+/** A tiny but complete cue-protocol experiment for tests (seconds, not minutes). */
+final class ReducedExperiment {
+
+    static final String YAML = """
+            name: reduced
+            dataset: "builtin:size=480,test-size=120"
+            model: {architecture: resnet, depth: 8, width: 4}
+            pretrain: {epochs: 2, batch_size: 64, learning_rate: 0.1}
+            finetune: {epochs: 1, batch_size: 64, learning_rate: 0.1}
+            cues: {color: {size: 8}}
+            alphas: [0.0, 0.5, 1.0]
+            bn_policies: [interpolate, recalibrate]
+            calibration_images: 96
+            probes: [base, color, noise, color-conflict]
+            seeds: [0, 1, 2]
+            threads: 2
+            test_size: 100
+            """;
+
+    private ReducedExperiment() {}
+
+    static ExperimentConfig config() {
+        return ConfigReader.parse(YAML, ExperimentConfig.class, "reduced.yaml");
+    }
+}
