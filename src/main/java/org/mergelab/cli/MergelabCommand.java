@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             CompareCommand.class,
             MergeCommand.class,
-            DiffCommand.class
+            DiffCommand.class,
+            FisherCommand.class
 
 
 

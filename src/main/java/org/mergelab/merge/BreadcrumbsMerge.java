@@ -19,7 +19,7 @@ import static org.mergelab.merge.MethodSignature.keys;
  * the top 1% outliers and keep the next 90%, the paper's typical setting and mergekit's gamma
  * default). Global: {@code lambda} (1), {@code normalize} (0, as mergekit).
  */
-final class BreadcrumbsMerge extends AbstractMergeMethod {
+final class BreadcrumbsMerge extends TaskVectorFamilyMethod {
 
     static final double DEFAULT_DENSITY = 0.9;
     static final double DEFAULT_GAMMA = 0.01;
@@ -29,31 +29,6 @@ final class BreadcrumbsMerge extends AbstractMergeMethod {
 
     BreadcrumbsMerge() {
         super("breadcrumbs", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE)));
-    }
-
-    @Override
-    Locality locality() {
-        return FAMILY.locality();
-    }
-
-    @Override
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        return FAMILY.rangeStatistics(range, offset);
-    }
-
-    @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        return FAMILY.tensorStatistics(first, ranges);
-    }
-
-    @Override
-    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
-        return FAMILY.mergeRange(range, offset, statistics);
-    }
-
-    @Override
-    float[] compute(MergeRequest request) {
-        return FAMILY.merge(request);
+                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE)), FAMILY);
     }
 }

@@ -19,7 +19,7 @@ import static org.mergelab.merge.MethodSignature.keys;
  * Needs a base. Per model: {@code weight} (1), {@code density} (0.9), {@code gamma} (0.01).
  * Global: {@code lambda} (1), {@code normalize} (0, as mergekit).
  */
-final class BreadcrumbsTiesMerge extends AbstractMergeMethod {
+final class BreadcrumbsTiesMerge extends TaskVectorFamilyMethod {
 
     private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
             Sparsification.MAGNITUDE_OUTLIERS, Consensus.SIGN_ELECTION, BreadcrumbsMerge.DEFAULT_DENSITY,
@@ -27,31 +27,6 @@ final class BreadcrumbsTiesMerge extends AbstractMergeMethod {
 
     BreadcrumbsTiesMerge() {
         super("breadcrumbs_ties", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE)));
-    }
-
-    @Override
-    Locality locality() {
-        return FAMILY.locality();
-    }
-
-    @Override
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        return FAMILY.rangeStatistics(range, offset);
-    }
-
-    @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        return FAMILY.tensorStatistics(first, ranges);
-    }
-
-    @Override
-    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
-        return FAMILY.mergeRange(range, offset, statistics);
-    }
-
-    @Override
-    float[] compute(MergeRequest request) {
-        return FAMILY.merge(request);
+                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE)), FAMILY);
     }
 }

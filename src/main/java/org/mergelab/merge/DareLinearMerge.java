@@ -21,7 +21,7 @@ import static org.mergelab.merge.MethodSignature.keys;
  * Seeded: the mask of model i comes from the i-th split of the tensor's stream
  * ({@link TensorRandom#forTensor}).
  */
-final class DareLinearMerge extends AbstractMergeMethod {
+final class DareLinearMerge extends TaskVectorFamilyMethod {
 
     static final double DEFAULT_DENSITY = 0.5;
 
@@ -30,31 +30,6 @@ final class DareLinearMerge extends AbstractMergeMethod {
 
     DareLinearMerge() {
         super("dare_linear", References.DARE, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE, RESCALE)));
-    }
-
-    @Override
-    Locality locality() {
-        return FAMILY.locality();
-    }
-
-    @Override
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        return FAMILY.rangeStatistics(range, offset);
-    }
-
-    @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        return FAMILY.tensorStatistics(first, ranges);
-    }
-
-    @Override
-    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
-        return FAMILY.mergeRange(range, offset, statistics);
-    }
-
-    @Override
-    float[] compute(MergeRequest request) {
-        return FAMILY.merge(request);
+                keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
     }
 }

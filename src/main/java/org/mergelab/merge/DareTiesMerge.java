@@ -20,38 +20,13 @@ import static org.mergelab.merge.MethodSignature.keys;
  * {@code rescale} (1). Seeded like {@link DareLinearMerge}: for the same seed, tensor and
  * densities both methods drop the same entries.
  */
-final class DareTiesMerge extends AbstractMergeMethod {
+final class DareTiesMerge extends TaskVectorFamilyMethod {
 
     private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
             Sparsification.RANDOM, Consensus.SIGN_ELECTION, DareLinearMerge.DEFAULT_DENSITY, 0.0, false, true);
 
     DareTiesMerge() {
         super("dare_ties", References.DARE, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE, RESCALE)));
-    }
-
-    @Override
-    Locality locality() {
-        return FAMILY.locality();
-    }
-
-    @Override
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        return FAMILY.rangeStatistics(range, offset);
-    }
-
-    @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        return FAMILY.tensorStatistics(first, ranges);
-    }
-
-    @Override
-    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
-        return FAMILY.mergeRange(range, offset, statistics);
-    }
-
-    @Override
-    float[] compute(MergeRequest request) {
-        return FAMILY.merge(request);
+                keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
     }
 }

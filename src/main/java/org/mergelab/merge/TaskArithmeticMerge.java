@@ -15,38 +15,13 @@ import static org.mergelab.merge.MethodSignature.keys;
  * {@code normalize} (default 0, as mergekit). A {@link SparsifiedTaskVectorMerge} with no
  * sparsification and a plain sum.
  */
-final class TaskArithmeticMerge extends AbstractMergeMethod {
+final class TaskArithmeticMerge extends TaskVectorFamilyMethod {
 
     private static final SparsifiedTaskVectorMerge FAMILY =
             new SparsifiedTaskVectorMerge(Sparsification.NONE, Consensus.SUM, 1.0, 0.0, false, false);
 
     TaskArithmeticMerge() {
         super("task_arithmetic", References.TASK_ARITHMETIC,
-                MethodSignature.of(1, ANY, true, false, keys(WEIGHT), keys(LAMBDA, NORMALIZE)));
-    }
-
-    @Override
-    Locality locality() {
-        return FAMILY.locality();
-    }
-
-    @Override
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        return FAMILY.rangeStatistics(range, offset);
-    }
-
-    @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        return FAMILY.tensorStatistics(first, ranges);
-    }
-
-    @Override
-    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
-        return FAMILY.mergeRange(range, offset, statistics);
-    }
-
-    @Override
-    float[] compute(MergeRequest request) {
-        return FAMILY.merge(request);
+                MethodSignature.of(1, ANY, true, false, keys(WEIGHT), keys(LAMBDA, NORMALIZE)), FAMILY);
     }
 }

@@ -21,7 +21,7 @@ import static org.mergelab.merge.MethodSignature.keys;
  * (default 1; the paper tunes it), {@code normalize} (default 1 = disjoint mean; 0 = disjoint
  * sum). Ties in magnitude are trimmed by index (lower index kept).
  */
-final class TiesMerge extends AbstractMergeMethod {
+final class TiesMerge extends TaskVectorFamilyMethod {
 
     static final double DEFAULT_DENSITY = 0.2;
 
@@ -30,31 +30,6 @@ final class TiesMerge extends AbstractMergeMethod {
 
     TiesMerge() {
         super("ties", References.TIES,
-                MethodSignature.of(1, ANY, true, false, keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE)));
-    }
-
-    @Override
-    Locality locality() {
-        return FAMILY.locality();
-    }
-
-    @Override
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        return FAMILY.rangeStatistics(range, offset);
-    }
-
-    @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        return FAMILY.tensorStatistics(first, ranges);
-    }
-
-    @Override
-    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
-        return FAMILY.mergeRange(range, offset, statistics);
-    }
-
-    @Override
-    float[] compute(MergeRequest request) {
-        return FAMILY.merge(request);
+                MethodSignature.of(1, ANY, true, false, keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE)), FAMILY);
     }
 }

@@ -1,0 +1,96 @@
+package org.mergelab.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.checkpoint.CheckpointStore;
+import org.mergelab.checkpoint.SafetensorsWriter;
+import org.mergelab.data.Batch;
+import org.mergelab.data.BatchStream;
+import org.mergelab.data.Cues;
+import org.mergelab.data.DatasetSpec;
+import org.mergelab.data.ImageDataset;
+import org.mergelab.data.Splits;
+import org.mergelab.eval.FisherEstimation;
+import org.mergelab.model.Network;
+import org.mergelab.train.Trainer;
+
+/**
+ * What {@code mergelab fisher} does: the diagonal Fisher of a mergelab checkpoint on a seeded sample
+ * of a dataset's training images (with a cue, for a cue task), written as a safetensors file with the
+ * checkpoint's tensor names: the per-model {@code fisher:} file of a {@code merge_method: fisher}
+ * recipe.
+ */
+public final class FisherRun {
+
+    private FisherRun() {}
+
+    /**
+     * Estimates and writes the Fisher.
+     *
+     * @param checkpointFile the model
+     * @param datasetSpec the data (training set)
+     * @param cue a cue name, or null / "none"
+     * @param samples images to average over (a seeded subset)
+     * @param seed seed of the subset
+     * @param threads PyTorch threads
+     * @param out the safetensors file to write
+     * @return the estimate
+     */
+    public static FisherEstimation.Result run(Path checkpointFile, String datasetSpec, String cue, int samples, long seed, int threads,
+            Path out) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples: " + samples + " is below 1");
+        }
+        Checkpoint checkpoint;
+        try {
+            checkpoint = CheckpointStore.read(checkpointFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        ImageDataset train;
+        try {
+            train = DatasetSpec.parse(datasetSpec).train();
+        } catch (IOException e) {
+            throw new UncheckedIOException("dataset '" + datasetSpec + "': " + e.getMessage(), e);
+        }
+        int classes = CheckpointModels.numClasses(checkpoint, checkpointFile.toString());
+        if (classes != train.numClasses()) {
+            throw new IllegalArgumentException(checkpointFile + ": has " + classes + " classes, dataset '" + datasetSpec + "' has "
+                    + train.numClasses());
+        }
+        BatchStream.Builder b = BatchStream.builder()
+                .setDataset(train)
+                .optIds(Splits.subset(train.size(), Math.min(samples, train.size()), seed))
+                .setBatchSize(64)
+                .optNormalization(CheckpointModels.normalization(checkpoint.lineage(), checkpointFile.toString()));
+        if (cue != null && !cue.equals("none")) {
+            b.optCue(Cues.byName(cue, classes, CheckpointModels.cueSeed(checkpoint.lineage()),
+                    CheckpointModels.cueSettings(checkpoint.lineage())));
+        }
+        List<Batch> batches = new ArrayList<>();
+        b.build().epoch(0).forEach(batches::add);
+        Trainer.useThreads(threads);
+        FisherEstimation.Result result;
+        try (Network network = CheckpointModels.open(checkpoint, checkpointFile.toString())) {
+            result = FisherEstimation.estimate(network, batches);
+        }
+        try {
+            SafetensorsWriter.write(out, result.fisher(), Map.of(
+                    "format", "mergelab-fisher",
+                    "format_version", "1",
+                    "checkpoint_id", checkpoint.id(),
+                    "dataset", datasetSpec,
+                    "cue", cue == null ? "none" : cue,
+                    "samples", Long.toString(result.samples()),
+                    "seed", Long.toString(seed)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,43 @@
+package org.mergelab.merge;
+
+import java.util.List;
+
+/**
+ * A method of the task-vector family: one {@link SparsifiedTaskVectorMerge} (a sparsification
+ * followed by a consensus) does the work, whole-tensor or range by range; subclasses only name the
+ * family member and its signature. TIES is task arithmetic + trim + sign election, not a copy.
+ */
+abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
+
+    private final SparsifiedTaskVectorMerge family;
+
+    TaskVectorFamilyMethod(String name, String reference, MethodSignature signature, SparsifiedTaskVectorMerge family) {
+        super(name, reference, signature);
+        this.family = family;
+    }
+
+    @Override
+    final Locality locality() {
+        return family.locality();
+    }
+
+    @Override
+    final TensorStatistics rangeStatistics(MergeRequest range, long offset) {
+        return family.rangeStatistics(range, offset);
+    }
+
+    @Override
+    final TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
+        return family.tensorStatistics(first, ranges);
+    }
+
+    @Override
+    final float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
+        return family.mergeRange(range, offset, statistics);
+    }
+
+    @Override
+    final float[] compute(MergeRequest request) {
+        return family.merge(request);
+    }
+}
