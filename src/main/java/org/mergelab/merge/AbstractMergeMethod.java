@@ -69,7 +69,7 @@ abstract class AbstractMergeMethod implements MergeMethod {
      * multiple of {@link #RANGE_ALIGNMENT}. Ranges are independent and may be computed in any order.
      */
     TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        throw new UnsupportedOperationException("method '" + name + "' has no range statistics");
+        throw new IllegalStateException("method '" + name + "' is " + locality() + ": it keeps no range statistics");
     }
 
     /**
@@ -77,7 +77,7 @@ abstract class AbstractMergeMethod implements MergeMethod {
      * tensor, given in index order, into the tensor's statistics.
      */
     TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
-        throw new UnsupportedOperationException("method '" + name + "' has no range statistics");
+        throw new IllegalStateException("method '" + name + "' is " + locality() + ": it keeps no range statistics");
     }
 
     /**
@@ -90,7 +90,7 @@ abstract class AbstractMergeMethod implements MergeMethod {
         if (locality() == Locality.ELEMENTWISE) {
             return compute(range);
         }
-        throw new UnsupportedOperationException("method '" + name + "' cannot merge a range of a tensor");
+        throw new IllegalStateException("method '" + name + "' is " + locality() + ": it merges whole tensors only");
     }
 
     /** Checks {@code range} against the signature, then {@link #computeRange}. */
