@@ -64,7 +64,7 @@ public final class StreamingMerge {
     /** Default largest shard: 5 GB (10^9 bytes), as Hugging Face's {@code max_shard_size="5GB"}. */
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
     /** Default range merged by one task: 2^20 elements. */
-    public static final int DEFAULT_CHUNK_ELEMENTS = 1 << 20;
+    public static final int DEFAULT_CHUNK_ELEMENTS = 1 << 16;
     /** File name of a single-file output. */
     public static final String SINGLE_FILE_NAME = "model.safetensors";
 
@@ -350,46 +350,64 @@ public final class StreamingMerge {
             Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors);
             int n = (int) inputs[0].numel();
             DType outType = plan.output().dtype();
-            ByteBuffer out = arena.allocate((long) n * outType.byteSize(), 8).asByteBuffer()
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            Locality locality = method instanceof AbstractMergeMethod m ? m.locality() : Locality.WHOLE_TENSOR;
-            if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
-                put(out, 0, outType, method.merge(request(in, 0, n)));
-            } else {
-                AbstractMergeMethod ranged = (AbstractMergeMethod) method;
-                List<long[]> ranges = new ArrayList<>();
-                for (long from = 0; from < n; from += chunkElements) {
-                    ranges.add(new long[] {from, Math.min(n, from + chunkElements)});
-                }
-                TensorStatistics statistics = null;
-                if (locality == Locality.TENSOR_STATISTICS) {
-                    List<Future<TensorStatistics>> parts = new ArrayList<>();
-                    for (long[] r : ranges) {
-                        parts.add(workers.submit(() -> ranged.statisticsOfRange(request(in, r[0], r[1]), r[0])));
-                    }
-                    List<TensorStatistics> collected = new ArrayList<>();
-                    for (Future<TensorStatistics> part : parts) {
-                        collected.add(await(part));
-                    }
-                    statistics = ranged.tensorStatistics(request(in, 0, Math.min(n, RANGE_FOR_PARAMETERS)),
-                            collected);
-                }
-                TensorStatistics tensorStatistics = statistics;
-                List<Future<Void>> parts = new ArrayList<>();
-                for (long[] r : ranges) {
-                    parts.add(workers.submit(() -> {
-                        put(out, r[0], outType, ranged.mergeRange(request(in, r[0], r[1]), r[0], tensorStatistics));
-                        return null;
-                    }));
-                }
-                for (Future<Void> part : parts) {
-                    await(part);
-                }
+            // the output lives in its own arena: the inputs' mappings are released as soon as the merge is
+            // computed, while the output waits for the writer (peak: one tensor's inputs plus two outputs)
+            Arena outArena = Arena.ofShared();
+            ByteBuffer out;
+            try {
+                out = outArena.allocate((long) n * outType.byteSize(), 8).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            } catch (RuntimeException | Error e) {
+                outArena.close();
+                throw e;
             }
-            return new MergedTensor(new Tensor(outType, plan.output().shape(), out), arena);
+            try {
+                compute(in, n, outType, out, workers);
+            } catch (IOException | RuntimeException | Error e) {
+                outArena.close();
+                throw e;
+            }
+            arena.close();
+            return new MergedTensor(new Tensor(outType, plan.output().shape(), out), outArena);
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
+        }
+    }
+
+    private void compute(Inputs in, int n, DType outType, ByteBuffer out, ExecutorService workers) throws IOException {
+        Locality locality = method instanceof AbstractMergeMethod m ? m.locality() : Locality.WHOLE_TENSOR;
+        if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
+            put(out, 0, outType, method.merge(request(in, 0, n)));
+        } else {
+            AbstractMergeMethod ranged = (AbstractMergeMethod) method;
+            List<long[]> ranges = new ArrayList<>();
+            for (long from = 0; from < n; from += chunkElements) {
+                ranges.add(new long[] {from, Math.min(n, from + chunkElements)});
+            }
+            TensorStatistics statistics = null;
+            if (locality == Locality.TENSOR_STATISTICS) {
+                List<Future<TensorStatistics>> parts = new ArrayList<>();
+                for (long[] r : ranges) {
+                    parts.add(workers.submit(() -> ranged.statisticsOfRange(request(in, r[0], r[1]), r[0])));
+                }
+                List<TensorStatistics> collected = new ArrayList<>();
+                for (Future<TensorStatistics> part : parts) {
+                    collected.add(await(part));
+                }
+                statistics = ranged.tensorStatistics(request(in, 0, Math.min(n, RANGE_FOR_PARAMETERS)),
+                        collected);
+            }
+            TensorStatistics tensorStatistics = statistics;
+            List<Future<Void>> parts = new ArrayList<>();
+            for (long[] r : ranges) {
+                parts.add(workers.submit(() -> {
+                    put(out, r[0], outType, ranged.mergeRange(request(in, r[0], r[1]), r[0], tensorStatistics));
+                    return null;
+                }));
+            }
+            for (Future<Void> part : parts) {
+                await(part);
+            }
         }
     }
 
