@@ -1,5 +1,6 @@
 package org.mergelab.data;
 
+import org.mergelab.RequiresInstalled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

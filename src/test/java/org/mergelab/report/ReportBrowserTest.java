@@ -1,5 +1,6 @@
 package org.mergelab.report;
 
+import org.mergelab.RequiresInstalled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package org.mergelab.data;
+package org.mergelab;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.mergelab.report;
+package org.mergelab;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Guard for tests that need an installed package: skips the test (with a message) when {@code path} is
  * missing, unless the system property {@code mergelab.ci} is {@code true}, in which case the test fails.
- * (The pattern of {@code org.mergelab.data.RequiresInstalled}, copied rather than shared across packages.)
+ * The one such rule of the test suite (data uses it for Fashion-MNIST, report for Chromium).
  */
-final class RequiresInstalled {
+public final class RequiresInstalled {
     private RequiresInstalled() {}
 
     /** Skips (or, under {@code -Dmergelab.ci=true}, fails) unless every path exists. */
-    static void paths(String debianPackage, Path... paths) {
+    public static void paths(String debianPackage, Path... paths) {
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 String message = p + " is missing: install the package " + debianPackage;
