@@ -52,24 +52,12 @@ public final class Cues {
         return switch (name) {
             case "color" -> {
                 ColorPatchCue.Builder b = ColorPatchCue.builder();
-                if (s.size() != null) {
-                    b.optSize(s.size());
-                }
-                if (s.hasPosition()) {
-                    b.optPosition(s.x(), s.y());
-                }
-                noStrength(name, s);
+                patch(name, s, b::optSize, b::optPosition);
                 yield b.build();
             }
             case "noise" -> {
                 NoisePatchCue.Builder b = NoisePatchCue.builder().setNumClasses(numClasses).setSeed(cueSeed);
-                if (s.size() != null) {
-                    b.optSize(s.size());
-                }
-                if (s.hasPosition()) {
-                    b.optPosition(s.x(), s.y());
-                }
-                noStrength(name, s);
+                patch(name, s, b::optSize, b::optPosition);
                 yield b.build();
             }
             case "noise-blend" -> {
@@ -85,13 +73,7 @@ public final class Cues {
             }
             case "stripes" -> {
                 StripesCue.Builder b = StripesCue.builder().setNumClasses(numClasses);
-                if (s.size() != null) {
-                    b.optSize(s.size());
-                }
-                if (s.hasPosition()) {
-                    b.optPosition(s.x(), s.y());
-                }
-                noStrength(name, s);
+                patch(name, s, b::optSize, b::optPosition);
                 yield b.build();
             }
             default -> {
@@ -104,9 +86,17 @@ public final class Cues {
         };
     }
 
-    private static void noStrength(String name, CueSettings s) {
+    /** Hands the size and position given in {@code s} to a patch cue's builder; strength does not apply. */
+    private static void patch(String name, CueSettings s, java.util.function.IntFunction<?> size,
+            java.util.function.BiFunction<Integer, Integer, ?> position) {
         if (s.strength() != null) {
             throw new IllegalArgumentException("cues." + name + ": 'strength' applies to noise-blend only");
+        }
+        if (s.size() != null) {
+            size.apply(s.size());
+        }
+        if (s.hasPosition()) {
+            position.apply(s.x(), s.y());
         }
     }
 
