@@ -2,7 +2,7 @@
 # Whole-process merge benchmark: cp of one input vs mergelab merge (linear, ties) of 2 GiB checkpoints.
 # Usage: bench/merge-benchmark.sh [WORKDIR] [DTYPE=F32|BF16]   (needs ~12 GB free in WORKDIR; default /tmp/mergelab-bench)
 # Inputs: base, a, b, each 16 tensors of 32Mi elements (128 MiB per tensor as F32, 64 MiB as BF16).
-# JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-512m} --enable-native-access=ALL-UNNAMED; peak RSS is /usr/bin/time's "Maximum resident set size".
+# JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED; peak RSS is /usr/bin/time's "Maximum resident set size".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/mergelab-bench}
@@ -32,7 +32,7 @@ measure() { # label command...
 rm -rf "$work/copy" "$work/out-linear" "$work/out-ties"
 read -r _ copy_s copy_kb < <(measure copy cp "$work/a-$dtype/model.safetensors" "$work/copy")
 java_bin=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
-jvm=("${java_bin:-java}" -Xmx${XMX:-512m} --enable-native-access=ALL-UNNAMED -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
+jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
 read -r _ lin_s lin_kb < <(measure linear "${jvm[@]}" "$work/linear.yaml" --out "$work/out-linear")
 read -r _ ties_s ties_kb < <(measure ties "${jvm[@]}" "$work/ties.yaml" --out "$work/out-ties")
 echo "dtype=$dtype copy_s=$copy_s copy_rss_mib=$((copy_kb / 1024))"

@@ -51,7 +51,11 @@ public final class MergelabCommand implements Runnable {
 
     /** Runs the tool and exits with its code. */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        cl.getOut().flush(); // commands print through picocli's writers: nothing may stay buffered at exit
+        cl.getErr().flush();
+        System.exit(code);
     }
 
     /** Runs the tool and returns its exit code: 0 success, 1 failure, 2 bad usage. */

@@ -47,20 +47,31 @@ final class LinearMerge extends AbstractMergeMethod {
         return weightedSum(request.models(), weights, divisor);
     }
 
-    /** Σ_i weights[i] · arrays[i] / divisor, accumulated in float64. */
+    /**
+     * Σ_i weights[i] · arrays[i] / divisor, accumulated in float64 element by element (the models are
+     * summed in index order for each element, so no float64 working array is needed).
+     */
     static float[] weightedSum(List<float[]> arrays, double[] weights, double divisor) {
         int n = arrays.getFirst().length;
-        double[] sum = new double[n];
-        for (int i = 0; i < arrays.size(); i++) {
-            float[] a = arrays.get(i);
-            double w = weights[i];
-            for (int j = 0; j < n; j++) {
-                sum[j] += w * a[j];
-            }
-        }
         float[] out = new float[n];
+        int models = arrays.size();
+        if (models == 2) {
+            float[] a = arrays.get(0);
+            float[] b = arrays.get(1);
+            double wa = weights[0];
+            double wb = weights[1];
+            for (int j = 0; j < n; j++) {
+                out[j] = (float) ((0.0 + wa * a[j] + wb * b[j]) / divisor);
+            }
+            return out;
+        }
+        float[][] in = arrays.toArray(new float[0][]);
         for (int j = 0; j < n; j++) {
-            out[j] = (float) (sum[j] / divisor);
+            double sum = 0.0;
+            for (int i = 0; i < models; i++) {
+                sum += weights[i] * in[i][j];
+            }
+            out[j] = (float) (sum / divisor);
         }
         return out;
     }
