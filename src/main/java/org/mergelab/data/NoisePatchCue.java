@@ -64,13 +64,7 @@ public final class NoisePatchCue implements Cue {
     @Override
     public void apply(byte[] pixels, int offset, int label) {
         Patches.checkLabel("noise cue", label, numClasses);
-        byte[] p = patterns[label];
-        for (int ch = 0; ch < 3; ch++) {
-            int plane = offset + ch * ImageDataset.PLANE;
-            for (int row = 0; row < size; row++) {
-                System.arraycopy(p, row * size, pixels, plane + (y + row) * ImageDataset.WIDTH + x, size);
-            }
-        }
+        Patches.paintGray(pixels, offset, patterns[label], size, x, y);
     }
 
     @Override

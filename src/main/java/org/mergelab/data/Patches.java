@@ -19,4 +19,17 @@ final class Patches {
             throw new IllegalArgumentException(what + ": label " + label + " outside [0, " + numClasses + ")");
         }
     }
+
+    /**
+     * Draws a gray-scale {@code size} x {@code size} pattern (row-major bytes) into every channel of one
+     * CHW image at column {@code x}, row {@code y}.
+     */
+    static void paintGray(byte[] pixels, int offset, byte[] pattern, int size, int x, int y) {
+        for (int ch = 0; ch < ImageDataset.CHANNELS; ch++) {
+            int plane = offset + ch * ImageDataset.PLANE;
+            for (int row = 0; row < size; row++) {
+                System.arraycopy(pattern, row * size, pixels, plane + (y + row) * ImageDataset.WIDTH + x, size);
+            }
+        }
+    }
 }
