@@ -64,6 +64,28 @@ public final class CheckpointModels {
         return null;
     }
 
+    /**
+     * Reads a checkpoint.
+     *
+     * @throws java.io.UncheckedIOException naming the file when it is missing, truncated or corrupt
+     */
+    public static Checkpoint read(java.nio.file.Path file) {
+        try {
+            return org.mergelab.checkpoint.CheckpointStore.read(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Fails, naming both, when the checkpoint's class count differs from the dataset's. */
+    public static void requireClasses(Checkpoint checkpoint, String source, String datasetSpec, int datasetClasses) {
+        int classes = numClasses(checkpoint, source);
+        if (classes != datasetClasses) {
+            throw new IllegalArgumentException(source + ": has " + classes + " classes, dataset '" + datasetSpec + "' has "
+                    + datasetClasses);
+        }
+    }
+
     /** Number of classes: rows of {@code fc.weight}. */
     public static int numClasses(Checkpoint checkpoint, String source) {
         if (!checkpoint.tensors().contains("fc.weight")) {

@@ -54,6 +54,11 @@ public record DataContext(String spec, ImageDataset train, ImageDataset test, No
 
     /** The test ids: all, or a seeded subset of {@code testSize} when given. */
     public int[] testIds(Integer testSize, long subsetSeed) {
+        return testIds(test, testSize, subsetSeed);
+    }
+
+    /** The ids of {@code test}: all, or a seeded subset of {@code testSize} when given. */
+    public static int[] testIds(ImageDataset test, Integer testSize, long subsetSeed) {
         if (testSize == null || testSize >= test.size()) {
             return Splits.all(test.size());
         }

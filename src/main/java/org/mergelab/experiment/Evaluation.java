@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.mergelab.checkpoint.Checkpoint;
-import org.mergelab.checkpoint.CheckpointStore;
 import org.mergelab.data.DatasetSpec;
 import org.mergelab.data.ImageDataset;
-import org.mergelab.data.Splits;
 import org.mergelab.eval.ProbeSet;
 import org.mergelab.eval.Probes;
 import org.mergelab.model.Network;
@@ -40,24 +38,15 @@ public final class Evaluation {
      * @param threads PyTorch threads
      */
     public static Outcome run(Path file, String datasetSpec, List<String> probes, Integer testSize, Long cueSeed, int threads) {
-        Checkpoint checkpoint;
-        try {
-            checkpoint = CheckpointStore.read(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        Checkpoint checkpoint = CheckpointModels.read(file);
         ImageDataset test;
         try {
             test = DatasetSpec.parse(datasetSpec).test();
         } catch (IOException e) {
             throw new UncheckedIOException("dataset '" + datasetSpec + "': " + e.getMessage(), e);
         }
-        int classes = CheckpointModels.numClasses(checkpoint, file.toString());
-        if (classes != test.numClasses()) {
-            throw new IllegalArgumentException(file + ": has " + classes + " classes, dataset '" + datasetSpec
-                    + "' has " + test.numClasses());
-        }
-        int[] ids = testSize == null || testSize >= test.size() ? Splits.all(test.size()) : Splits.subset(test.size(), testSize, 0L);
+        CheckpointModels.requireClasses(checkpoint, file.toString(), datasetSpec, test.numClasses());
+        int[] ids = DataContext.testIds(test, testSize, 0L);
         Trainer.useThreads(threads);
         long seed = cueSeed != null ? cueSeed : CheckpointModels.cueSeed(checkpoint.lineage());
         ProbeSet set = ProbeSet.build(test, ids, probes, seed, CheckpointModels.cueSettings(checkpoint.lineage()),

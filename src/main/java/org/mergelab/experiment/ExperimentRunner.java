@@ -368,11 +368,7 @@ public final class ExperimentRunner {
     private Checkpoint checkpoint(Unit.Train t, Map<String, Checkpoint> loaded) {
         Checkpoint c = loaded.get(t.key());
         if (c == null) {
-            try {
-                c = CheckpointStore.read(t.output());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
-            }
+            c = CheckpointModels.read(t.output());
             if (!t.key().equals(c.lineage().extra().get("unit_key"))) {
                 throw new IllegalStateException(t.output() + ": holds another unit's checkpoint (unit key differs)");
             }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mergelab.checkpoint.Checkpoint;
-import org.mergelab.checkpoint.CheckpointStore;
 import org.mergelab.checkpoint.SafetensorsWriter;
 import org.mergelab.data.Batch;
 import org.mergelab.data.BatchStream;
@@ -46,23 +45,15 @@ public final class FisherRun {
         if (samples < 1) {
             throw new IllegalArgumentException("samples: " + samples + " is below 1");
         }
-        Checkpoint checkpoint;
-        try {
-            checkpoint = CheckpointStore.read(checkpointFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        Checkpoint checkpoint = CheckpointModels.read(checkpointFile);
         ImageDataset train;
         try {
             train = DatasetSpec.parse(datasetSpec).train();
         } catch (IOException e) {
             throw new UncheckedIOException("dataset '" + datasetSpec + "': " + e.getMessage(), e);
         }
-        int classes = CheckpointModels.numClasses(checkpoint, checkpointFile.toString());
-        if (classes != train.numClasses()) {
-            throw new IllegalArgumentException(checkpointFile + ": has " + classes + " classes, dataset '" + datasetSpec + "' has "
-                    + train.numClasses());
-        }
+        CheckpointModels.requireClasses(checkpoint, checkpointFile.toString(), datasetSpec, train.numClasses());
+        int classes = train.numClasses();
         BatchStream.Builder b = BatchStream.builder()
                 .setDataset(train)
                 .optIds(Splits.subset(train.size(), Math.min(samples, train.size()), seed))

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mergelab.checkpoint.Checkpoint;
-import org.mergelab.checkpoint.CheckpointStore;
 import org.mergelab.eval.ProbeSet;
 import org.mergelab.eval.Probes;
 import org.mergelab.model.ModelSpec;
@@ -52,20 +51,12 @@ public final class TrainRun {
         Checkpoint init = null;
         ModelSpec model = config.model();
         if (initFile != null) {
-            try {
-                init = CheckpointStore.read(initFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
-            }
+            init = CheckpointModels.read(initFile);
             model = CheckpointModels.modelSpec(init.lineage(), initFile.toString());
         }
         DataContext data = DataContext.load(config.dataset());
         if (init != null) {
-            int classes = CheckpointModels.numClasses(init, initFile.toString());
-            if (classes != data.numClasses()) {
-                throw new IllegalArgumentException(initFile + ": has " + classes + " classes, dataset '" + config.dataset()
-                        + "' has " + data.numClasses());
-            }
+            CheckpointModels.requireClasses(init, initFile.toString(), config.dataset(), data.numClasses());
         }
         TaskTraining training = TaskTraining.builder()
                 .setData(data)
