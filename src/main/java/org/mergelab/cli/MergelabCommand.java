@@ -28,11 +28,8 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             MergeCommand.class,
             DiffCommand.class,
-            FisherCommand.class
-
-
-
-
+            FisherCommand.class,
+            DoctorCommand.class
         })
 public final class MergelabCommand implements Runnable {
 

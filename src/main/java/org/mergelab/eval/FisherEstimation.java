@@ -1,6 +1,5 @@
 package org.mergelab.eval;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -14,6 +13,7 @@ import org.mergelab.checkpoint.Tensor;
 import org.mergelab.data.Batch;
 import org.mergelab.model.NamedParameter;
 import org.mergelab.model.Network;
+import org.mergelab.engine.TorchEngine;
 
 /**
  * The diagonal empirical Fisher information of a network on data (Matena &amp; Raffel 2022,
@@ -48,7 +48,7 @@ public final class FisherEstimation {
                     System.arraycopy(batch.images(), i * one.length, one, 0, one.length);
                     NDArray x = Network.images(scope, one, 1);
                     NDArray y = scope.create(new long[] {batch.labels()[i]});
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    try (GradientCollector collector = TorchEngine.newGradientCollector()) {
                         NDArray logProbs = network.logits(x, false).logSoftmax(1);
                         NDArray logLikelihood = logProbs.get(new NDIndex().addAllDim().addPickDim(y.expandDims(1))).sum();
                         collector.backward(logLikelihood);

@@ -12,6 +12,7 @@ import org.mergelab.eval.ProbeSet;
 import org.mergelab.eval.Probes;
 import org.mergelab.model.Network;
 import org.mergelab.train.Trainer;
+import org.mergelab.engine.TorchEngine;
 
 /** What {@code mergelab eval} does: probe accuracies of one checkpoint on a dataset's test set. */
 public final class Evaluation {
@@ -47,7 +48,7 @@ public final class Evaluation {
         }
         CheckpointModels.requireClasses(checkpoint, file.toString(), datasetSpec, test.numClasses());
         int[] ids = DataContext.testIds(test, testSize, 0L);
-        Trainer.useThreads(threads);
+        TorchEngine.useThreads(threads);
         long seed = cueSeed != null ? cueSeed : CheckpointModels.cueSeed(checkpoint.lineage());
         ProbeSet set = ProbeSet.build(test, ids, probes, seed, CheckpointModels.cueSettings(checkpoint.lineage()),
                 CheckpointModels.normalization(checkpoint.lineage(), file.toString()));

@@ -40,6 +40,7 @@ import org.mergelab.lineage.Lineage;
 import org.mergelab.model.Network;
 import org.mergelab.train.Trainer;
 import org.mergelab.train.TrainingProgress;
+import org.mergelab.engine.TorchEngine;
 
 /**
  * Runs the cue protocol of PROTOCOL.md as units of work (pre-training per seed; each fine-tune; the
@@ -317,7 +318,7 @@ public final class ExperimentRunner {
         List<Unit> pending = plan.stream().filter(p -> !p.done()).map(PlannedUnit::unit).toList();
         progress.planned(all, pending, plan.stream().filter(p -> !p.done()).mapToDouble(PlannedUnit::estimatedSeconds).sum());
         log("start: " + pending.size() + " of " + all.size() + " units to run (" + (all.size() - pending.size()) + " reused)");
-        Trainer.useThreads(config.threads());
+        TorchEngine.useThreads(config.threads());
         Map<String, Checkpoint> loaded = new HashMap<>();
         ProbeSet probes = null;
         int index = 0;

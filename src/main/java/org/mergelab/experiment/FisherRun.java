@@ -17,6 +17,7 @@ import org.mergelab.data.Splits;
 import org.mergelab.eval.FisherEstimation;
 import org.mergelab.model.Network;
 import org.mergelab.train.Trainer;
+import org.mergelab.engine.TorchEngine;
 
 /**
  * What {@code mergelab fisher} does: the diagonal Fisher of a mergelab checkpoint on a seeded sample
@@ -65,7 +66,7 @@ public final class FisherRun {
         }
         List<Batch> batches = new ArrayList<>();
         b.build().epoch(0).forEach(batches::add);
-        Trainer.useThreads(threads);
+        TorchEngine.useThreads(threads);
         FisherEstimation.Result result;
         try (Network network = CheckpointModels.open(checkpoint, checkpointFile.toString())) {
             result = FisherEstimation.estimate(network, batches);

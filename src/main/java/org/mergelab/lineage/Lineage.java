@@ -67,8 +67,11 @@ public record Lineage(
         Double wallTimeSeconds,
         SortedMap<String, String> extra) {
 
-    /** The JSON format version written and the only one read. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The JSON format version written. Version 2 added {@code versions.onednn_max_cpu_isa}; version 1 files (without
+     * it) are still read, their ISA cap reads as unknown (null).
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private static final Pattern KIND = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -201,6 +204,9 @@ public record Lineage(
         v.put("djl", versions.djl());
         v.put("pytorch", versions.pytorch());
         v.put("jdk", versions.jdk());
+        if (versions.onednnMaxCpuIsa() != null) {
+            v.put("onednn_max_cpu_isa", versions.onednnMaxCpuIsa());
+        }
         if (dataFingerprint != null) {
             n.put("data_fingerprint", dataFingerprint);
         }
@@ -245,9 +251,9 @@ public record Lineage(
         if (version == null) {
             throw new IllegalArgumentException(where + " has no format_version");
         }
-        if (!version.isInt() || version.intValue() != FORMAT_VERSION) {
+        if (!version.isInt() || version.intValue() < 1 || version.intValue() > FORMAT_VERSION) {
             throw new IllegalArgumentException(where + " has format_version " + version
-                    + "; this mergelab reads only version " + FORMAT_VERSION);
+                    + "; this mergelab reads versions 1 to " + FORMAT_VERSION);
         }
         for (String key : (Iterable<String>) n::fieldNames) {
             if (!FIELDS.contains(key)) {
@@ -285,9 +291,12 @@ public record Lineage(
         if (versions == null || !versions.isObject()) {
             throw new IllegalArgumentException(vw + " must be an object, found " + versions);
         }
-        requireOnly(versions, vw, Set.of("mergelab", "djl", "pytorch", "jdk"));
+        boolean hasIsa = version.intValue() >= 2;
+        requireOnly(versions, vw, hasIsa ? Set.of("mergelab", "djl", "pytorch", "jdk", "onednn_max_cpu_isa")
+                : Set.of("mergelab", "djl", "pytorch", "jdk"));
         b.optVersions(new VersionsRecord(text(versions, "mergelab", vw, true), text(versions, "djl", vw, true),
-                text(versions, "pytorch", vw, true), text(versions, "jdk", vw, true)));
+                text(versions, "pytorch", vw, true), text(versions, "jdk", vw, true),
+                hasIsa ? text(versions, "onednn_max_cpu_isa", vw, false) : null));
         JsonNode wall = n.get("wall_time_seconds");
         if (wall != null && !wall.isNull()) {
             if (!wall.isNumber()) {

@@ -2,27 +2,34 @@ package org.mergelab.lineage;
 
 import java.util.Objects;
 import org.mergelab.Versions;
+import org.mergelab.engine.EngineSettings;
 
 /**
- * Versions of the software that made an artefact.
+ * Versions of the software that made an artefact, and the engine setting its numbers depend on.
  *
  * @param mergelab mergelab version
  * @param djl DJL version
  * @param pytorch PyTorch (libtorch) version
  * @param jdk JDK version
+ * @param onednnMaxCpuIsa the oneDNN instruction-set cap the engine ran under ({@link EngineSettings}), e.g.
+ *     {@code AVX2} or {@code ALL}; null for a lineage written before mergelab recorded it (lineage format 1)
  */
-public record VersionsRecord(String mergelab, String djl, String pytorch, String jdk) {
+public record VersionsRecord(String mergelab, String djl, String pytorch, String jdk, String onednnMaxCpuIsa) {
 
-    /** Requires every version. */
+    /** Requires every version; the ISA cap may be null (unknown). */
     public VersionsRecord {
         Objects.requireNonNull(mergelab, "versions.mergelab");
         Objects.requireNonNull(djl, "versions.djl");
         Objects.requireNonNull(pytorch, "versions.pytorch");
         Objects.requireNonNull(jdk, "versions.jdk");
+        if (onednnMaxCpuIsa != null && onednnMaxCpuIsa.isBlank()) {
+            throw new IllegalArgumentException("versions.onednn_max_cpu_isa is blank");
+        }
     }
 
-    /** The versions of this running process (from {@link Versions}). */
+    /** The versions and engine setting of this running process (from {@link Versions} and {@link EngineSettings}). */
     public static VersionsRecord current() {
-        return new VersionsRecord(Versions.mergelab(), Versions.djl(), Versions.pytorch(), Versions.jdk());
+        return new VersionsRecord(Versions.mergelab(), Versions.djl(), Versions.pytorch(), Versions.jdk(),
+                EngineSettings.inEffect().onednnMaxCpuIsa());
     }
 }

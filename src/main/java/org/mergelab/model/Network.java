@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.checkpoint.Tensor;
+import org.mergelab.engine.TorchEngine;
 
 /**
  * A network built from a {@link ModelSpec}, with its tensors under PyTorch-style names, on the
@@ -44,6 +45,9 @@ public final class Network implements AutoCloseable {
      * ({@code 1 - BATCH_NORM_MOMENTUM} in float).
      */
     public static final double BATCH_NORM_UPDATE_FACTOR = 1f - BATCH_NORM_MOMENTUM;
+
+    /** BatchNorm's epsilon, added to the variance (PyTorch's default). */
+    public static final float BATCH_NORM_EPSILON = 1e-5f;
 
     private final ModelSpec spec;
     private final int numClasses;
@@ -73,7 +77,7 @@ public final class Network implements AutoCloseable {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses: " + numClasses + " is below 2");
         }
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = TorchEngine.newManager();
         try {
             ResNetBuilder builder = new ResNetBuilder();
             Block block = builder.build(spec, numClasses);

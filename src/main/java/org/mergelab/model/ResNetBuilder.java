@@ -112,7 +112,7 @@ final class ResNetBuilder {
         // DJL's momentum 0.9 is PyTorch's momentum 0.1: running = 0.9 running + 0.1 batch.
         return register(
                 prefix,
-                BatchNorm.builder().optEpsilon(1e-5f).optMomentum(Network.BATCH_NORM_MOMENTUM).build(),
+                BatchNorm.builder().optEpsilon(Network.BATCH_NORM_EPSILON).optMomentum(Network.BATCH_NORM_MOMENTUM).build(),
                 LayerKind.BATCH_NORM);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.mergelab.data.Batch;
 import org.mergelab.data.BatchStream;
 import org.mergelab.model.Network;
+import org.mergelab.engine.TorchEngine;
 
 /**
  * Measures training throughput two ways in one process: the bare model step (one prepared batch
@@ -43,7 +44,7 @@ public final class ThroughputBenchmark {
      * @param threads PyTorch threads
      */
     public static Result run(Network network, BatchStream stream, int stepsPerRound, int rounds, int threads) {
-        Trainer.useThreads(threads);
+        TorchEngine.useThreads(threads);
         Batch fixed = stream.batch(0, 0);
         TrainConfig config = TrainConfig.defaults().withEpochs(1);
         try (SgdMomentum optimizer = new SgdMomentum(network.parameters(), network.manager(), config.momentum(), config.weightDecay())) {

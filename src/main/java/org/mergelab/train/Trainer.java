@@ -1,10 +1,8 @@
 package org.mergelab.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -12,6 +10,7 @@ import java.util.Objects;
 import org.mergelab.data.Batch;
 import org.mergelab.data.BatchStream;
 import org.mergelab.model.Network;
+import org.mergelab.engine.TorchEngine;
 
 /**
  * The one trainer: minibatch SGD with momentum and weight decay on softmax cross-entropy.
@@ -56,19 +55,13 @@ public final class Trainer {
         }
     }
 
-    /** Sets PyTorch's intra- and inter-op thread counts (results depend on them). */
-    public static void useThreads(int threads) {
-        Engine.getInstance(); // load the native library first
-        JniUtils.setNumThreads(threads);
-    }
-
     /**
      * Trains {@code network} in place on {@code data}.
      *
      * @return what the run did
      */
     public TrainingResult train(Network network, BatchStream data) {
-        useThreads(threads);
+        TorchEngine.useThreads(threads);
         long start = System.nanoTime();
         int firstEpoch = 0;
         try (SgdMomentum optimizer = new SgdMomentum(
@@ -81,6 +74,7 @@ public final class Trainer {
             long images = 0;
             double trainSeconds = 0;
             int batches = data.batchesPerEpoch();
+            DivergenceWatch watch = new DivergenceWatch(taskName, config.learningRate());
             for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
                 progress.epochStarted(taskName, epoch, config.epochs(), batches);
                 long epochStart = System.nanoTime();
@@ -91,7 +85,7 @@ public final class Trainer {
                 for (int b = 0; it.hasNext(); b++) {
                     Batch batch = it.next();
                     double lr = config.learningRateAt(epoch, b, batches);
-                    StepOutcome step = step(network, optimizer, batch, lr);
+                    StepOutcome step = step(network, optimizer, batch, lr, watch, epoch, b);
                     lossSum += step.loss * batch.size();
                     correct += step.correct;
                     seen += batch.size();
@@ -101,10 +95,6 @@ public final class Trainer {
                 double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
                 loss = lossSum / Math.max(1, seen);
                 accuracy = correct / (double) Math.max(1, seen);
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException(taskName + ": training diverged in epoch " + (epoch + 1)
-                            + " (mean loss " + loss + "); lower learning_rate (now " + config.learningRate() + ")");
-                }
                 images += seen;
                 trainSeconds += epochSeconds;
                 progress.epochDone(epoch, loss, accuracy, seen / epochSeconds);
@@ -118,29 +108,70 @@ public final class Trainer {
         }
     }
 
-    record StepOutcome(double loss, long correct) {}
+    /**
+     * What one step measured.
+     *
+     * @param loss mean cross-entropy of the batch
+     * @param correct correct top-1 predictions in the batch
+     */
+    public record StepOutcome(double loss, long correct) {}
 
+    /** One training step without divergence checks (benchmarks). */
     static StepOutcome step(Network network, SgdMomentum optimizer, Batch batch, double lr) {
+        return step(network, optimizer, batch, lr, null, 0, 0);
+    }
+
+    /**
+     * One training step: {@link #forwardBackward}, then (with a watch) a check that the loss and every gradient are
+     * finite, which stops training at the first step where they are not, then the SGD update.
+     */
+    static StepOutcome step(Network network, SgdMomentum optimizer, Batch batch, double lr, DivergenceWatch watch,
+            int epoch, int batchIndex) {
         try (NDManager scope = network.manager().newSubManager()) {
-            NDArray x = Network.images(scope, batch.images(), batch.size());
-            long[] labels = new long[batch.size()];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = batch.labels()[i];
-            }
-            NDArray y = scope.create(labels);
-            double lossValue;
-            long correct;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = network.logits(x, true);
-                NDArray logProbs = logits.logSoftmax(1);
-                NDArray loss = logProbs.get(new NDIndex().addAllDim().addPickDim(y.expandDims(1))).neg().mean();
-                collector.backward(loss);
-                lossValue = loss.getFloat();
-                correct = logits.argMax(1).eq(y).countNonzero().getLong();
+            StepOutcome outcome = forwardBackward(network, scope, batch);
+            if (watch != null) {
+                watch.check(network, scope, batch, outcome.loss(), epoch, batchIndex);
             }
             optimizer.step(lr, scope);
-            return new StepOutcome(lossValue, correct);
+            return outcome;
         }
+    }
+
+    /**
+     * The forward and backward pass of one training step, exactly as training runs it: logits in training mode
+     * (BatchNorm on batch statistics, running statistics updated), mean softmax cross-entropy, and backward. Leaves
+     * each trainable parameter's gradient on it (added to what is there: the optimizer zeroes them).
+     *
+     * @param network the network (its BatchNorm running statistics change)
+     * @param scope the manager the step's arrays belong to
+     * @param batch images and labels
+     * @return the mean loss and the number of correct predictions
+     */
+    public static StepOutcome forwardBackward(Network network, NDManager scope, Batch batch) {
+        NDArray x = Network.images(scope, batch.images(), batch.size());
+        long[] labels = new long[batch.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = batch.labels()[i];
+        }
+        NDArray y = scope.create(labels);
+        try (GradientCollector collector = TorchEngine.newGradientCollector()) {
+            NDArray logits = network.logits(x, true);
+            NDArray loss = crossEntropy(logits, y);
+            collector.backward(loss);
+            return new StepOutcome(loss.getFloat(), logits.argMax(1).eq(y).countNonzero().getLong());
+        }
+    }
+
+    /**
+     * The training loss: mean over the batch of {@code -log softmax(logits)[label]}.
+     *
+     * @param logits N x classes
+     * @param labels N class indices (int64)
+     * @return a scalar
+     */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        NDArray logProbs = logits.logSoftmax(1);
+        return logProbs.get(new NDIndex().addAllDim().addPickDim(labels.expandDims(1))).neg().mean();
     }
 
     /** Builds a {@link Trainer}. */

@@ -21,7 +21,7 @@ class CheckpointStoreTest {
     @TempDir
     Path dir;
 
-    private static final VersionsRecord VERSIONS = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25");
+    private static final VersionsRecord VERSIONS = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25", "AVX2");
 
     private static NamedTensors weights() {
         return new NamedTensors()

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.mergelab.Versions;
 
 class LineageTest {
-    private static final VersionsRecord VERSIONS = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25.0.1");
+    private static final VersionsRecord VERSIONS = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25.0.1", "AVX2");
     private static final String ID_A = "a".repeat(64);
     private static final String ID_B = "b".repeat(64);
     private static final String ID_M = "0123456789abcdef".repeat(4);
@@ -40,7 +40,7 @@ class LineageTest {
     /** The on-disk form, fixed: field order, omitted nulls, always-present parents and extra. */
     private static final String GOLDEN_PARENT = """
             {
-              "format_version" : 1,
+              "format_version" : 2,
               "kind" : "finetune",
               "checkpoint_id" : "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
               "task" : {
@@ -52,7 +52,8 @@ class LineageTest {
                 "mergelab" : "0.1.0",
                 "djl" : "0.36.0",
                 "pytorch" : "2.7.1",
-                "jdk" : "25.0.1"
+                "jdk" : "25.0.1",
+                "onednn_max_cpu_isa" : "AVX2"
               },
               "wall_time_seconds" : 3.5,
               "extra" : { },
@@ -63,6 +64,18 @@ class LineageTest {
     void writesTheGoldenJson() {
         assertThat(parent(ID_A, "t1", 3.5).toJson()).isEqualTo(GOLDEN_PARENT);
         assertThat(Lineage.fromJson(GOLDEN_PARENT)).isEqualTo(parent(ID_A, "t1", 3.5));
+    }
+
+    @Test
+    void readsFormatOneWithoutTheEngineSettingAndRejectsItThere() {
+        String v1 = GOLDEN_PARENT.replace("\"format_version\" : 2", "\"format_version\" : 1")
+                .replace(",\n    \"onednn_max_cpu_isa\" : \"AVX2\"", "");
+        Lineage old = Lineage.fromJson(v1);
+        assertThat(old.versions().onednnMaxCpuIsa()).isNull();
+        assertThat(old.versions().jdk()).isEqualTo("25.0.1");
+        assertThat(old.toJson()).doesNotContain("onednn_max_cpu_isa").contains("\"format_version\" : 2");
+        String v1WithIsa = GOLDEN_PARENT.replace("\"format_version\" : 2", "\"format_version\" : 1");
+        assertThatThrownBy(() -> Lineage.fromJson(v1WithIsa)).hasMessageContaining("onednn_max_cpu_isa");
     }
 
     @Test
@@ -81,9 +94,11 @@ class LineageTest {
     @Test
     void rejectsUnknownVersionsAndFieldsNamingThem() {
         String json = parent(ID_A, "t1", 1).toJson();
-        assertThatThrownBy(() -> Lineage.fromJson(json.replace("\"format_version\" : 1", "\"format_version\" : 2")))
-                .hasMessageContaining("format_version 2");
-        assertThatThrownBy(() -> Lineage.fromJson(json.replace("\"format_version\" : 1,", "")))
+        assertThatThrownBy(() -> Lineage.fromJson(json.replace("\"format_version\" : 2", "\"format_version\" : 3")))
+                .hasMessageContaining("format_version 3");
+        assertThatThrownBy(() -> Lineage.fromJson(json.replace("\"format_version\" : 2", "\"format_version\" : 0")))
+                .hasMessageContaining("format_version 0");
+        assertThatThrownBy(() -> Lineage.fromJson(json.replace("\"format_version\" : 2,", "")))
                 .hasMessageContaining("no format_version");
         assertThatThrownBy(() -> Lineage.fromJson(json.replace("\"seed\"", "\"sed\"")))
                 .hasMessageContaining("unknown field 'sed'");

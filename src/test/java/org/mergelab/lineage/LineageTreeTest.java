@@ -13,7 +13,7 @@ class LineageTreeTest {
     @TempDir
     Path dir;
 
-    private static final VersionsRecord V = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25");
+    private static final VersionsRecord V = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25", "AVX2");
 
     private static String id(char c) {
         return String.valueOf(c).repeat(64);

@@ -161,7 +161,7 @@ final class SyntheticRun {
         Files.writeString(dir.resolve("experiment.yaml"), ConfigReader.toYaml(config));
         Files.writeString(dir.resolve("log.txt"), "2025-06-01T10:00:00Z start: 12 of 12 units to run (0 reused)\n"
                 + "2025-06-01T10:07:41Z finished: 12 units run, 0 reused, 461.3 s\n");
-        VersionsRecord v = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25");
+        VersionsRecord v = new VersionsRecord("0.1.0", "0.36.0", "2.7.1", "25", "AVX2");
         Lineage base = Lineage.builder().setKind("pretrain").optCheckpointId("a".repeat(64))
                 .optTask(new TaskRecord("builtin", "all", null)).optVersions(v).build();
         Lineage t1 = Lineage.builder().setKind("finetune").optCheckpointId("b".repeat(64)).addParent(base)

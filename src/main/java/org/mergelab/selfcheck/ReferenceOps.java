@@ -1,0 +1,327 @@
+package org.mergelab.selfcheck;
+
+import java.util.stream.IntStream;
+
+/**
+ * The float64 reference of every operation the trainer runs, in plain Java, written from the definitions (PyTorch's
+ * semantics). Arrays are flat, NCHW. Each output element is computed by one thread in a fixed order, so the results
+ * do not depend on the number of threads.
+ */
+final class ReferenceOps {
+
+    private ReferenceOps() {}
+
+    /** Convolution output, N x O x OH x OW. */
+    static double[] convForward(double[] x, double[] w, CheckCase.Convolution c) {
+        int oh = c.outSize();
+        double[] out = new double[c.batch() * c.out() * oh * oh];
+        IntStream.range(0, c.batch() * c.out()).parallel().forEach(no -> {
+            int n = no / c.out();
+            int o = no % c.out();
+            for (int ci = 0; ci < c.in(); ci++) {
+                int inBase = (n * c.in() + ci) * c.size() * c.size();
+                for (int ky = 0; ky < c.kernel(); ky++) {
+                    for (int kx = 0; kx < c.kernel(); kx++) {
+                        double wv = w[((o * c.in() + ci) * c.kernel() + ky) * c.kernel() + kx];
+                        int[] xr = validRange(c, kx, oh);
+                        for (int y = 0; y < oh; y++) {
+                            int iy = y * c.stride() - c.padding() + ky;
+                            if (iy < 0 || iy >= c.size()) {
+                                continue;
+                            }
+                            int rowIn = inBase + iy * c.size() - c.padding() + kx;
+                            int rowOut = no * oh * oh + y * oh;
+                            for (int ox = xr[0]; ox < xr[1]; ox++) {
+                                out[rowOut + ox] += wv * x[rowIn + ox * c.stride()];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Gradient of the convolution's input, N x I x H x W. */
+    static double[] convBackwardData(double[] dy, double[] w, CheckCase.Convolution c) {
+        int oh = c.outSize();
+        double[] dx = new double[c.batch() * c.in() * c.size() * c.size()];
+        IntStream.range(0, c.batch() * c.in()).parallel().forEach(nc -> {
+            int n = nc / c.in();
+            int ci = nc % c.in();
+            int inBase = nc * c.size() * c.size();
+            for (int o = 0; o < c.out(); o++) {
+                for (int ky = 0; ky < c.kernel(); ky++) {
+                    for (int kx = 0; kx < c.kernel(); kx++) {
+                        double wv = w[((o * c.in() + ci) * c.kernel() + ky) * c.kernel() + kx];
+                        int[] xr = validRange(c, kx, oh);
+                        for (int y = 0; y < oh; y++) {
+                            int iy = y * c.stride() - c.padding() + ky;
+                            if (iy < 0 || iy >= c.size()) {
+                                continue;
+                            }
+                            int rowIn = inBase + iy * c.size() - c.padding() + kx;
+                            int rowOut = ((n * c.out() + o) * oh + y) * oh;
+                            for (int ox = xr[0]; ox < xr[1]; ox++) {
+                                dx[rowIn + ox * c.stride()] += wv * dy[rowOut + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return dx;
+    }
+
+    /** Gradient of the convolution's weight, O x I x K x K. */
+    static double[] convBackwardWeight(double[] dy, double[] x, CheckCase.Convolution c) {
+        int oh = c.outSize();
+        int k = c.kernel();
+        double[] dw = new double[c.out() * c.in() * k * k];
+        IntStream.range(0, c.out() * c.in()).parallel().forEach(oc -> {
+            int o = oc / c.in();
+            int ci = oc % c.in();
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int[] xr = validRange(c, kx, oh);
+                    double acc = 0;
+                    for (int n = 0; n < c.batch(); n++) {
+                        int inBase = (n * c.in() + ci) * c.size() * c.size();
+                        for (int y = 0; y < oh; y++) {
+                            int iy = y * c.stride() - c.padding() + ky;
+                            if (iy < 0 || iy >= c.size()) {
+                                continue;
+                            }
+                            int rowIn = inBase + iy * c.size() - c.padding() + kx;
+                            int rowOut = ((n * c.out() + o) * oh + y) * oh;
+                            for (int ox = xr[0]; ox < xr[1]; ox++) {
+                                acc += dy[rowOut + ox] * x[rowIn + ox * c.stride()];
+                            }
+                        }
+                    }
+                    dw[(oc * k + ky) * k + kx] = acc;
+                }
+            }
+        });
+        return dw;
+    }
+
+    /** Output columns {@code [from, to)} whose input column {@code ox * stride - padding + kx} lies inside. */
+    private static int[] validRange(CheckCase.Convolution c, int kx, int outSize) {
+        int from = 0;
+        while (from < outSize && from * c.stride() - c.padding() + kx < 0) {
+            from++;
+        }
+        int to = outSize;
+        while (to > from && (to - 1) * c.stride() - c.padding() + kx >= c.size()) {
+            to--;
+        }
+        return new int[] {from, to};
+    }
+
+    /**
+     * BatchNorm in training mode.
+     *
+     * @param x N x C x H x W
+     * @param updateFactor the weight of the batch statistic in a running update (PyTorch's momentum)
+     * @param eps added to the variance
+     */
+    static BatchNormForward batchNormForward(double[] x, double[] gamma, double[] beta, double[] runningMean,
+            double[] runningVar, int batch, int channels, int spatial, double updateFactor, double eps) {
+        int m = batch * spatial;
+        double[] mean = new double[channels];
+        double[] invStd = new double[channels];
+        double[] xhat = new double[x.length];
+        double[] y = new double[x.length];
+        double[] newMean = new double[channels];
+        double[] newVar = new double[channels];
+        IntStream.range(0, channels).parallel().forEach(ch -> {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + ch) * spatial;
+                for (int i = 0; i < spatial; i++) {
+                    sum += x[base + i];
+                }
+            }
+            double mu = sum / m;
+            double sq = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + ch) * spatial;
+                for (int i = 0; i < spatial; i++) {
+                    double d = x[base + i] - mu;
+                    sq += d * d;
+                }
+            }
+            double var = sq / m;
+            double inv = 1 / Math.sqrt(var + eps);
+            mean[ch] = mu;
+            invStd[ch] = inv;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + ch) * spatial;
+                for (int i = 0; i < spatial; i++) {
+                    double h = (x[base + i] - mu) * inv;
+                    xhat[base + i] = h;
+                    y[base + i] = gamma[ch] * h + beta[ch];
+                }
+            }
+            newMean[ch] = (1 - updateFactor) * runningMean[ch] + updateFactor * mu;
+            newVar[ch] = (1 - updateFactor) * runningVar[ch] + updateFactor * sq / (m - 1);
+        });
+        return new BatchNormForward(y, xhat, invStd, newMean, newVar);
+    }
+
+    /**
+     * What BatchNorm's forward pass keeps.
+     *
+     * @param output normalised, scaled and shifted
+     * @param normalized (x - mean) / sqrt(var + eps)
+     * @param invStd 1 / sqrt(var + eps) per channel
+     * @param runningMean updated running mean
+     * @param runningVar updated running variance (unbiased batch variance)
+     */
+    record BatchNormForward(double[] output, double[] normalized, double[] invStd, double[] runningMean,
+            double[] runningVar) {}
+
+    /**
+     * BatchNorm's backward pass in training mode.
+     *
+     * @return {grad_input, grad_weight, grad_bias}
+     */
+    static double[][] batchNormBackward(double[] dy, BatchNormForward f, double[] gamma, int batch, int channels,
+            int spatial) {
+        int m = batch * spatial;
+        double[] dx = new double[dy.length];
+        double[] dGamma = new double[channels];
+        double[] dBeta = new double[channels];
+        IntStream.range(0, channels).parallel().forEach(ch -> {
+            double sumDy = 0;
+            double sumDyXhat = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + ch) * spatial;
+                for (int i = 0; i < spatial; i++) {
+                    sumDy += dy[base + i];
+                    sumDyXhat += dy[base + i] * f.normalized()[base + i];
+                }
+            }
+            dGamma[ch] = sumDyXhat;
+            dBeta[ch] = sumDy;
+            double scale = gamma[ch] * f.invStd()[ch] / m;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + ch) * spatial;
+                for (int i = 0; i < spatial; i++) {
+                    dx[base + i] = scale * (m * dy[base + i] - sumDy - f.normalized()[base + i] * sumDyXhat);
+                }
+            }
+        });
+        return new double[][] {dx, dGamma, dBeta};
+    }
+
+    static double[] relu(double[] x) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] > 0 ? x[i] : 0;
+        }
+        return y;
+    }
+
+    /** ReLU's backward pass: the gradient where the output is positive. */
+    static double[] reluBackward(double[] dy, double[] y) {
+        double[] dx = new double[dy.length];
+        for (int i = 0; i < dy.length; i++) {
+            dx[i] = y[i] > 0 ? dy[i] : 0;
+        }
+        return dx;
+    }
+
+    /** Mean over height and width: N x C. */
+    static double[] globalAveragePool(double[] x, int batch, int channels, int spatial) {
+        double[] y = new double[batch * channels];
+        for (int nc = 0; nc < batch * channels; nc++) {
+            double s = 0;
+            for (int i = 0; i < spatial; i++) {
+                s += x[nc * spatial + i];
+            }
+            y[nc] = s / spatial;
+        }
+        return y;
+    }
+
+    static double[] globalAveragePoolBackward(double[] dy, int batch, int channels, int spatial) {
+        double[] dx = new double[batch * channels * spatial];
+        for (int nc = 0; nc < batch * channels; nc++) {
+            for (int i = 0; i < spatial; i++) {
+                dx[nc * spatial + i] = dy[nc] / spatial;
+            }
+        }
+        return dx;
+    }
+
+    /** {@code x W^T + b}: N x O. */
+    static double[] linear(double[] x, double[] w, double[] b, int batch, int in, int out) {
+        double[] y = new double[batch * out];
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < out; o++) {
+                double s = b[o];
+                for (int i = 0; i < in; i++) {
+                    s += x[n * in + i] * w[o * in + i];
+                }
+                y[n * out + o] = s;
+            }
+        }
+        return y;
+    }
+
+    /** @return {grad_input, grad_weight, grad_bias} */
+    static double[][] linearBackward(double[] dy, double[] x, double[] w, int batch, int in, int out) {
+        double[] dx = new double[batch * in];
+        double[] dw = new double[out * in];
+        double[] db = new double[out];
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < out; o++) {
+                double g = dy[n * out + o];
+                db[o] += g;
+                for (int i = 0; i < in; i++) {
+                    dx[n * in + i] += g * w[o * in + i];
+                    dw[o * in + i] += g * x[n * in + i];
+                }
+            }
+        }
+        return new double[][] {dx, dw, db};
+    }
+
+    /**
+     * Mean softmax cross-entropy and its gradient.
+     *
+     * @return {loss (one value), grad_logits}
+     */
+    static double[][] crossEntropy(double[] logits, int[] labels, int batch, int classes) {
+        double loss = 0;
+        double[] grad = new double[logits.length];
+        for (int n = 0; n < batch; n++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                max = Math.max(max, logits[n * classes + k]);
+            }
+            double z = 0;
+            for (int k = 0; k < classes; k++) {
+                z += Math.exp(logits[n * classes + k] - max);
+            }
+            double logZ = max + Math.log(z);
+            loss += logZ - logits[n * classes + labels[n]];
+            for (int k = 0; k < classes; k++) {
+                double p = Math.exp(logits[n * classes + k] - logZ);
+                grad[n * classes + k] = (p - (k == labels[n] ? 1 : 0)) / batch;
+            }
+        }
+        return new double[][] {{loss / batch}, grad};
+    }
+
+    /** Elementwise sum. */
+    static double[] add(double[] a, double[] b) {
+        double[] c = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i] + b[i];
+        }
+        return c;
+    }
+}
