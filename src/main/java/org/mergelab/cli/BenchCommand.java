@@ -1,12 +1,22 @@
 package org.mergelab.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.mergelab.data.Augmentation;
 import org.mergelab.data.BatchStream;
 import org.mergelab.data.BuiltinDataset;
 import org.mergelab.data.Cues;
 import org.mergelab.data.ImageDataset;
 import org.mergelab.data.Normalization;
+import org.mergelab.engine.ChildJvm;
+import org.mergelab.engine.EngineSettings;
 import org.mergelab.model.ModelSpec;
 import org.mergelab.model.Network;
 import org.mergelab.train.ThroughputBenchmark;
@@ -43,8 +53,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds (default %{DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--compare-onednn-cap", description = {
+        "Run the benchmark twice, each in its own process: with mergelab's oneDNN cap",
+        "(ONEDNN_MAX_CPU_ISA=AVX2) and without it (ALL), and print the cost of the cap."})
+    boolean compareCap;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (compareCap) {
+            return compareOnednnCap();
+        }
         ImageDataset data = BuiltinDataset.generate(Math.max(4 * batchSize, 10_000), 1);
         BatchStream stream = BatchStream.builder()
                 .setDataset(data)
@@ -68,6 +86,46 @@ final class BenchCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** Runs this benchmark in two child processes, capped and uncapped, and compares their rates. */
+    private int compareOnednnCap() throws IOException, InterruptedException {
+        List<String> args = List.of("bench-train", "--depth", Integer.toString(depth), "--width", Integer.toString(width),
+                "--batch-size", Integer.toString(batchSize), "--threads", Integer.toString(threads), "--steps",
+                Integer.toString(steps), "--rounds", Integer.toString(rounds));
+        Map<String, double[]> rates = new LinkedHashMap<>();
+        for (String cap : List.of(EngineSettings.DEFAULT_ONEDNN_MAX_CPU_ISA, "ALL")) {
+            ProcessBuilder pb = new ProcessBuilder(ChildJvm.command("4g", MergelabCommand.class, args))
+                    .redirectErrorStream(true);
+            pb.environment().remove(EngineSettings.DNNL_MAX_CPU_ISA);
+            pb.environment().put(EngineSettings.ONEDNN_MAX_CPU_ISA, cap);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            double[] r = {Double.NaN, Double.NaN};
+            try (BufferedReader in = p.inputReader(StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    System.out.println("[ONEDNN_MAX_CPU_ISA=" + cap + "] " + line);
+                    Matcher m = RATE.matcher(line);
+                    if (m.find()) {
+                        r[m.group(1).startsWith("bare") ? 0 : 1] = Double.parseDouble(m.group(2));
+                    }
+                }
+            }
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("bench-train with ONEDNN_MAX_CPU_ISA=" + cap + " failed with exit code "
+                        + p.exitValue());
+            }
+            rates.put(cap, r);
+        }
+        double[] capped = rates.get(EngineSettings.DEFAULT_ONEDNN_MAX_CPU_ISA);
+        double[] all = rates.get("ALL");
+        System.out.printf("cap %s against ALL: bare model step %.1f vs %.1f images/s (%.3f), whole pipeline %.1f vs %.1f"
+                + " images/s (%.3f)%n", EngineSettings.DEFAULT_ONEDNN_MAX_CPU_ISA, capped[0], all[0],
+                capped[0] / all[0], capped[1], all[1], capped[1] / all[1]);
+        return 0;
+    }
+
+    private static final Pattern RATE = Pattern.compile("^(bare model step|whole pipeline):\\s+([0-9.]+) images/s");
 
     private static String rates(java.util.List<Double> values) {
         StringBuilder sb = new StringBuilder();

@@ -11,31 +11,27 @@ final class ReferenceOps {
 
     private ReferenceOps() {}
 
+    /*
+     * Convolutions as matrix products per image: col[ck][p] holds the input value that kernel entry
+     * ck = (channel, ky, kx) meets at output position p = (oy, ox) (zero in the padding). Then
+     *   output[o][p]       = sum_ck weight[o][ck] * col[ck][p]
+     *   grad_col[ck][p]    = sum_o  weight[o][ck] * grad_output[o][p]   (scattered back onto the input)
+     *   grad_weight[o][ck] = sum_n sum_p grad_output[n][o][p] * col[n][ck][p]
+     * Images run in parallel; each writes only its own slice, and weight gradients are summed over images in
+     * image order, so every value is computed in the same order whatever the number of threads.
+     */
+
     /** Convolution output, N x O x OH x OW. */
     static double[] convForward(double[] x, double[] w, CheckCase.Convolution c) {
-        int oh = c.outSize();
-        double[] out = new double[c.batch() * c.out() * oh * oh];
-        IntStream.range(0, c.batch() * c.out()).parallel().forEach(no -> {
-            int n = no / c.out();
-            int o = no % c.out();
-            for (int ci = 0; ci < c.in(); ci++) {
-                int inBase = (n * c.in() + ci) * c.size() * c.size();
-                for (int ky = 0; ky < c.kernel(); ky++) {
-                    for (int kx = 0; kx < c.kernel(); kx++) {
-                        double wv = w[((o * c.in() + ci) * c.kernel() + ky) * c.kernel() + kx];
-                        int[] xr = validRange(c, kx, oh);
-                        for (int y = 0; y < oh; y++) {
-                            int iy = y * c.stride() - c.padding() + ky;
-                            if (iy < 0 || iy >= c.size()) {
-                                continue;
-                            }
-                            int rowIn = inBase + iy * c.size() - c.padding() + kx;
-                            int rowOut = no * oh * oh + y * oh;
-                            for (int ox = xr[0]; ox < xr[1]; ox++) {
-                                out[rowOut + ox] += wv * x[rowIn + ox * c.stride()];
-                            }
-                        }
-                    }
+        int p = c.outSize() * c.outSize();
+        int ck = c.in() * c.kernel() * c.kernel();
+        double[] out = new double[c.batch() * c.out() * p];
+        IntStream.range(0, c.batch()).parallel().forEach(n -> {
+            double[] col = im2col(x, n, c);
+            for (int o = 0; o < c.out(); o++) {
+                int row = (n * c.out() + o) * p;
+                for (int k = 0; k < ck; k++) {
+                    axpy(w[o * ck + k], col, k * p, out, row, p);
                 }
             }
         });
@@ -44,66 +40,121 @@ final class ReferenceOps {
 
     /** Gradient of the convolution's input, N x I x H x W. */
     static double[] convBackwardData(double[] dy, double[] w, CheckCase.Convolution c) {
-        int oh = c.outSize();
+        int p = c.outSize() * c.outSize();
+        int ck = c.in() * c.kernel() * c.kernel();
         double[] dx = new double[c.batch() * c.in() * c.size() * c.size()];
-        IntStream.range(0, c.batch() * c.in()).parallel().forEach(nc -> {
-            int n = nc / c.in();
-            int ci = nc % c.in();
-            int inBase = nc * c.size() * c.size();
-            for (int o = 0; o < c.out(); o++) {
-                for (int ky = 0; ky < c.kernel(); ky++) {
-                    for (int kx = 0; kx < c.kernel(); kx++) {
-                        double wv = w[((o * c.in() + ci) * c.kernel() + ky) * c.kernel() + kx];
-                        int[] xr = validRange(c, kx, oh);
-                        for (int y = 0; y < oh; y++) {
-                            int iy = y * c.stride() - c.padding() + ky;
-                            if (iy < 0 || iy >= c.size()) {
-                                continue;
-                            }
-                            int rowIn = inBase + iy * c.size() - c.padding() + kx;
-                            int rowOut = ((n * c.out() + o) * oh + y) * oh;
-                            for (int ox = xr[0]; ox < xr[1]; ox++) {
-                                dx[rowIn + ox * c.stride()] += wv * dy[rowOut + ox];
-                            }
-                        }
-                    }
+        IntStream.range(0, c.batch()).parallel().forEach(n -> {
+            double[] gradCol = new double[ck * p];
+            for (int k = 0; k < ck; k++) {
+                for (int o = 0; o < c.out(); o++) {
+                    axpy(w[o * ck + k], dy, (n * c.out() + o) * p, gradCol, k * p, p);
                 }
             }
+            col2imAdd(gradCol, dx, n, c);
         });
         return dx;
     }
 
     /** Gradient of the convolution's weight, O x I x K x K. */
     static double[] convBackwardWeight(double[] dy, double[] x, CheckCase.Convolution c) {
-        int oh = c.outSize();
-        int k = c.kernel();
-        double[] dw = new double[c.out() * c.in() * k * k];
-        IntStream.range(0, c.out() * c.in()).parallel().forEach(oc -> {
-            int o = oc / c.in();
-            int ci = oc % c.in();
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    int[] xr = validRange(c, kx, oh);
-                    double acc = 0;
-                    for (int n = 0; n < c.batch(); n++) {
-                        int inBase = (n * c.in() + ci) * c.size() * c.size();
-                        for (int y = 0; y < oh; y++) {
-                            int iy = y * c.stride() - c.padding() + ky;
-                            if (iy < 0 || iy >= c.size()) {
-                                continue;
-                            }
-                            int rowIn = inBase + iy * c.size() - c.padding() + kx;
-                            int rowOut = ((n * c.out() + o) * oh + y) * oh;
-                            for (int ox = xr[0]; ox < xr[1]; ox++) {
-                                acc += dy[rowOut + ox] * x[rowIn + ox * c.stride()];
-                            }
-                        }
-                    }
-                    dw[(oc * k + ky) * k + kx] = acc;
+        int p = c.outSize() * c.outSize();
+        int ck = c.in() * c.kernel() * c.kernel();
+        double[][] perImage = new double[c.batch()][];
+        IntStream.range(0, c.batch()).parallel().forEach(n -> {
+            double[] col = im2col(x, n, c);
+            double[] dw = new double[c.out() * ck];
+            for (int o = 0; o < c.out(); o++) {
+                for (int k = 0; k < ck; k++) {
+                    dw[o * ck + k] = dot(dy, (n * c.out() + o) * p, col, k * p, p);
                 }
             }
+            perImage[n] = dw;
         });
+        double[] dw = new double[c.out() * ck];
+        for (double[] part : perImage) {
+            for (int i = 0; i < dw.length; i++) {
+                dw[i] += part[i];
+            }
+        }
         return dw;
+    }
+
+    /** The input values each kernel entry meets, for image {@code n}: (I K K) x (OH OW). */
+    private static double[] im2col(double[] x, int n, CheckCase.Convolution c) {
+        int oh = c.outSize();
+        int k = c.kernel();
+        double[] col = new double[c.in() * k * k * oh * oh];
+        for (int ci = 0; ci < c.in(); ci++) {
+            int inBase = (n * c.in() + ci) * c.size() * c.size();
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int row = ((ci * k + ky) * k + kx) * oh * oh;
+                    int[] xr = validRange(c, kx, oh);
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * c.stride() - c.padding() + ky;
+                        if (iy < 0 || iy >= c.size()) {
+                            continue;
+                        }
+                        int rowIn = inBase + iy * c.size() - c.padding() + kx;
+                        for (int ox = xr[0]; ox < xr[1]; ox++) {
+                            col[row + oy * oh + ox] = x[rowIn + ox * c.stride()];
+                        }
+                    }
+                }
+            }
+        }
+        return col;
+    }
+
+    /** Adds {@code gradCol} back onto the input positions of image {@code n} (the transpose of im2col). */
+    private static void col2imAdd(double[] gradCol, double[] dx, int n, CheckCase.Convolution c) {
+        int oh = c.outSize();
+        int k = c.kernel();
+        for (int ci = 0; ci < c.in(); ci++) {
+            int inBase = (n * c.in() + ci) * c.size() * c.size();
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int row = ((ci * k + ky) * k + kx) * oh * oh;
+                    int[] xr = validRange(c, kx, oh);
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * c.stride() - c.padding() + ky;
+                        if (iy < 0 || iy >= c.size()) {
+                            continue;
+                        }
+                        int rowIn = inBase + iy * c.size() - c.padding() + kx;
+                        for (int ox = xr[0]; ox < xr[1]; ox++) {
+                            dx[rowIn + ox * c.stride()] += gradCol[row + oy * oh + ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code y[yo + i] += a * x[xo + i]} for {@code i < n}. */
+    private static void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
+    /** {@code sum_i a[ao + i] * b[bo + i]} in four interleaved partial sums (fixed order). */
+    private static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[ao + i] * b[bo + i];
+            s1 += a[ao + i + 1] * b[bo + i + 1];
+            s2 += a[ao + i + 2] * b[bo + i + 2];
+            s3 += a[ao + i + 3] * b[bo + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += a[ao + i] * b[bo + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Output columns {@code [from, to)} whose input column {@code ox * stride - padding + kx} lies inside. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.mergelab.engine.ChildJvm;
 
 /**
  * Runs the known-answer check in a child JVM, so that a native crash of the engine is a failed check rather than a
@@ -99,11 +99,8 @@ public final class SelfCheckProcess {
      */
     public static Outcome runChild(int threads, Map<String, String> environment, Set<String> unset, Duration limit)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                SelfCheckProcess.class.getName(), "--threads", Integer.toString(threads)));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command("2g", SelfCheckProcess.class,
+                List.of("--threads", Integer.toString(threads))));
         pb.environment().keySet().removeAll(unset);
         pb.environment().putAll(environment);
         pb.environment().put("ONEDNN_VERBOSE", "profile_create");

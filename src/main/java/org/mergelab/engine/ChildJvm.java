@@ -1,0 +1,30 @@
+package org.mergelab.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a child JVM that runs mergelab code with this process's Java and class path and the options
+ * the engine needs. A child is how mergelab runs engine code under other engine settings (oneDNN reads its cap once
+ * per process) or isolates a possible native crash.
+ */
+public final class ChildJvm {
+
+    private ChildJvm() {}
+
+    /**
+     * The command.
+     *
+     * @param heap maximum heap, e.g. {@code 2g}
+     * @param mainClass the class whose {@code main} runs
+     * @param args its arguments
+     */
+    public static List<String> command(String heap, Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp",
+                System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        return command;
+    }
+}
