@@ -40,6 +40,7 @@ import org.mergelab.lineage.Lineage;
 import org.mergelab.model.Network;
 import org.mergelab.train.Trainer;
 import org.mergelab.train.TrainingProgress;
+import org.mergelab.engine.EngineSettings;
 import org.mergelab.engine.TorchEngine;
 
 /**
@@ -204,6 +205,7 @@ public final class ExperimentRunner {
         k.put("mergelab", Versions.mergelab());
         k.put("djl", Versions.djl());
         k.put("pytorch", Versions.pytorch());
+        k.put("onednn_max_cpu_isa", EngineSettings.inEffect().onednnMaxCpuIsa());
         k.put("parent", parent == null ? "" : parent.key());
         return new Unit.Train(name, key(k), output, images, 0, seed, task, parent != null, parent);
     }

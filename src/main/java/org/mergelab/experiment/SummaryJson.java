@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.mergelab.Versions;
+import org.mergelab.engine.EngineSettings;
 import org.mergelab.config.ConfigReader;
 import org.mergelab.eval.ProbeAccuracy;
 import org.mergelab.eval.Summary;
@@ -43,6 +44,7 @@ public final class SummaryJson {
         versions.put("djl", Versions.djl());
         versions.put("pytorch", Versions.pytorch());
         versions.put("jdk", Versions.jdk());
+        versions.put("onednn_max_cpu_isa", EngineSettings.inEffect().onednnMaxCpuIsa());
         root.set("context", context);
         root.set("config", ConfigReader.toTree(config));
         root.set("pretrained_rows", MAPPER.valueToTree(pretrained));
