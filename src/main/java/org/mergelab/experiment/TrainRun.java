@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.Checkpoint;
 import org.mergelab.checkpoint.OutputDirectory;
 import org.mergelab.checkpoint.OutputFile;
@@ -80,6 +81,7 @@ public final class TrainRun {
         OutputFile.requireNotAnInput(checkpointFile, java.util.Arrays.asList(initFile), "checkpoint " + checkpointFile);
         try {
             output.create();
+            AtomicFiles.removeTemporaries(outDir); // left by a killed run of this command
         } catch (IOException e) {
             output.removeCreated();
             throw new UncheckedIOException("cannot create output directory " + outDir + ": " + e.getMessage(), e);

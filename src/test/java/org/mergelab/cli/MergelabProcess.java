@@ -78,6 +78,13 @@ public final class MergelabProcess {
         return process.exitValue();
     }
 
+    /** Skips the calling test when {@code signal} cannot reach a child (a SIGINT that this JVM ignores). */
+    public static void assumeDeliverable(Signal signal) throws IOException {
+        if (signal == Signal.INT) {
+            org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(), "this JVM ignores SIGINT, and so would the child");
+        }
+    }
+
     /**
      * True when this JVM ignores SIGINT (a process started in the background by a non-interactive shell): its
      * children inherit that, and a JVM that ignores SIGINT never runs its shutdown hooks for it.

@@ -27,6 +27,13 @@ import picocli.CommandLine;
  */
 class OutputSafetyTest {
 
+    private static final String TINY_TRAINING = """
+            dataset: "builtin:size=64,test-size=32"
+            model: {depth: 8, width: 2}
+            training: {epochs: 1, batch_size: 32}
+            task: {name: tiny}
+            """;
+
     @TempDir Path work;
     private Path recipe;
 
@@ -167,12 +174,7 @@ class OutputSafetyTest {
 
     @Test
     void trainChecksEverythingBeforeItCreatesItsOutput() throws Exception {
-        Path cfg = Files.writeString(work.resolve("train.yaml"), """
-                dataset: "builtin:size=64,test-size=32"
-                model: {depth: 8, width: 2}
-                training: {epochs: 1, batch_size: 32}
-                task: {name: tiny, cue: bogus}
-                """);
+        Path cfg = Files.writeString(work.resolve("train.yaml"), TINY_TRAINING.replace("{name: tiny}", "{name: tiny, cue: bogus}"));
         Map<String, String> before = snapshot(work);
         assertRefused(run("train", "--config", cfg.toString(), "--out", work.resolve("x/y/z").toString(), "--quiet"), 1, "bogus");
         assertRefused(run("train", "--config", cfg.toString(), "--out", work.resolve("thesis").toString(), "--quiet"), 1,
@@ -181,13 +183,8 @@ class OutputSafetyTest {
     }
 
     @Test
-    void fisherWritesIntoANewDirectoryAndNeverOverAnInputOrAFileItDidNotWrite() throws Exception {
-        Path cfg = Files.writeString(work.resolve("train.yaml"), """
-                dataset: "builtin:size=64,test-size=32"
-                model: {depth: 8, width: 2}
-                training: {epochs: 1, batch_size: 32}
-                task: {name: tiny}
-                """);
+    void fisherAndTrainWriteNeverOverAnInputOrAFileTheyDidNotWrite() throws Exception {
+        Path cfg = Files.writeString(work.resolve("train.yaml"), TINY_TRAINING);
         assertThat(run("train", "--config", cfg.toString(), "--out", work.resolve("t").toString(), "--quiet").code()).isZero();
         Path ckpt = work.resolve("t/tiny.safetensors");
         String[] fisher = {"fisher", "--checkpoint", ckpt.toString(), "--dataset", "builtin:size=64,test-size=32",
@@ -199,6 +196,9 @@ class OutputSafetyTest {
 
         Map<String, String> before = snapshot(work);
         assertRefused(run(append(fisher, ckpt.toString())), 1, ckpt.toString(), "is the input");
+        // fine-tuning into the directory of its initial checkpoint under the same task name would overwrite it
+        assertRefused(run("train", "--config", cfg.toString(), "--init", ckpt.toString(), "--out",
+                work.resolve("t").toString(), "--quiet"), 1, ckpt.toString(), "is the input");
         Path chapter = work.resolve("thesis/chapter1.tex");
         assertRefused(run(append(fisher, chapter.toString())), 1, chapter.toString(), "not written by 'mergelab fisher'");
         // the output is checked before anything is read or computed

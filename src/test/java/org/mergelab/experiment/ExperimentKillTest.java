@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,9 +54,7 @@ class ExperimentKillTest {
     @ParameterizedTest
     @EnumSource(Signal.class)
     void stoppedAndRestartedRunEndsWithTheSameResults(Signal signal) throws Exception {
-        if (signal == Signal.INT) {
-            Assumptions.assumeFalse(MergelabProcess.sigintIgnored(), "this JVM ignores SIGINT, and so would the child");
-        }
+        MergelabProcess.assumeDeliverable(signal);
         Path out = dir.resolve("stopped-" + signal.name().toLowerCase(java.util.Locale.ROOT));
         Path log = dir.resolve(out.getFileName() + ".log");
         Process p = MergelabProcess.start(dir, log, List.of(), "run", config.toString(), "--out", out.toString());

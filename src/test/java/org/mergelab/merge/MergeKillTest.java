@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,9 +71,7 @@ class MergeKillTest {
     @ParameterizedTest
     @EnumSource(Signal.class)
     void interruptedThenRerunLeavesNoStagingAndTheSameOutput(Signal signal) throws Exception {
-        if (signal == Signal.INT) {
-            Assumptions.assumeFalse(MergelabProcess.sigintIgnored(), "this JVM ignores SIGINT, and so would the child");
-        }
+        MergelabProcess.assumeDeliverable(signal);
         Path out = dir.resolve("merged-" + signal.name().toLowerCase(java.util.Locale.ROOT));
         Path log = dir.resolve(out.getFileName() + ".log");
         Process p = MergelabProcess.start(dir, log, SLOW, "merge", recipe.toString(), "--out", out.toString());
