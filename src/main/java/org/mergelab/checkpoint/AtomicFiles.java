@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 /**
  * Writing files so that nothing half-written is ever visible under a final name: every output goes
  * to {@code <name>.tmp-<12 hex>} in the same directory and is renamed atomically when complete. A
- * killed process leaves only such temporaries, which {@link #removeTemporaries} deletes.
+ * temporary not yet renamed is deleted when the JVM shuts down (SIGINT, SIGTERM, exit); a process
+ * killed with SIGKILL leaves only such temporaries, which {@link #removeTemporaries} deletes (and
+ * {@link StagingDirectory#removeAbandoned}, for staging directories).
  */
 public final class AtomicFiles {
 
@@ -23,7 +25,10 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** A fresh temporary path beside {@code target}. */
+    /**
+     * A fresh temporary path beside {@code target}, deleted (with everything in it, if it becomes a
+     * directory) when the JVM shuts down before it is moved by {@link #moveAtomically}.
+     */
     public static Path temporarySibling(Path target) {
         Path name = target.getFileName();
         if (name == null) {
@@ -31,7 +36,9 @@ public final class AtomicFiles {
         }
         byte[] random = new byte[6];
         ThreadLocalRandom.current().nextBytes(random);
-        return target.resolveSibling(name + ".tmp-" + HexFormat.of().formatHex(random));
+        Path temporary = target.resolveSibling(name + ".tmp-" + HexFormat.of().formatHex(random));
+        ShutdownCleanup.register(temporary);
+        return temporary;
     }
 
     /** Renames {@code from} onto {@code to} atomically, replacing it; deletes {@code from} on failure. */
@@ -41,6 +48,8 @@ public final class AtomicFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.deleteIfExists(from);
             throw e;
+        } finally {
+            ShutdownCleanup.forget(from);
         }
     }
 
@@ -61,6 +70,7 @@ public final class AtomicFiles {
             moveAtomically(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+            ShutdownCleanup.forget(tmp);
         }
     }
 

@@ -10,5 +10,11 @@
  * ({@link org.mergelab.checkpoint.CheckpointStore}) carry {@code format_version}, a content id
  * ({@link org.mergelab.checkpoint.CheckpointId}) and their {@link org.mergelab.lineage.Lineage}. Malformed files fail
  * with a {@link org.mergelab.checkpoint.CheckpointFormatException} naming the file, the tensor and the value.
+ *
+ * <p>Writing safely: {@link org.mergelab.checkpoint.AtomicFiles} writes every file under a temporary name and renames
+ * it; {@link org.mergelab.checkpoint.OutputDirectory} (and {@link org.mergelab.checkpoint.OutputFile}) decide, in one
+ * place, whether a command may write or {@code --force}-replace its {@code --out} (mergelab's marker
+ * {@code .mergelab-output}, never an input or the current directory); {@link org.mergelab.checkpoint.StagingDirectory}
+ * stages an output replaced as a whole, records its owner, and is removed on interruption or proven abandoned later.
  */
 package org.mergelab.checkpoint;

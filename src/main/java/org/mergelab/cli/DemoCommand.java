@@ -25,13 +25,14 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo experiment shipped in the jar. */
     static final String RESOURCE = "/org/mergelab/experiment/demo.yaml";
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "mergelab-demo", description = "Output directory (default %{DEFAULT-VALUE}).")
+    @Option(names = "--out", converter = OutputPathConverter.class, paramLabel = "DIR", defaultValue = "mergelab-demo", description = "Output directory (default %{DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--print-config", description = "Print the demo's experiment file and exit.")
     boolean printConfig;
 
-    @Option(names = "--force", description = "Run even if DIR holds an experiment with a different config.")
+    @Option(names = "--force", description = {"Run even if DIR holds an experiment with a different config: deletes only",
+            "mergelab's unit outputs there that this config does not reuse, never other files."})
     boolean force;
 
     @Option(names = "--dry-run", description = "List the planned units with a time estimate; run nothing.")
@@ -54,6 +55,6 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         ExperimentConfig config = ConfigReader.parse(yaml, ExperimentConfig.class, "demo.yaml");
-        return ExperimentCommands.run(config, out, force, dryRun);
+        return ExperimentCommands.run(config, out, force, dryRun, "demo", java.util.List.of());
     }
 }

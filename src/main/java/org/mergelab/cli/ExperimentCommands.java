@@ -1,6 +1,9 @@
 package org.mergelab.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import org.mergelab.checkpoint.OutputDirectory;
+import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.eval.Summary;
 import org.mergelab.experiment.ExperimentConfig;
 import org.mergelab.experiment.ExperimentRunner;
@@ -10,9 +13,22 @@ final class ExperimentCommands {
 
     private ExperimentCommands() {}
 
-    static int run(ExperimentConfig config, Path out, boolean force, boolean dryRun) {
+    /**
+     * Plans or runs {@code config} in {@code out}.
+     *
+     * @param command {@code run} or {@code demo}, recorded in the output's marker
+     * @param inputs what the command read (the experiment file): {@code out} may not be or, with {@code force},
+     *     contain one
+     */
+    static int run(ExperimentConfig config, Path out, boolean force, boolean dryRun, String command, List<Path> inputs) {
+        OutputDirectory output = OutputDirectory.builder()
+                .setPath(out)
+                .setCommand(command, OutputKind.EXPERIMENT)
+                .optForce(force)
+                .optInputs(inputs)
+                .claim();
         ExperimentConsole console = new ExperimentConsole(System.out, System.err);
-        ExperimentRunner runner = ExperimentRunner.create(config, out, force, console);
+        ExperimentRunner runner = ExperimentRunner.create(config, output, console);
         if (dryRun) {
             DryRunReport.print(runner.plan(), System.out);
             return 0;

@@ -38,7 +38,7 @@ final class FisherCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default 2).")
     int threads;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output .safetensors.")
+    @Option(names = "--out", required = true, converter = OutputPathConverter.class, paramLabel = "FILE", description = "Output .safetensors.")
     Path out;
 
     @Override

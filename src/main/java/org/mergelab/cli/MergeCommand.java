@@ -25,10 +25,11 @@ final class MergeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE.yaml", description = "The merge recipe (mergekit YAML).")
     Path recipe;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", required = true, converter = OutputPathConverter.class, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--force", description = "Replace a non-empty output directory.")
+    @Option(names = "--force", description = {"Replace an earlier output of mergelab merge (it has a .mergelab-output marker);",
+            "never another directory, an input, the recipe, or the current directory or an ancestor of them."})
     boolean force;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package org.mergelab.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.mergelab.config.ConfigReader;
 import org.mergelab.experiment.ExperimentConfig;
@@ -23,10 +24,11 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml", description = "Experiment file.")
     Path experiment;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", required = true, converter = OutputPathConverter.class, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--force", description = "Run even if DIR holds an experiment with a different config.")
+    @Option(names = "--force", description = {"Run even if DIR holds an experiment with a different config: deletes only",
+            "mergelab's unit outputs there that this config does not reuse, never other files."})
     boolean force;
 
     @Option(names = "--dry-run", description = "List the planned units (and which are done) with a time estimate; run nothing.")
@@ -35,6 +37,6 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentConfig config = ConfigReader.read(experiment, ExperimentConfig.class);
-        return ExperimentCommands.run(config, out, force, dryRun);
+        return ExperimentCommands.run(config, out, force, dryRun, "run", List.of(experiment));
     }
 }

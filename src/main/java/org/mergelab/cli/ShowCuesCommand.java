@@ -1,9 +1,11 @@
 package org.mergelab.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mergelab.checkpoint.OutputFile;
 import org.mergelab.data.Cue;
 import org.mergelab.data.CueGallery;
 import org.mergelab.data.Cues;
@@ -26,7 +28,7 @@ final class ShowCuesCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "SPEC", description = "Dataset spec.")
     String dataset;
 
-    @Option(names = "--out", required = true, paramLabel = "PNG", description = "Output image.")
+    @Option(names = "--out", required = true, converter = OutputPathConverter.class, paramLabel = "PNG", description = "Output image.")
     Path out;
 
     @Option(names = "--cues", split = ",", paramLabel = "CUE",
@@ -41,12 +43,19 @@ final class ShowCuesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputFile target = OutputFile.claim(out, List.of(), CueGallery::madeByMergelab, "show-cues");
         ImageDataset ds = DatasetSpec.parse(dataset).train();
         List<Cue> list = new ArrayList<>();
         for (String c : cues) {
             list.add(Cues.byName(c, ds.numClasses(), cueSeed));
         }
-        CueGallery.write(ds, list, samples, out);
+        target.createParents();
+        try {
+            CueGallery.write(ds, list, samples, target.path());
+        } catch (IOException | RuntimeException e) {
+            target.removeCreatedParents();
+            throw e;
+        }
         System.out.println("wrote " + out);
         return 0;
     }

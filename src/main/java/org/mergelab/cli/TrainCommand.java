@@ -3,6 +3,8 @@ package org.mergelab.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mergelab.checkpoint.OutputDirectory;
+import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.config.ConfigReader;
 import org.mergelab.eval.Probes;
 import org.mergelab.experiment.TrainRun;
@@ -26,7 +28,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Training config (YAML).")
     Path config;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", required = true, converter = OutputPathConverter.class, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
     @Option(names = "--init", paramLabel = "CKPT", description = "Checkpoint to start from (fine-tuning).")
@@ -38,7 +40,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainRunConfig cfg = ConfigReader.read(config, TrainRunConfig.class);
-        TrainRun.Outcome o = TrainRun.run(cfg, out, init,
+        OutputDirectory output = OutputDirectory.builder()
+                .setPath(out)
+                .setCommand("train", OutputKind.TRAIN)
+                .optInputs(java.util.Arrays.asList(config, init))
+                .claim();
+        TrainRun.Outcome o = TrainRun.run(cfg, output, init,
                 quiet ? org.mergelab.train.TrainingProgress.SILENT : new ConsoleProgress(System.err));
         StringBuilder acc = new StringBuilder();
         for (Map.Entry<String, Probes.Count> e : o.testAccuracy().entrySet()) {

@@ -9,10 +9,19 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import org.mergelab.checkpoint.AtomicFiles;
 
 /**
  * Pictures of datasets and cues as PNG files, for the docs and for eyeballing a config.
@@ -158,18 +167,74 @@ public final class CueGallery {
         }
     }
 
+    /** The PNG text chunk that says mergelab drew an image: keyword {@code Software}. */
+    static final String SOFTWARE = "mergelab";
+
     static void writeAtomically(BufferedImage img, Path png) throws IOException {
         Path target = png.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        Files.createDirectories(target.getParent());
+        Path tmp = AtomicFiles.temporarySibling(target);
         try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available for " + target);
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+                IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+                entry.setAttribute("keyword", "Software");
+                entry.setAttribute("value", SOFTWARE);
+                IIOMetadataNode text = new IIOMetadataNode("tEXt");
+                text.appendChild(entry);
+                IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+                root.appendChild(text);
+                metadata.mergeTree(PNG_METADATA, root);
+                writer.setOutput(out);
+                writer.write(null, new IIOImage(img, null, metadata), param);
+            } finally {
+                writer.dispose();
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.moveAtomically(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static final String PNG_METADATA = "javax_imageio_png_1.0";
+
+    /** True for a PNG that mergelab drew (its {@code Software} text chunk says so): show-cues may replace it. */
+    public static boolean madeByMergelab(Path png) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+            if (in == null) {
+                return false;
+            }
+            java.util.Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return false;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                if (!reader.getFormatName().equalsIgnoreCase("png")) {
+                    return false;
+                }
+                org.w3c.dom.Node root = reader.getImageMetadata(0).getAsTree(PNG_METADATA);
+                for (org.w3c.dom.Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+                    if (!n.getNodeName().equals("tEXt")) {
+                        continue;
+                    }
+                    for (org.w3c.dom.Node e = n.getFirstChild(); e != null; e = e.getNextSibling()) {
+                        org.w3c.dom.NamedNodeMap a = e.getAttributes();
+                        if ("Software".equals(a.getNamedItem("keyword").getNodeValue())
+                                && SOFTWARE.equals(a.getNamedItem("value").getNodeValue())) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 }

@@ -22,6 +22,8 @@ import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.Checkpoint;
 import org.mergelab.checkpoint.CheckpointStore;
 import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.checkpoint.OutputDirectory;
+import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.config.ConfigReader;
 import org.mergelab.config.Seeds;
 import org.mergelab.data.Batch;
@@ -73,28 +75,49 @@ public final class ExperimentRunner {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ExperimentConfig config;
+    private final OutputDirectory output;
     private final Path out;
     private final boolean force;
     private final ExperimentProgress progress;
     private DataContext data;
 
-    private ExperimentRunner(ExperimentConfig config, Path out, boolean force, ExperimentProgress progress) {
+    private ExperimentRunner(ExperimentConfig config, OutputDirectory output, ExperimentProgress progress) {
         this.config = Objects.requireNonNull(config, "config");
-        this.out = Objects.requireNonNull(out, "out");
-        this.force = force;
+        this.output = Objects.requireNonNull(output, "output");
+        this.out = output.path();
+        this.force = output.force();
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
     }
 
     /**
-     * A runner.
+     * A runner for {@code mergelab run}.
      *
      * @param config the resolved experiment
-     * @param out the output directory
+     * @param out the output directory (claimed here: see {@link OutputDirectory})
      * @param force run even if {@code out} holds an experiment with a different config
      * @param progress progress receiver
+     * @throws IllegalArgumentException naming {@code out} and the reason when the run may not write there
      */
     public static ExperimentRunner create(ExperimentConfig config, Path out, boolean force, ExperimentProgress progress) {
-        return new ExperimentRunner(config, out, force, progress);
+        return create(config, OutputDirectory.builder().setPath(out).setCommand("run", OutputKind.EXPERIMENT)
+                .optForce(force).claim(), progress);
+    }
+
+    /**
+     * A runner writing into a claimed output directory. With {@code --force} and a different config there, the
+     * run deletes only mergelab's own unit outputs that the new config does not reuse (unit results, unit
+     * checkpoints with their lineage, epoch states) and the old {@code results.csv} and {@code summary.json};
+     * every other file in the directory is left.
+     *
+     * @param config the resolved experiment
+     * @param output the output directory, claimed as {@link OutputKind#EXPERIMENT}
+     * @param progress progress receiver
+     */
+    public static ExperimentRunner create(ExperimentConfig config, OutputDirectory output, ExperimentProgress progress) {
+        if (output.kind() != OutputKind.EXPERIMENT) {
+            throw new IllegalArgumentException("an experiment is written to an experiment output, not " + output.kind());
+        }
+        return new ExperimentRunner(config, output, progress);
     }
 
     /** What a run produced. */
@@ -248,10 +271,15 @@ public final class ExperimentRunner {
 
     // ------------------------------------------------------------------ output directory
 
-    private void checkOutputDirectory() {
+    /**
+     * Refuses a directory that holds another config unless {@code --force}.
+     *
+     * @return true when the directory holds another (or an unreadable) config that this run replaces
+     */
+    private boolean checkOutputDirectory() {
         Path existing = out.resolve(CONFIG_FILE);
         if (!Files.exists(existing)) {
-            return;
+            return false;
         }
         JsonNode ours = ConfigReader.toTree(config);
         JsonNode theirs;
@@ -259,7 +287,7 @@ public final class ExperimentRunner {
             theirs = ConfigReader.toTree(ConfigReader.read(existing, ExperimentConfig.class));
         } catch (RuntimeException e) {
             if (force) {
-                return;
+                return true;
             }
             throw new IllegalStateException(out + " holds an experiment config that cannot be read (" + e.getMessage()
                     + "); use --force to overwrite it");
@@ -269,6 +297,7 @@ public final class ExperimentRunner {
             throw new IllegalStateException(out + " was made by a different config: " + diff
                     + "; use another --out, or --force to run this config there");
         }
+        return diff != null;
     }
 
     /** The first differing key path between two trees, or null when equal. */
@@ -298,11 +327,105 @@ public final class ExperimentRunner {
         return (path.isEmpty() ? "(root)" : path) + " is " + a + " there, " + b + " here";
     }
 
-    private void prepareDirectory() throws IOException {
+    private void prepareDirectory(boolean replacing, List<Unit> planned) throws IOException {
+        output.create();
+        if (replacing) {
+            removeStaleOutputs(planned);
+        }
         Files.createDirectories(out.resolve("units"));
         Files.createDirectories(out.resolve("checkpoints"));
         AtomicFiles.removeTemporaries(out);
         AtomicFiles.writeString(out.resolve(CONFIG_FILE), ConfigReader.toYaml(config));
+    }
+
+    /**
+     * Deletes mergelab's own outputs of another config that this one does not reuse: unit results in
+     * {@code units/} (known by their format), unit checkpoints in {@code checkpoints/} with their lineage (known by
+     * the unit key in the lineage), epoch states of units not planned, and {@code results.csv} and
+     * {@code summary.json} (known by their header and format). Nothing else is touched.
+     */
+    private void removeStaleOutputs(List<Unit> planned) throws IOException {
+        Map<Path, String> keys = new HashMap<>();
+        java.util.Set<String> trainKeys = new java.util.HashSet<>();
+        for (Unit u : planned) {
+            keys.put(u.output().toAbsolutePath().normalize(), u.key());
+            if (u instanceof Unit.Train) {
+                trainKeys.add(u.key().substring(0, 16));
+            }
+        }
+        List<Path> stale = new ArrayList<>();
+        Path units = out.resolve("units");
+        if (Files.isDirectory(units)) {
+            try (var files = Files.list(units)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).toList()) {
+                    JsonNode node = readJsonOrNull(f);
+                    if (node != null && UNIT_FORMAT.equals(node.path("format").asText())
+                            && !node.path("unit_key").asText().equals(keys.get(f.toAbsolutePath().normalize()))) {
+                        stale.add(f);
+                    }
+                }
+            }
+        }
+        Path checkpoints = out.resolve("checkpoints");
+        List<Path> epochStates = new ArrayList<>();
+        if (Files.isDirectory(checkpoints)) {
+            try (var walk = Files.walk(checkpoints)) {
+                for (Path f : walk.toList()) {
+                    String name = f.getFileName().toString();
+                    if (Files.isDirectory(f) && name.matches("\\.epoch-state-[0-9a-f]{16}")
+                            && !trainKeys.contains(name.substring(".epoch-state-".length()))) {
+                        epochStates.add(f);
+                    } else if (name.endsWith(".safetensors") && Files.isRegularFile(f)) {
+                        String key = unitKeyOf(f);
+                        if (key != null && !key.equals(keys.get(f.toAbsolutePath().normalize()))) {
+                            stale.add(f);
+                            stale.add(CheckpointStore.lineageFile(f));
+                        }
+                    }
+                }
+            }
+        }
+        Path results = out.resolve(RESULTS_FILE);
+        if (Files.isRegularFile(results)) {
+            try (var lines = Files.lines(results)) {
+                if (lines.findFirst().filter(ResultsCsv.HEADER::equals).isPresent()) {
+                    stale.add(results);
+                }
+            } catch (UncheckedIOException e) {
+                // not text: not ours
+            }
+        }
+        Path summary = out.resolve(SUMMARY_FILE);
+        JsonNode summaryNode = Files.isRegularFile(summary) ? readJsonOrNull(summary) : null;
+        if (summaryNode != null && Summary.FORMAT.equals(summaryNode.path("format").asText())) {
+            stale.add(summary);
+        }
+        for (Path p : stale) {
+            Files.deleteIfExists(p);
+        }
+        epochStates.forEach(Trainer::clearEpochState);
+        log("--force: removed " + (stale.size() + epochStates.size()) + " outputs of the previous config");
+    }
+
+    private static JsonNode readJsonOrNull(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The unit key in the lineage beside a checkpoint, or null when it is not a unit checkpoint of mergelab's. */
+    private static String unitKeyOf(Path checkpoint) {
+        Path lineage = CheckpointStore.lineageFile(checkpoint);
+        if (!Files.isRegularFile(lineage)) {
+            return null;
+        }
+        try {
+            return Lineage.fromJson(Files.readString(lineage)).extra().get("unit_key");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     // ------------------------------------------------------------------ running
@@ -310,13 +433,14 @@ public final class ExperimentRunner {
     /** Runs every pending unit, then writes {@code results.csv} and {@code summary.json}. */
     public Outcome run() {
         long start = System.nanoTime();
+        boolean replacing = checkOutputDirectory();
         List<PlannedUnit> plan = plan();
+        List<Unit> all = plan.stream().map(PlannedUnit::unit).toList();
         try {
-            prepareDirectory();
+            prepareDirectory(replacing, all);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + out + ": " + e.getMessage(), e);
         }
-        List<Unit> all = plan.stream().map(PlannedUnit::unit).toList();
         List<Unit> pending = plan.stream().filter(p -> !p.done()).map(PlannedUnit::unit).toList();
         progress.planned(all, pending, plan.stream().filter(p -> !p.done()).mapToDouble(PlannedUnit::estimatedSeconds).sum());
         log("start: " + pending.size() + " of " + all.size() + " units to run (" + (all.size() - pending.size()) + " reused)");

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.checkpoint.OutputFile;
+import org.mergelab.checkpoint.SafetensorsReader;
 import org.mergelab.checkpoint.SafetensorsWriter;
 import org.mergelab.data.Batch;
 import org.mergelab.data.BatchStream;
@@ -27,6 +29,9 @@ import org.mergelab.engine.TorchEngine;
  */
 public final class FisherRun {
 
+    /** The {@code format} metadata of the files this command writes. */
+    static final String FORMAT = "mergelab-fisher";
+
     private FisherRun() {}
 
     /**
@@ -46,6 +51,7 @@ public final class FisherRun {
         if (samples < 1) {
             throw new IllegalArgumentException("samples: " + samples + " is below 1");
         }
+        OutputFile target = OutputFile.claim(out, List.of(checkpointFile), FisherRun::isFisherFile, "fisher");
         Checkpoint checkpoint = CheckpointModels.read(checkpointFile);
         ImageDataset train;
         try {
@@ -72,8 +78,9 @@ public final class FisherRun {
             result = FisherEstimation.estimate(network, batches);
         }
         try {
-            SafetensorsWriter.write(out, result.fisher(), Map.of(
-                    "format", "mergelab-fisher",
+            target.createParents();
+            SafetensorsWriter.write(target.path(), result.fisher(), Map.of(
+                    "format", FORMAT,
                     "format_version", "1",
                     "checkpoint_id", checkpoint.id(),
                     "dataset", datasetSpec,
@@ -81,8 +88,18 @@ public final class FisherRun {
                     "samples", Long.toString(result.samples()),
                     "seed", Long.toString(seed)));
         } catch (IOException e) {
+            target.removeCreatedParents();
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
         return result;
+    }
+
+    /** True for a file this command wrote (safetensors with {@code format: mergelab-fisher}), which it may replace. */
+    static boolean isFisherFile(Path file) {
+        try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+            return FORMAT.equals(reader.metadata().get("format"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

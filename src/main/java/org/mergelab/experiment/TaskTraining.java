@@ -263,7 +263,9 @@ public final class TaskTraining {
             if (init != null && init.lineage() == null) {
                 throw new IllegalArgumentException("the initial checkpoint has no lineage");
             }
-            return new TaskTraining(this);
+            TaskTraining training = new TaskTraining(this);
+            training.cue(); // an unknown cue is an error now, before any output is written
+            return training;
         }
     }
 }

@@ -2,12 +2,15 @@ package org.mergelab.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.checkpoint.OutputDirectory;
+import org.mergelab.checkpoint.OutputFile;
+import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.eval.ProbeSet;
 import org.mergelab.eval.Probes;
 import org.mergelab.model.ModelSpec;
@@ -40,14 +43,19 @@ public final class TrainRun {
             int testImages) {}
 
     /**
-     * Runs it.
+     * Runs it. Everything is checked (config, initial checkpoint, dataset, cue) before the output directory is
+     * created; a failure before training leaves nothing behind.
      *
      * @param config the run's config
-     * @param outDir output directory (created)
+     * @param output the output directory, claimed as {@link OutputKind#TRAIN} (created when training starts)
      * @param initFile checkpoint to start from, or null
      * @param progress progress receiver
      */
-    public static Outcome run(TrainRunConfig config, Path outDir, Path initFile, TrainingProgress progress) {
+    public static Outcome run(TrainRunConfig config, OutputDirectory output, Path initFile, TrainingProgress progress) {
+        if (output.kind() != OutputKind.TRAIN) {
+            throw new IllegalArgumentException("a training run is written to a train output, not " + output.kind());
+        }
+        Path outDir = output.path();
         Checkpoint init = null;
         ModelSpec model = config.model();
         if (initFile != null) {
@@ -69,14 +77,18 @@ public final class TrainRun {
                 .optCues(config.cues())
                 .optInit(init)
                 .build();
+        Path checkpointFile = outDir.resolve(config.task().name() + ".safetensors");
+        OutputFile.requireNotAnInput(checkpointFile, java.util.Arrays.asList(initFile), "checkpoint " + checkpointFile);
         try {
-            Files.createDirectories(outDir);
+            output.create();
+            AtomicFiles.removeTemporaries(outDir); // left by a killed run of this command
         } catch (IOException e) {
+            output.removeCreated();
             throw new UncheckedIOException("cannot create output directory " + outDir + ": " + e.getMessage(), e);
         }
         Path stateDir = outDir.resolve(".epoch-state-" + config.task().name());
         TaskTraining.Result result = training.run(stateDir, progress);
-        Path file = TaskTraining.write(outDir.resolve(config.task().name() + ".safetensors"), result.checkpoint());
+        Path file = TaskTraining.write(checkpointFile, result.checkpoint());
         Trainer.clearEpochState(stateDir);
 
         List<String> probes = new ArrayList<>(List.of("base"));

@@ -13,7 +13,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +21,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.DType;
+import org.mergelab.checkpoint.OutputDirectory;
+import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.checkpoint.ShardedSafetensors;
+import org.mergelab.checkpoint.StagingDirectory;
 import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.lineage.Lineage;
 
@@ -310,8 +311,10 @@ public record MergeRecipe(
 
     /**
      * Parses {@code recipe}, merges into {@code outputDirectory} and writes the recipe copy and lineage there.
-     * Everything is written to a sibling staging directory first and moved into place at the end, so a failure
-     * leaves no output. An existing non-empty output directory is an error unless {@code force}, which replaces it.
+     * The output directory is claimed first ({@link OutputDirectory}: never an input, the recipe, the current
+     * directory or an ancestor of them; a non-empty one only if mergelab's merge marker is in it, and only with
+     * {@code force}, which replaces it). Everything is written to a sibling {@link StagingDirectory} and moved into
+     * place at the end, after the old output is gone, so a failure or an interruption leaves no output.
      *
      * @param warnings receives each warning as it arises
      */
@@ -326,17 +329,17 @@ public record MergeRecipe(
     /** Runs this recipe; see {@link #merge}. */
     Outcome run(Path outputDirectory, boolean force, Consumer<String> warnings, int threads, long maxShardBytes)
             throws IOException {
-        Path out = outputDirectory.toAbsolutePath().normalize();
-        if (Files.exists(out) && !isEmptyDirectory(out) && !force) {
-            throw new IllegalArgumentException("output " + out + " exists and is not an empty directory; "
-                    + "use --force to replace it");
-        }
+        OutputDirectory target = OutputDirectory.builder()
+                .setPath(outputDirectory)
+                .setCommand("merge", OutputKind.MERGE)
+                .optForce(force)
+                .optInputs(inputs())
+                .claim();
+        Path out = target.path();
         List<String> outcomeWarnings = new ArrayList<>(this.warnings);
         long start = System.nanoTime();
-        Path staging = AtomicFiles.temporarySibling(out);
         List<TensorSource> opened = new ArrayList<>();
         try {
-            Files.createDirectories(staging);
             List<TensorSource> modelSources = new ArrayList<>();
             for (Path p : models) {
                 modelSources.add(open(p, opened));
@@ -361,79 +364,93 @@ public record MergeRecipe(
                     inputs.add(describe("fisher", fisher.get(i), fisherSources.get(i)));
                 }
             }
-            StreamingMerge.Result result = StreamingMerge.builder()
-                    .setMethod(method)
-                    .setModels(modelSources)
-                    .optBase(baseSource)
-                    .optFisher(fisherSources)
-                    .optPerModelParameters(perModelParameters)
-                    .optGlobalParameters(globalParameters)
-                    .optSeed(seed)
-                    .optOutputDType(outputDType)
-                    .optThreads(threads)
-                    .optMaxShardBytes(maxShardBytes)
-                    .setOutputDirectory(staging)
-                    .optMetadata(Map.of("format", "pt", "mergelab_merge_method", method.name()))
-                    .build()
-                    .run();
-            List<String> copied = copyConfigFiles(staging);
-            if (copied.isEmpty()) {
-                String message = "no config or tokenizer files next to " + configSource + "; the output holds "
-                        + "weights only" + (tree.has("tokenizer_source") || tree.has("tokenizer")
-                                ? " (tokenizer_source/tokenizer ignored)" : "");
-                outcomeWarnings.add(message);
-                warnings.accept(message);
-            }
-            Files.copy(file, staging.resolve(RECIPE_FILE_NAME));
-            ArrayNode described = JSON.createArrayNode();
-            List<Lineage> parents = new ArrayList<>();
-            for (CompletableFuture<ObjectNode> input : inputs) {
-                ObjectNode node;
-                try {
-                    node = input.join();
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            try (StagingDirectory stagingDirectory = StagingDirectory.create(target)) {
+                Path staging = stagingDirectory.path();
+                StreamingMerge.Result result = StreamingMerge.builder()
+                        .setMethod(method)
+                        .setModels(modelSources)
+                        .optBase(baseSource)
+                        .optFisher(fisherSources)
+                        .optPerModelParameters(perModelParameters)
+                        .optGlobalParameters(globalParameters)
+                        .optSeed(seed)
+                        .optOutputDType(outputDType)
+                        .optThreads(threads)
+                        .optMaxShardBytes(maxShardBytes)
+                        .setOutputDirectory(staging)
+                        .optMetadata(Map.of("format", "pt", "mergelab_merge_method", method.name()))
+                        .build()
+                        .run();
+                List<String> copied = copyConfigFiles(staging);
+                if (copied.isEmpty()) {
+                    String message = "no config or tokenizer files next to " + configSource + "; the output holds "
+                            + "weights only" + (tree.has("tokenizer_source") || tree.has("tokenizer")
+                                    ? " (tokenizer_source/tokenizer ignored)" : "");
+                    outcomeWarnings.add(message);
+                    warnings.accept(message);
                 }
-                JsonNode lineage = node.get("lineage");
-                if (lineage != null) {
-                    Lineage parent = Lineage.fromJsonNode(lineage);
-                    if (parent.checkpointId() != null) {
-                        parents.add(parent);
-                        node.remove("lineage");
-                        node.put("lineage_checkpoint_id", parent.checkpointId());
+                Files.copy(file, staging.resolve(RECIPE_FILE_NAME));
+                ArrayNode described = JSON.createArrayNode();
+                List<Lineage> parents = new ArrayList<>();
+                for (CompletableFuture<ObjectNode> input : inputs) {
+                    ObjectNode node;
+                    try {
+                        node = input.join();
+                    } catch (CompletionException e) {
+                        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                     }
+                    JsonNode lineage = node.get("lineage");
+                    if (lineage != null) {
+                        Lineage parent = Lineage.fromJsonNode(lineage);
+                        if (parent.checkpointId() != null) {
+                            parents.add(parent);
+                            node.remove("lineage");
+                            node.put("lineage_checkpoint_id", parent.checkpointId());
+                        }
+                    }
+                    described.add(node);
                 }
-                described.add(node);
+                ObjectNode config = JSON.createObjectNode();
+                config.set("recipe", tree);
+                config.put("merge_method", method.name());
+                config.set("inputs", described);
+                config.set("per_model_parameters", JSON.valueToTree(perModelParameters));
+                config.set("global_parameters", JSON.valueToTree(new java.util.TreeMap<>(globalParameters)));
+                config.put("output_dtype", outputDType == null ? "first model's, per tensor"
+                        : outputDType.safetensorsName());
+                ArrayNode files = config.putArray("output_files");
+                result.files().forEach(f -> files.add(f.getFileName().toString()));
+                Lineage lineage = Lineage.builder()
+                        .setKind("merge")
+                        .optParents(parents)
+                        .optConfig(config)
+                        .optSeed(seed)
+                        .optThreads(threads)
+                        .putExtra("merge_method", method.name())
+                        .optWallTimeSeconds((System.nanoTime() - start) / 1e9)
+                        .build();
+                AtomicFiles.writeString(staging.resolve(LINEAGE_FILE_NAME), lineage.toJson());
+                closeAll(opened);
+                stagingDirectory.publish();
+                List<Path> finalFiles = result.files().stream().map(f -> out.resolve(f.getFileName())).toList();
+                return new Outcome(out, new StreamingMerge.Result(finalFiles, result.tensors(), result.tensorBytes()),
+                        copied, outcomeWarnings);
             }
-            ObjectNode config = JSON.createObjectNode();
-            config.set("recipe", tree);
-            config.put("merge_method", method.name());
-            config.set("inputs", described);
-            config.set("per_model_parameters", JSON.valueToTree(perModelParameters));
-            config.set("global_parameters", JSON.valueToTree(new java.util.TreeMap<>(globalParameters)));
-            config.put("output_dtype", outputDType == null ? "first model's, per tensor"
-                    : outputDType.safetensorsName());
-            ArrayNode files = config.putArray("output_files");
-            result.files().forEach(f -> files.add(f.getFileName().toString()));
-            Lineage lineage = Lineage.builder()
-                    .setKind("merge")
-                    .optParents(parents)
-                    .optConfig(config)
-                    .optSeed(seed)
-                    .optThreads(threads)
-                    .putExtra("merge_method", method.name())
-                    .optWallTimeSeconds((System.nanoTime() - start) / 1e9)
-                    .build();
-            AtomicFiles.writeString(staging.resolve(LINEAGE_FILE_NAME), lineage.toJson());
-            closeAll(opened);
-            publish(staging, out);
-            List<Path> finalFiles = result.files().stream().map(f -> out.resolve(f.getFileName())).toList();
-            return new Outcome(out, new StreamingMerge.Result(finalFiles, result.tensors(), result.tensorBytes()),
-                    copied, outcomeWarnings);
         } finally {
             closeAll(opened);
-            deleteRecursively(staging);
         }
+    }
+
+    /** Every file or directory this recipe reads: an output may not be, or contain, one of them. */
+    List<Path> inputs() {
+        List<Path> all = new ArrayList<>(models);
+        all.add(file);
+        all.add(base);
+        all.add(configSource);
+        if (fisher != null) {
+            all.addAll(fisher);
+        }
+        return all;
     }
 
     private static TensorSource open(Path path, List<TensorSource> opened) throws IOException {
@@ -516,45 +533,5 @@ public record MergeRecipe(
             }
         }
         return copied;
-    }
-
-    /** Moves the staging directory onto {@code out}, replacing what was there. */
-    private static void publish(Path staging, Path out) throws IOException {
-        Path old = null;
-        if (Files.exists(out)) {
-            old = AtomicFiles.temporarySibling(out);
-            Files.move(out, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(staging, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (old != null) {
-                Files.move(old, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-            throw e;
-        }
-        if (old != null) {
-            deleteRecursively(old);
-        }
-    }
-
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -4,25 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mergelab.checkpoint.AtomicFiles;
+import org.mergelab.cli.MergelabProcess;
+import org.mergelab.cli.MergelabProcess.Signal;
 
-/** A real process kill part-way through a run, then a restart: the results equal an uninterrupted run's. */
+/**
+ * {@code mergelab run} as a real process, stopped by SIGKILL, SIGINT or SIGTERM part-way through, then started
+ * again: no temporary remains, the restart reuses what was finished, and the results equal an uninterrupted run's.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExperimentKillTest {
 
-    @TempDir Path dir;
+    private Path dir;
+    private Path config;
+    private String cleanResults;
 
-    private Process start(Path config, Path out) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-                "-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.mergelab.cli.MergelabCommand", "run",
-                config.toString(), "--out", out.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("process-" + out.getFileName() + ".log").toFile())
-                .start();
+    @BeforeAll
+    void anUninterruptedRun(@TempDir Path tmp) throws Exception {
+        dir = tmp;
+        config = Files.writeString(dir.resolve("tiny.yaml"), ReducedExperiment.TINY_YAML);
+        ExperimentRunner.create(ReducedExperiment.tinyConfig(), dir.resolve("clean"), false, ExperimentProgress.SILENT).run();
+        cleanResults = Files.readString(dir.resolve("clean").resolve(ExperimentRunner.RESULTS_FILE));
     }
 
     private static long doneUnits(Path out) throws Exception {
@@ -33,33 +45,42 @@ class ExperimentKillTest {
         return Files.readAllLines(log).stream().filter(l -> l.contains(" done ")).count();
     }
 
-    @Test
-    void killedAndRestartedRunEndsWithTheSameResults() throws Exception {
-        Path config = Files.writeString(dir.resolve("reduced.yaml"), ReducedExperiment.YAML);
-        Path killed = dir.resolve("killed");
-        Process p = start(config, killed);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (doneUnits(killed) < 9 && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+    private static List<Path> temporaries(Path out) throws Exception {
+        try (Stream<Path> walk = Files.walk(out)) {
+            return walk.filter(AtomicFiles::isTemporary).toList();
         }
-        assertThat(p.isAlive()).as("the run was still going when it was killed").isTrue();
-        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean-up
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(Files.exists(killed.resolve("results.csv"))).isFalse();
-        long doneBefore = doneUnits(killed);
+    }
 
-        Process restarted = start(config, killed);
-        assertThat(restarted.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(restarted.exitValue()).as(Files.readString(dir.resolve("process-killed.log"))).isZero();
-        List<String> log = Files.readAllLines(killed.resolve("log.txt"));
+    @ParameterizedTest
+    @EnumSource(Signal.class)
+    void stoppedAndRestartedRunEndsWithTheSameResults(Signal signal) throws Exception {
+        MergelabProcess.assumeDeliverable(signal);
+        Path out = dir.resolve("stopped-" + signal.name().toLowerCase(java.util.Locale.ROOT));
+        Path log = dir.resolve(out.getFileName() + ".log");
+        Process p = MergelabProcess.start(dir, log, List.of(), "run", config.toString(), "--out", out.toString());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (doneUnits(out) < 3 && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(p.isAlive()).as("the run was still going when it was stopped: " + Files.readString(log)).isTrue();
+        int code = MergelabProcess.signal(p, signal);
+        assertThat(out.resolve(ExperimentRunner.RESULTS_FILE)).doesNotExist();
+        if (signal != Signal.KILL) {
+            assertThat(code).isEqualTo(signal.exitCode());
+            assertThat(temporaries(out)).as("the shutdown hook removed the temporaries").isEmpty();
+        }
+        long doneBefore = doneUnits(out);
+
+        Path again = dir.resolve(out.getFileName() + "-again.log");
+        assertThat(MergelabProcess.run(dir, again, List.of(), "run", config.toString(), "--out", out.toString()))
+                .as(Files.readString(again)).isZero();
+        List<String> lines = Files.readAllLines(out.resolve("log.txt"));
         // the restart reused what was finished (a unit may have finished between its output and its log line)
-        String start = log.stream().filter(l -> l.contains("start: ")).reduce((a, b) -> b).orElseThrow();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) reused\\)").matcher(start);
+        String start = lines.stream().filter(l -> l.contains("start: ")).reduce((a, b) -> b).orElseThrow();
+        Matcher m = Pattern.compile("\\((\\d+) reused\\)").matcher(start);
         assertThat(m.find()).as(start).isTrue();
         assertThat(Long.parseLong(m.group(1))).isBetween(doneBefore, doneBefore + 1);
-        assertThat(AtomicFiles.removeTemporaries(killed)).isEmpty();
-
-        ExperimentRunner.create(ReducedExperiment.config(), dir.resolve("clean"), false, ExperimentProgress.SILENT).run();
-        assertThat(Files.readString(killed.resolve("results.csv"))).isEqualTo(Files.readString(dir.resolve("clean/results.csv")));
+        assertThat(temporaries(out)).isEmpty();
+        assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).isEqualTo(cleanResults);
     }
 }

@@ -21,7 +21,24 @@ final class ReducedExperiment {
             test_size: 100
             """;
 
+    /**
+     * The same experiment cut to one seed, one BN policy, two alphas and two probes: 11 units of under a second
+     * each, for tests that start real processes.
+     */
+    static final String TINY_YAML = YAML
+            .replace("name: reduced", "name: tiny")
+            .replace("builtin:size=480,test-size=120", "builtin:size=240,test-size=60")
+            .replace("alphas: [0.0, 0.5, 1.0]", "alphas: [0.0, 1.0]")
+            .replace("bn_policies: [interpolate, recalibrate]", "bn_policies: [interpolate]")
+            .replace("probes: [base, color, noise, color-conflict]", "probes: [base, color]")
+            .replace("seeds: [0, 1, 2]", "seeds: [0]")
+            .replace("test_size: 100", "test_size: 40");
+
     private ReducedExperiment() {}
+
+    static ExperimentConfig tinyConfig() {
+        return ConfigReader.parse(TINY_YAML, ExperimentConfig.class, "tiny.yaml");
+    }
 
     static ExperimentConfig config() {
         return ConfigReader.parse(YAML, ExperimentConfig.class, "reduced.yaml");

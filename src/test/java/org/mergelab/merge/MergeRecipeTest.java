@@ -212,6 +212,28 @@ class MergeRecipeTest {
     }
 
     @Test
+    void forceRefusesBeforeWorkAnOldOutputItCouldNotRemove() throws Exception {
+        String yaml = "models: [{model: model_a}, {model: model_b}]\nmerge_method: linear\n";
+        run(yaml, false);
+        Path out = dir.resolve("out");
+        Path locked = out.resolve("config.json");
+        Files.writeString(locked, "{}");
+        byte[] model = Files.readAllBytes(out.resolve("model.safetensors"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.mergelab.checkpoint.ImmutableFiles.lock(locked), "needs chattr +i");
+        try {
+            assertThatThrownBy(() -> run(yaml.replace("linear", "task_arithmetic\nbase_model: base"), true))
+                    .hasMessageContaining(out.toString()).hasMessageContaining(locked.toString())
+                    .hasMessageContaining("not writable");
+        } finally {
+            org.mergelab.checkpoint.ImmutableFiles.unlock(locked);
+        }
+        assertThat(Files.readAllBytes(out.resolve("model.safetensors"))).isEqualTo(model);
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
+        }
+    }
+
+    @Test
     void fisherRecipeReadsOneFisherFilePerModel() throws IOException {
         NamedTensors fa = new NamedTensors();
         NamedTensors fb = new NamedTensors();
