@@ -141,6 +141,27 @@ class KnownAnswerCheckTest {
         assertThat(report.firstFailure().orElseThrow().maxError()).isNaN();
     }
 
+    @Test
+    void aFailedOutcomeNamesTheFirstWrongOperationAndShapeOrTheCrash() {
+        CheckReport.Comparison ok = new CheckReport.Comparison("relu", "mb4_c2_h3w3", "output", new long[] {4},
+                new long[] {4}, 0, 1);
+        CheckReport.Comparison bad = new CheckReport.Comparison("conv2d", SHORTCUT.shape(), "grad_weight",
+                new long[] {16, 8, 1, 1}, new long[] {16, 8, 1, 1}, 0.5, 2);
+        SelfCheckProcess.Outcome wrong = new SelfCheckProcess.Outcome(0, new CheckReport(List.of(ok, bad)), true,
+                "oneDNN v3.7.1", "Intel AVX-512", List.of(), List.of(), 3);
+        assertThat(wrong.passed()).isFalse();
+        assertThat(wrong.failure()).startsWith("the engine computes conv2d mb128_ic8oc16_ih32oh16_kh1sh2ph0 grad_weight:")
+                .contains("max |error| 0.500", "(1 of 2 tensors wrong)");
+        SelfCheckProcess.Outcome crashed = new SelfCheckProcess.Outcome(134, new CheckReport(List.of(ok)), false,
+                "unknown", "unknown", List.of(), List.of("# A fatal error has been detected by the Java Runtime"), 1);
+        assertThat(crashed.failure()).isEqualTo("the engine check crashed with exit code 134 (signal 6) after 1"
+                + " comparisons, the last relu mb4_c2_h3w3: # A fatal error has been detected by the Java Runtime");
+        SelfCheckProcess.Outcome good = new SelfCheckProcess.Outcome(0, new CheckReport(List.of(ok)), true,
+                "oneDNN v3.7.1", "Intel AVX2", List.of(), List.of(), 1);
+        assertThat(good.passed()).isTrue();
+        assertThat(good.failure()).isEmpty();
+    }
+
     private static KnownAnswerCheck.Options small() {
         return new KnownAnswerCheck.Options(List.of(new CheckCase.Convolution(128, 3, 8, 32, 3, 1, 1), SHORTCUT,
                 new CheckCase.BatchNorm(128, 16, 16)), false, 128, 10, 2, 11);
