@@ -6,13 +6,13 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.mergelab.checkpoint.AtomicFiles;
 
 /**
  * Pictures of datasets and cues as PNG files, for the docs and for eyeballing a config.
@@ -159,17 +159,10 @@ public final class CueGallery {
     }
 
     static void writeAtomically(BufferedImage img, Path png) throws IOException {
-        Path target = png.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
-        try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available for " + target);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(img, "png", bytes)) {
+            throw new IOException("no PNG writer available for " + png);
         }
+        AtomicFiles.writeBytes(png, bytes.toByteArray());
     }
 }

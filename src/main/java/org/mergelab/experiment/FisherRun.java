@@ -80,7 +80,7 @@ public final class FisherRun {
                     "samples", Long.toString(result.samples()),
                     "seed", Long.toString(seed)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e); // names the file and the reason
         }
         return result;
     }
