@@ -46,7 +46,7 @@ public final class Evaluation {
             throw new UncheckedIOException("dataset '" + datasetSpec + "': " + e.getMessage(), e);
         }
         CheckpointModels.requireClasses(checkpoint, file.toString(), datasetSpec, test.numClasses());
-        int[] ids = DataContext.testIds(test, testSize, 0L);
+        int[] ids = DataContext.testIds(test, testSize, 0L, "--test-size of dataset '" + datasetSpec + "'");
         Trainer.useThreads(threads);
         long seed = cueSeed != null ? cueSeed : CheckpointModels.cueSeed(checkpoint.lineage());
         ProbeSet set = ProbeSet.build(test, ids, probes, seed, CheckpointModels.cueSettings(checkpoint.lineage()),
