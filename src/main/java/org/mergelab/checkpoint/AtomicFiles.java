@@ -2,8 +2,14 @@ package org.mergelab.checkpoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
@@ -22,6 +28,7 @@ import java.util.stream.Stream;
 public final class AtomicFiles {
 
     private static final Pattern TEMPORARY = Pattern.compile(".*\\.tmp-[0-9a-f]{12}");
+    private static final Pattern TEMPORARY_SUFFIX = Pattern.compile("\\.tmp-[0-9a-f]{12}(?=/|$)");
 
     private AtomicFiles() {}
 
@@ -61,17 +68,66 @@ public final class AtomicFiles {
     /** Writes bytes to {@code target} through a temporary file and an atomic rename. */
     public static void writeBytes(Path target, byte[] bytes) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
         Path tmp = temporarySibling(target);
         try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             Files.write(tmp, bytes);
             moveAtomically(tmp, target);
+        } catch (IOException e) {
+            throw cannotWrite(target, e);
         } finally {
             Files.deleteIfExists(tmp);
             ShutdownCleanup.forget(tmp);
         }
+    }
+
+    /**
+     * The path a temporary stands for: {@code path} with the temporary suffix removed from each of its names, so
+     * {@code out.tmp-<hex>/model.safetensors.tmp-<hex>} becomes {@code out/model.safetensors}. Messages name this
+     * path, which the user chose, rather than a temporary they never see.
+     */
+    public static Path finalPath(Path path) {
+        return Path.of(TEMPORARY_SUFFIX.matcher(path.toString()).replaceAll(""));
+    }
+
+    /**
+     * An error for a failed write of {@code target} (or of a temporary for it) that names the final path and the
+     * reason, e.g. {@code cannot write out/model.safetensors: No space left on device}.
+     */
+    public static IOException cannotWrite(Path target, IOException cause) {
+        Path shown = finalPath(target);
+        String reason = cause.getMessage();
+        if (cause instanceof FileSystemException f) {
+            Path file = f.getFile() == null ? shown : finalPath(Path.of(f.getFile()));
+            reason = file.equals(shown) ? reason(f) : file + ": " + reason(f);
+        }
+        return new IOException("cannot write " + shown + ": " + reason, cause);
+    }
+
+    /**
+     * Why a file operation failed, without the path: the operating system's reason, or for the exceptions that
+     * carry none the condition their type stands for (for example "no such file or directory").
+     */
+    public static String reason(FileSystemException e) {
+        if (e.getReason() != null) {
+            return e.getReason();
+        }
+        return switch (e) {
+            case NoSuchFileException _ -> "no such file or directory";
+            case AccessDeniedException _ -> "permission denied";
+            case FileAlreadyExistsException _ when isFile(e.getFile()) -> "exists and is not a directory";
+            case FileAlreadyExistsException _ -> "already exists";
+            case NotDirectoryException _ -> "not a directory";
+            case DirectoryNotEmptyException _ -> "directory not empty";
+            default -> e.getClass().getSimpleName();
+        };
+    }
+
+    /** Whether {@code file} names something that exists and is not a directory (where one was to be created). */
+    private static boolean isFile(String file) {
+        return file != null && Files.exists(Path.of(file)) && !Files.isDirectory(Path.of(file));
     }
 
     /** True for a name made by {@link #temporarySibling}. */

@@ -38,8 +38,10 @@ public final class SafetensorsReader implements TensorSource {
      * Opens and validates {@code file}.
      *
      * @throws CheckpointFormatException if the file does not follow the format
+     * @throws IOException naming the file if it is not a regular file (see {@link InputFiles#requireRegularFile})
      */
     public static SafetensorsReader open(Path file) throws IOException {
+        InputFiles.requireRegularFile(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             return new SafetensorsReader(file, channel, SafetensorsHeader.read(file, channel));

@@ -63,12 +63,21 @@ public final class SafetensorsWriter implements AutoCloseable {
         List<TensorSpec> copy = List.copyOf(specs);
         byte[] header = header(copy, metadata);
         Path temporary = AtomicFiles.temporarySibling(target);
-        FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw AtomicFiles.cannotWrite(target, e);
+        }
         try {
             ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
             prefix.putLong(header.length).put(header).flip();
             writeFully(channel, prefix);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(temporary);
+            throw AtomicFiles.cannotWrite(target, e);
+        } catch (RuntimeException e) {
             channel.close();
             Files.deleteIfExists(temporary);
             throw e;
@@ -113,7 +122,11 @@ public final class SafetensorsWriter implements AutoCloseable {
                     + spec.dtype().safetensorsName() + " " + Tensor.shapeString(spec.shape()) + " but is "
                     + tensor.dtype().safetensorsName() + " " + tensor.shapeString());
         }
-        writeFully(channel, tensor.data());
+        try {
+            writeFully(channel, tensor.data());
+        } catch (IOException e) {
+            throw AtomicFiles.cannotWrite(target, e);
+        }
         next++;
     }
 
@@ -125,7 +138,12 @@ public final class SafetensorsWriter implements AutoCloseable {
     /** Closes the file (fsyncing it and then the directory if {@code fsync}) and renames it onto the target. */
     public void commit(boolean fsync) throws IOException {
         Path done = finishTemporary(fsync);
-        AtomicFiles.moveAtomically(done, target);
+        try {
+            AtomicFiles.moveAtomically(done, target);
+        } catch (IOException e) {
+            Files.deleteIfExists(done);
+            throw AtomicFiles.cannotWrite(target, e);
+        }
         if (fsync) {
             syncDirectory(target);
         }
@@ -153,10 +171,14 @@ public final class SafetensorsWriter implements AutoCloseable {
             throw new IllegalStateException(target + ": only " + next + " of " + specs.size()
                     + " tensors written; next is '" + specs.get(next).name() + "'");
         }
-        if (fsync) {
-            channel.force(true);
+        try {
+            if (fsync) {
+                channel.force(true);
+            }
+            channel.close();
+        } catch (IOException e) {
+            throw AtomicFiles.cannotWrite(target, e);
         }
-        channel.close();
         finished = true;
         return temporary;
     }

@@ -51,9 +51,12 @@ public final class ShardedSafetensors implements TensorSource {
      * Opens an index file and every shard it names (relative to the index's directory).
      *
      * @throws CheckpointFormatException on a malformed index or an index and shards that disagree, naming both
+     * @throws IOException naming the file for an index or shard that is not a regular file, or a shard whose link
+     *     leads out of the index's directory (see {@link InputFiles})
      */
     public static ShardedSafetensors open(Path indexFile) throws IOException {
         JsonNode root;
+        InputFiles.requireRegularFile(indexFile);
         try {
             root = StrictJson.MAPPER.readTree(Files.readAllBytes(indexFile));
         } catch (JacksonException e) {
@@ -99,7 +102,8 @@ public final class ShardedSafetensors implements TensorSource {
         Map<String, SafetensorsReader> readerOfFile = new LinkedHashMap<>();
         try {
             for (String shardName : new java.util.LinkedHashSet<>(fileOf.values())) {
-                readerOfFile.put(shardName, SafetensorsReader.open(dir.resolve(shardName)));
+                Path shard = InputFiles.requireInside(dir, dir.resolve(shardName));
+                readerOfFile.put(shardName, SafetensorsReader.open(shard));
             }
             Map<String, SafetensorsReader> shardOf = new LinkedHashMap<>();
             List<TensorInfo> infos = new ArrayList<>();
@@ -212,7 +216,7 @@ public final class ShardedSafetensors implements TensorSource {
 
     private static boolean isPlainFileName(String name) {
         return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.equals(".")
-                && !name.equals("..");
+                && !name.equals("..") && name.chars().noneMatch(Character::isISOControl);
     }
 
     @Override

@@ -123,6 +123,47 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
     }
 
     /**
+     * Index of the first infinite or NaN element (row-major), or -1 when every element is finite; integer and BOOL
+     * tensors have none.
+     */
+    public int indexOfNonFinite() {
+        int n = elementCount();
+        ByteBuffer b = data();
+        // F16 and BF16: an all-ones exponent field is infinity or NaN
+        int exponentMask = switch (dtype) {
+            case F16 -> 0x7C00;
+            case BF16 -> 0x7F80;
+            default -> 0;
+        };
+        if (exponentMask != 0) {
+            for (int i = 0; i < n; i++) {
+                if ((b.getShort(i * 2) & exponentMask) == exponentMask) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        if (!dtype.isFloatingPoint()) {
+            return -1;
+        }
+        if (dtype == DType.F64) {
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(b.getDouble(i * 8))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        float[] values = toFloats(); // F32 and both F8 kinds hold exact floats
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * The elements as doubles: exact for every dtype except I64 values beyond 2^53; BOOL gives 0 or 1; U8 is
      * unsigned.
      */

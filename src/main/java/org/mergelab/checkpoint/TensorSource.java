@@ -17,23 +17,24 @@ public interface TensorSource extends AutoCloseable {
      * Opens {@code path}: a {@code .safetensors} file, a {@code model.safetensors.index.json}, or a directory holding
      * exactly one of {@code model.safetensors} and {@code model.safetensors.index.json}.
      *
-     * @throws IOException if nothing readable is there, naming the path
+     * @throws IOException if nothing readable is there, naming the path; in a directory, files that are links
+     *     leading out of it are refused (see {@link InputFiles})
      */
     static TensorSource open(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             Path single = path.resolve("model.safetensors");
             Path index = path.resolve(ShardedSafetensors.INDEX_FILE_NAME);
-            boolean hasSingle = Files.isRegularFile(single);
-            boolean hasIndex = Files.isRegularFile(index);
+            boolean hasSingle = InputFiles.isPresent(single);
+            boolean hasIndex = InputFiles.isPresent(index);
             if (hasSingle && hasIndex) {
                 throw new IOException(path + ": holds both model.safetensors and "
                         + ShardedSafetensors.INDEX_FILE_NAME + "; open one of them explicitly");
             }
             if (hasIndex) {
-                return ShardedSafetensors.open(index);
+                return ShardedSafetensors.open(InputFiles.requireInside(path, index));
             }
             if (hasSingle) {
-                return SafetensorsReader.open(single);
+                return SafetensorsReader.open(InputFiles.requireInside(path, single));
             }
             throw new java.nio.file.NoSuchFileException(path.toString(), null,
                     "directory holds neither model.safetensors nor " + ShardedSafetensors.INDEX_FILE_NAME);

@@ -35,22 +35,28 @@ import picocli.CommandLine.Option;
         })
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--depth", defaultValue = "20", description = "ResNet depth (default %{DEFAULT-VALUE}).")
+    @Option(names = "--depth", converter = OptionValues.AtLeastOne.class,
+            defaultValue = "20", description = "ResNet depth (default ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--width", defaultValue = "16", description = "ResNet width (default %{DEFAULT-VALUE}).")
+    @Option(names = "--width", converter = OptionValues.AtLeastOne.class,
+            defaultValue = "16", description = "ResNet width (default ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default %{DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", converter = OptionValues.AtLeastOne.class,
+            defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--threads", defaultValue = "2", description = "PyTorch threads (default %{DEFAULT-VALUE}).")
+    @Option(names = "--threads", converter = OptionValues.AtLeastOne.class,
+            defaultValue = "2", description = "PyTorch threads (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Steps per round and way (default %{DEFAULT-VALUE}).")
+    @Option(names = "--steps", converter = OptionValues.AtLeastOne.class,
+            defaultValue = "20", description = "Steps per round and way (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds (default %{DEFAULT-VALUE}).")
+    @Option(names = "--rounds", converter = OptionValues.AtLeastOne.class,
+            defaultValue = "3", description = "Rounds (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--compare-onednn-cap", description = {

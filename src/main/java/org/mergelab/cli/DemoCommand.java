@@ -25,7 +25,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo experiment shipped in the jar. */
     static final String RESOURCE = "/org/mergelab/experiment/demo.yaml";
 
-    @Option(names = "--out", converter = OutputPathConverter.class, paramLabel = "DIR", defaultValue = "mergelab-demo", description = "Output directory (default %{DEFAULT-VALUE}).")
+    @Option(names = "--out", converter = OutputPathConverter.class, paramLabel = "DIR", defaultValue = "mergelab-demo", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--print-config", description = "Print the demo's experiment file and exit.")

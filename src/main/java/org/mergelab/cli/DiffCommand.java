@@ -31,7 +31,7 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
 
-    @Option(names = "--tolerance", paramLabel = "X", defaultValue = "1e-6",
+    @Option(names = "--tolerance", paramLabel = "X", defaultValue = "1e-6", converter = OptionValues.NonNegative.class,
             description = "Absolute difference above which an element counts as changed (default ${DEFAULT-VALUE}).")
     double tolerance = TensorDiff.DEFAULT_TOLERANCE;
 

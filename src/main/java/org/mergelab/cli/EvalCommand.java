@@ -34,14 +34,16 @@ final class EvalCommand implements Callable<Integer> {
             description = "base, color, noise, color-conflict, noise-conflict (comma-separated or repeated; default base).")
     List<String> probes;
 
-    @Option(names = "--test-size", paramLabel = "N", description = "A seeded subset of N test images (default all).")
+    @Option(names = "--test-size", converter = OptionValues.AtLeastOne.class,
+            paramLabel = "N", description = "A seeded subset of N test images (default all).")
     Integer testSize;
 
     @Option(names = "--cue-seed", paramLabel = "S",
             description = "Cue seed (default: the one the checkpoint was trained with, else 0). Cue sizes and positions come from the checkpoint's lineage.")
     Long cueSeed;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default 2).")
+    @Option(names = "--threads", converter = OptionValues.AtLeastOne.class,
+            paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--json", description = "Print JSON instead of text.")

@@ -26,16 +26,18 @@ final class FisherCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "SPEC", description = "Dataset spec (its training set is used).")
     String dataset;
 
-    @Option(names = "--cue", paramLabel = "CUE", defaultValue = "none", description = "Cue drawn on the images (default none).")
+    @Option(names = "--cue", paramLabel = "CUE", defaultValue = "none", description = "Cue drawn on the images (default ${DEFAULT-VALUE}).")
     String cue;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "256", description = "Images (default %{DEFAULT-VALUE}).")
+    @Option(names = "--samples", converter = OptionValues.AtLeastOne.class,
+            paramLabel = "N", defaultValue = "256", description = "Images (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the image subset (default 0).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the image subset (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default 2).")
+    @Option(names = "--threads", converter = OptionValues.AtLeastOne.class,
+            paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--out", required = true, converter = OutputPathConverter.class, paramLabel = "FILE", description = "Output .safetensors.")

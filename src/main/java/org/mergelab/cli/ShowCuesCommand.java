@@ -32,13 +32,14 @@ final class ShowCuesCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--cues", split = ",", paramLabel = "CUE",
-            defaultValue = "color,noise,color-conflict,noise-conflict", description = "Cues to show (default %{DEFAULT-VALUE}).")
+            defaultValue = "color,noise,color-conflict,noise-conflict", description = "Cues to show (default ${DEFAULT-VALUE}).")
     List<String> cues;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "8", description = "Rows (default 8).")
+    @Option(names = "--samples", converter = OptionValues.AtLeastOne.class,
+            paramLabel = "N", defaultValue = "8", description = "Rows (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--cue-seed", paramLabel = "S", defaultValue = "0", description = "Cue seed (default 0).")
+    @Option(names = "--cue-seed", paramLabel = "S", defaultValue = "0", description = "Cue seed (default ${DEFAULT-VALUE}).")
     long cueSeed;
 
     @Override

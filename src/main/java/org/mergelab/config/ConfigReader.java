@@ -2,6 +2,7 @@ package org.mergelab.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,15 +13,28 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * Reads configuration records from YAML (a superset of JSON) strictly: an unknown key, a duplicate
  * key or a value of the wrong type is a {@link ConfigException} naming the file, the key path and
- * the known keys. Keys are snake_case.
+ * the known keys. Keys are snake_case. Files are refused before parsing when they are not regular files
+ * or hold more than {@link #MAX_FILE_BYTES} (1 MiB); YAML anchors and aliases are refused, naming the line.
  */
 public final class ConfigReader {
 
@@ -30,6 +44,9 @@ public final class ConfigReader {
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                     .build()));
+
+    /** Largest configuration file read (1 MiB): a larger one is refused before it is parsed. */
+    public static final long MAX_FILE_BYTES = 1L << 20;
 
     private ConfigReader() {}
 
@@ -52,19 +69,76 @@ public final class ConfigReader {
      * @throws ConfigException naming the file and the key when it cannot be read
      */
     public static <T> T read(Path file, Class<T> type) {
-        String text;
+        return parse(readText(file), type, file.toString());
+    }
+
+    /**
+     * Reads a file as a tree, with the checks of {@link #read}: a regular file of at most {@link #MAX_FILE_BYTES},
+     * UTF-8, valid YAML without duplicate keys, anchors or aliases.
+     *
+     * @throws ConfigException naming the file, the line and the reason
+     */
+    public static JsonNode readTree(Path file) {
+        String text = readText(file);
+        String source = file.toString();
+        requireNoAnchorsOrAliases(text, source);
         try {
-            text = Files.readString(file);
+            JsonNode tree = YAML.readTree(text);
+            return tree == null ? YAML.missingNode() : tree;
+        } catch (JsonProcessingException e) {
+            throw notValidYaml(source, e);
+        }
+    }
+
+    /** The text of a configuration file, refusing what is not a regular UTF-8 file of at most 1 MiB. */
+    private static String readText(Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file not found: " + file);
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        return parse(text, type, file.toString());
+        if (attributes.isDirectory()) {
+            throw new ConfigException(file + ": is a directory, not a config file");
+        }
+        if (!attributes.isRegularFile()) {
+            // a FIFO would block the reader forever, a device never ends
+            throw new ConfigException(file + ": is not a regular file (a FIFO, socket or device); "
+                    + "mergelab reads config files that are regular files only");
+        }
+        if (attributes.size() > MAX_FILE_BYTES) {
+            throw tooLarge(file, attributes.size());
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) MAX_FILE_BYTES + 1); // the file may have grown since its size was read
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw tooLarge(file, bytes.length);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": is not UTF-8 text", e);
+        }
+    }
+
+    private static ConfigException tooLarge(Path file, long bytes) {
+        return new ConfigException(file + ": " + bytes + (bytes > MAX_FILE_BYTES + 1 ? "" : " or more") + " bytes is "
+                + "over the limit of " + MAX_FILE_BYTES + " bytes (1 MiB) for a config file; nothing was parsed");
     }
 
     /** Parses YAML text into a record; {@code source} names it in messages. */
     public static <T> T parse(String text, Class<T> type, String source) {
+        requireNoAnchorsOrAliases(text, source);
         try {
             T value = YAML.readValue(text, type);
             if (value == null) {
@@ -76,16 +150,65 @@ public final class ConfigReader {
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
             throw new ConfigException(source + ": unknown key '" + path(e) + "' (known here: " + known + ")", e);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException syntax && syntax.getOriginalMessage() != null
+                    && syntax.getOriginalMessage().startsWith("Duplicate field ")) { // inside a nested value
+                throw notValidYaml(source, syntax);
+            }
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            String why = root instanceof IllegalArgumentException || root instanceof ConfigException
+            String why = root instanceof NumberFormatException
+                    ? root.getMessage().replaceFirst("^For input string: \"(.*)\"$", "'$1'") + " is not a number"
+                    : root instanceof IllegalArgumentException || root instanceof ConfigException
                     ? root.getMessage() : e.getOriginalMessage();
             throw new ConfigException(source + ": bad value at '" + path(e) + "': " + why, e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
+            throw notValidYaml(source, e);
         }
+    }
+
+    /**
+     * Refuses YAML anchors ({@code &name}) and aliases ({@code *name}): the reader would take an alias for a string
+     * holding its name, and a value shared between keys is easy to miss when one reads a recipe.
+     */
+    private static void requireNoAnchorsOrAliases(String text, String source) {
+        Iterable<Event> events = new Yaml().parse(new StringReader(text));
+        try {
+            for (Event event : events) {
+                String what = switch (event) {
+                    case AliasEvent alias -> "alias '*" + alias.getAnchor() + "'";
+                    case NodeEvent node when node.getAnchor() != null -> "anchor '&" + node.getAnchor() + "'";
+                    default -> null;
+                };
+                if (what != null) {
+                    throw new ConfigException(source + ": line " + (event.getStartMark().getLine() + 1) + ": YAML "
+                            + what + " is not accepted; write the value out where it is used");
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            throw new ConfigException(source + ": not valid YAML at line " + (e.getProblemMark().getLine() + 1)
+                    + ": " + e.getProblem(), e);
+        }
+    }
+
+    /** A syntax error (or duplicate key, or malformed number) as one line naming the file and the line. */
+    private static ConfigException notValidYaml(String source, JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        if (e instanceof com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException marked
+                && marked.getProblemMark() != null) {
+            problem = marked.getProblem();
+            line = marked.getProblemMark().getLine() + 1;
+        }
+        String what = "not valid YAML";
+        if (problem != null && problem.startsWith("Duplicate field ")) {
+            what = "duplicate key";
+            problem = problem.substring("Duplicate field ".length()) + " is given twice";
+        } else if (problem != null && problem.startsWith("Malformed numeric value")) {
+            what = "bad number";
+        }
+        return new ConfigException(source + ": " + what + (line > 0 ? " at line " + line : "") + ": " + problem, e);
     }
 
     /** Converts a tree (e.g. a part of a larger config) into a record, strictly. */

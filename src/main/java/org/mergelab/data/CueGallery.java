@@ -6,8 +6,8 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,31 +171,25 @@ public final class CueGallery {
     static final String SOFTWARE = "mergelab";
 
     static void writeAtomically(BufferedImage img, Path png) throws IOException {
-        Path target = png.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = AtomicFiles.temporarySibling(target);
-        try {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
-                ImageWriteParam param = writer.getDefaultWriteParam();
-                IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
-                IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-                entry.setAttribute("keyword", "Software");
-                entry.setAttribute("value", SOFTWARE);
-                IIOMetadataNode text = new IIOMetadataNode("tEXt");
-                text.appendChild(entry);
-                IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
-                root.appendChild(text);
-                metadata.mergeTree(PNG_METADATA, root);
-                writer.setOutput(out);
-                writer.write(null, new IIOImage(img, null, metadata), param);
-            } finally {
-                writer.dispose();
-            }
-            AtomicFiles.moveAtomically(tmp, target);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+            IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+            entry.setAttribute("keyword", "Software");
+            entry.setAttribute("value", SOFTWARE);
+            IIOMetadataNode text = new IIOMetadataNode("tEXt");
+            text.appendChild(entry);
+            IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+            root.appendChild(text);
+            metadata.mergeTree(PNG_METADATA, root);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(img, null, metadata), param);
         } finally {
-            Files.deleteIfExists(tmp);
+            writer.dispose();
         }
+        AtomicFiles.writeBytes(png, bytes.toByteArray());
     }
 
     private static final String PNG_METADATA = "javax_imageio_png_1.0";

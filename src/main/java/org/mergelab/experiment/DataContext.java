@@ -52,14 +52,30 @@ public record DataContext(String spec, ImageDataset train, ImageDataset test, No
         };
     }
 
-    /** The test ids: all, or a seeded subset of {@code testSize} when given. */
-    public int[] testIds(Integer testSize, long subsetSeed) {
-        return testIds(test, testSize, subsetSeed);
+    /**
+     * The test ids: all, or a seeded subset of {@code testSize} when given.
+     *
+     * @param key names the setting in messages ({@code test_size}, {@code --test-size})
+     * @throws IllegalArgumentException naming the key, the value and the test set's size when it asks for more
+     *     images than the test set holds
+     */
+    public int[] testIds(Integer testSize, long subsetSeed, String key) {
+        return testIds(test, testSize, subsetSeed, key + " of dataset '" + spec + "'");
     }
 
-    /** The ids of {@code test}: all, or a seeded subset of {@code testSize} when given. */
-    public static int[] testIds(ImageDataset test, Integer testSize, long subsetSeed) {
-        if (testSize == null || testSize >= test.size()) {
+    /**
+     * The ids of {@code test}: all, or a seeded subset of {@code testSize} when given.
+     *
+     * @param key names the setting in messages
+     * @throws IllegalArgumentException naming the key, the value and the test set's size when it asks for more
+     *     images than the test set holds
+     */
+    public static int[] testIds(ImageDataset test, Integer testSize, long subsetSeed, String key) {
+        if (testSize != null && testSize > test.size()) {
+            throw new IllegalArgumentException(key + ": " + testSize + " is above the " + test.size()
+                    + " images of the test set");
+        }
+        if (testSize == null || testSize == test.size()) {
             return Splits.all(test.size());
         }
         return Splits.subset(test.size(), testSize, subsetSeed);

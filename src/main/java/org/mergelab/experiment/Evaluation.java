@@ -11,7 +11,6 @@ import org.mergelab.data.ImageDataset;
 import org.mergelab.eval.ProbeSet;
 import org.mergelab.eval.Probes;
 import org.mergelab.model.Network;
-import org.mergelab.train.Trainer;
 import org.mergelab.engine.TorchEngine;
 
 /** What {@code mergelab eval} does: probe accuracies of one checkpoint on a dataset's test set. */
@@ -47,7 +46,7 @@ public final class Evaluation {
             throw new UncheckedIOException("dataset '" + datasetSpec + "': " + e.getMessage(), e);
         }
         CheckpointModels.requireClasses(checkpoint, file.toString(), datasetSpec, test.numClasses());
-        int[] ids = DataContext.testIds(test, testSize, 0L);
+        int[] ids = DataContext.testIds(test, testSize, 0L, "--test-size of dataset '" + datasetSpec + "'");
         TorchEngine.useThreads(threads);
         long seed = cueSeed != null ? cueSeed : CheckpointModels.cueSeed(checkpoint.lineage());
         ProbeSet set = ProbeSet.build(test, ids, probes, seed, CheckpointModels.cueSettings(checkpoint.lineage()),

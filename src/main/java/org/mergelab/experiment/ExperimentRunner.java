@@ -149,7 +149,7 @@ public final class ExperimentRunner {
         List<Unit> units = new ArrayList<>();
         int trainSize = data().train().size();
         int half = trainSize / 2;
-        int testImages = data().testIds(config.testSize(), config.testSubsetSeed()).length;
+        int testImages = data().testIds(config.testSize(), config.testSubsetSeed(), "test_size").length;
         long probeImages = (long) testImages * config.probes().size();
         for (long seed : config.seeds()) {
             String s = "seed" + seed;
@@ -488,7 +488,7 @@ public final class ExperimentRunner {
     }
 
     private ProbeSet probeSet() {
-        int[] ids = data().testIds(config.testSize(), config.testSubsetSeed());
+        int[] ids = data().testIds(config.testSize(), config.testSubsetSeed(), "test_size");
         return ProbeSet.build(data().test(), ids, config.probes(), config.cueSeed(), config.cues(), data().normalization());
     }
 

@@ -89,7 +89,7 @@ public final class FisherRun {
                     "seed", Long.toString(seed)));
         } catch (IOException e) {
             target.removeCreatedParents();
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e); // names the file and the reason
         }
         return result;
     }

@@ -57,12 +57,13 @@ public final class TrainRun {
         }
         Path outDir = output.path();
         Checkpoint init = null;
-        ModelSpec model = config.model();
+        ModelSpec model = config.modelFor(null, null);
         if (initFile != null) {
             init = CheckpointModels.read(initFile);
-            model = CheckpointModels.modelSpec(init.lineage(), initFile.toString());
+            model = config.modelFor(CheckpointModels.modelSpec(init.lineage(), initFile.toString()), initFile.toString());
         }
         DataContext data = DataContext.load(config.dataset());
+        int[] testIds = data.testIds(config.testSize(), config.testSubsetSeed(), "test_size"); // checked before training
         if (init != null) {
             CheckpointModels.requireClasses(init, initFile.toString(), config.dataset(), data.numClasses());
         }
@@ -95,7 +96,6 @@ public final class TrainRun {
         if (config.task().hasCue()) {
             probes.add(config.task().cue());
         }
-        int[] testIds = data.testIds(config.testSize(), config.testSubsetSeed());
         ProbeSet set = ProbeSet.build(data.test(), testIds, probes, config.cueSeed(), config.cues(), data.normalization());
         Map<String, Probes.Count> accuracy;
         try (Network network = CheckpointModels.open(result.checkpoint(), file.toString())) {

@@ -10,7 +10,8 @@ import org.mergelab.train.TrainConfig;
  * The config file of {@code mergelab train}: one task trained from scratch or from a checkpoint.
  *
  * @param dataset dataset spec; default {@code builtin}
- * @param model the network (ignored with {@code --init}, which fixes it); default ResNet-20
+ * @param model the network; default ResNet-20; null when not given (see {@link #modelFor}): with {@code --init}
+ *     the checkpoint fixes the network, and a {@code model:} that differs from it is an error
  * @param training hyper-parameters; default {@link TrainConfig} defaults
  * @param task split and cue; default the whole training set without cue, named {@code task}
  * @param seed the run's seed; default 0
@@ -36,7 +37,6 @@ public record TrainRunConfig(
     /** Fills defaults. */
     public TrainRunConfig {
         dataset = dataset == null ? "builtin" : dataset;
-        model = model == null ? ModelSpec.RESNET20 : model;
         training = training == null ? TrainConfig.defaults() : training;
         task = task == null ? new TaskSpec(null, null, null) : task;
         seed = seed == null ? 0L : seed;
@@ -51,5 +51,25 @@ public record TrainRunConfig(
         if (testSize != null && testSize < 1) {
             throw new IllegalArgumentException("test_size: " + testSize + " is below 1");
         }
+    }
+
+    /**
+     * The network to train: without a checkpoint to start from, the config's {@code model:} or ResNet-20; with one,
+     * the checkpoint's architecture {@code fromCheckpoint}, which a {@code model:} in the config must equal.
+     *
+     * @param fromCheckpoint the architecture of the checkpoint to start from, or null to train from scratch
+     * @param checkpoint names the checkpoint in messages
+     * @throws IllegalArgumentException naming both models when they differ
+     */
+    public ModelSpec modelFor(ModelSpec fromCheckpoint, String checkpoint) {
+        if (fromCheckpoint == null) {
+            return model == null ? ModelSpec.RESNET20 : model;
+        }
+        if (model != null && !model.equals(fromCheckpoint)) {
+            throw new IllegalArgumentException("model: the config asks for " + model.displayName() + " but the --init "
+                    + "checkpoint " + checkpoint + " is a " + fromCheckpoint.displayName() + "; remove model: from "
+                    + "the config (the checkpoint fixes it) or give the checkpoint's");
+        }
+        return fromCheckpoint;
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,8 +25,10 @@ import org.mergelab.checkpoint.DType;
 import org.mergelab.checkpoint.OutputDirectory;
 import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.checkpoint.ShardedSafetensors;
+import org.mergelab.checkpoint.InputFiles;
 import org.mergelab.checkpoint.StagingDirectory;
 import org.mergelab.checkpoint.TensorSource;
+import org.mergelab.config.ConfigReader;
 import org.mergelab.lineage.Lineage;
 
 /**
@@ -83,7 +84,6 @@ public record MergeRecipe(
             "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.model",
             "added_tokens.json", "vocab.json", "vocab.txt", "merges.txt");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_KEYS = Set.of("merge_method", "models", "base_model", "parameters",
             "dtype", "out_dtype", "random_seed", "seed", "tokenizer_source", "tokenizer", "chat_template");
@@ -101,10 +101,12 @@ public record MergeRecipe(
     /**
      * Reads and checks a recipe; nothing is opened but the YAML.
      *
-     * @throws IllegalArgumentException naming the first unsupported key or bad value
+     * @throws IllegalArgumentException naming the file and the first unsupported key or bad value
+     * @throws org.mergelab.config.ConfigException for a file that {@link ConfigReader#readTree} refuses: not a
+     *     regular file, over 1 MiB, not valid YAML, a duplicate key, an anchor or an alias
      */
     public static MergeRecipe parse(Path file) throws IOException {
-        JsonNode root = YAML.readTree(file.toFile());
+        JsonNode root = ConfigReader.readTree(file);
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": a recipe is a YAML mapping, found " + root);
         }
@@ -292,7 +294,11 @@ public record MergeRecipe(
                 throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where
                         + " must be a number or a boolean, found " + value);
             }
-            MergeParameter.byKey(key).orElseThrow().check(number, where);
+            try {
+                MergeParameter.byKey(key).orElseThrow().check(number, where);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException(file + ": " + bad.getMessage(), bad);
+            }
             out.put(key, number);
         }
         return out;
@@ -499,8 +505,8 @@ public record MergeRecipe(
             }
             Path dir = Files.isDirectory(given) ? given : given.toAbsolutePath().getParent();
             Path file = dir.resolve(LINEAGE_FILE_NAME);
-            if (Files.isRegularFile(file)) {
-                return Lineage.fromJson(Files.readString(file)).toJsonNode();
+            if (InputFiles.isPresent(file)) {
+                return Lineage.fromJson(Files.readString(InputFiles.requireInside(dir, file))).toJsonNode();
             }
             return null;
         } catch (IOException e) {
@@ -527,8 +533,8 @@ public record MergeRecipe(
         List<String> copied = new ArrayList<>();
         for (String name : CONFIG_FILES) {
             Path source = dir.resolve(name);
-            if (Files.isRegularFile(source)) {
-                Files.copy(source, staging.resolve(name));
+            if (InputFiles.isPresent(source)) {
+                Files.copy(InputFiles.requireInside(dir, source), staging.resolve(name));
                 copied.add(name);
             }
         }

@@ -361,23 +361,29 @@ public final class StreamingMerge {
                 throw e;
             }
             try {
-                compute(in, n, outType, out, workers);
+                compute(in, n, plan, out, workers);
             } catch (IOException | RuntimeException | Error e) {
                 outArena.close();
                 throw e;
             }
             arena.close();
             return new MergedTensor(new Tensor(outType, plan.output().shape(), out), outArena);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            OutOfMemoryError named = new OutOfMemoryError("merging tensor '" + plan.name() + "' "
+                    + Tensor.shapeString(plan.output().shape()) + " with " + method.name() + ": " + e.getMessage());
+            named.initCause(e);
+            throw named;
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
         }
     }
 
-    private void compute(Inputs in, int n, DType outType, ByteBuffer out, ExecutorService workers) throws IOException {
+    private void compute(Inputs in, int n, TensorPlan plan, ByteBuffer out, ExecutorService workers) throws IOException {
         Locality locality = method instanceof AbstractMergeMethod m ? m.locality() : Locality.WHOLE_TENSOR;
         if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
-            put(out, 0, outType, method.merge(request(in, 0, n)));
+            put(out, 0, plan, method.merge(request(in, 0, n)));
         } else {
             AbstractMergeMethod ranged = (AbstractMergeMethod) method;
             List<long[]> ranges = new ArrayList<>();
@@ -401,7 +407,7 @@ public final class StreamingMerge {
             List<Future<Void>> parts = new ArrayList<>();
             for (long[] r : ranges) {
                 parts.add(workers.submit(() -> {
-                    put(out, r[0], outType, ranged.mergeRange(request(in, r[0], r[1]), r[0], tensorStatistics));
+                    put(out, r[0], plan, ranged.mergeRange(request(in, r[0], r[1]), r[0], tensorStatistics));
                     return null;
                 }));
             }
@@ -461,9 +467,37 @@ public final class StreamingMerge {
         return values;
     }
 
-    private static void put(ByteBuffer out, long from, DType dtype, float[] values) {
-        ByteBuffer converted = Tensor.fromFloats(dtype, new long[] {values.length}, values).data();
-        out.duplicate().position((int) (from * dtype.byteSize())).put(converted);
+    /**
+     * Stores merged values {@code [from, from + values.length)} of tensor {@code plan} in the output dtype, refusing
+     * a value that is not finite or that the output dtype cannot hold: F16 rounds {@code |x| >= 65520} to
+     * infinity, BF16 values beyond about 3.39e38, and writing them would pass an infinity off as a merge result.
+     */
+    private static void put(ByteBuffer out, long from, TensorPlan plan, float[] values) {
+        DType dtype = plan.output().dtype();
+        Tensor converted = Tensor.fromFloats(dtype, new long[] {values.length}, values);
+        int bad = converted.indexOfNonFinite();
+        if (bad >= 0) {
+            long element = from + bad;
+            String at = "tensor '" + plan.name() + "': element " + element + " "
+                    + Tensor.shapeString(indexOf(element, plan.output().shape()));
+            throw new IllegalArgumentException(Float.isFinite(values[bad])
+                    ? at + " merges to " + values[bad] + ", which overflows " + dtype.safetensorsName()
+                            + " (it would be written as infinity); choose a wider output dtype (dtype: float32)"
+                    : Float.isNaN(values[bad]) ? at + " merges to NaN although every input is finite"
+                    : at + " merges to " + values[bad] + ": beyond the float32 range merges are computed in");
+        }
+        out.duplicate().position((int) (from * dtype.byteSize())).put(converted.data());
+    }
+
+    /** The row-major index of flat element {@code element} of a tensor of {@code shape}. */
+    private static long[] indexOf(long element, long[] shape) {
+        long[] index = new long[shape.length];
+        long rest = element;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            index[d] = shape[d] == 0 ? 0 : rest % shape[d];
+            rest = shape[d] == 0 ? 0 : rest / shape[d];
+        }
+        return index;
     }
 
     private static <T> T await(Future<T> future) throws IOException {

@@ -39,8 +39,8 @@ public record TrainConfig(
         stepEpochs = stepEpochs == null ? List.of() : List.copyOf(stepEpochs);
         stepGamma = stepGamma == null ? 0.1 : stepGamma;
         augment = augment == null ? Boolean.TRUE : augment;
-        if (epochs < 0) {
-            throw new IllegalArgumentException("epochs: " + epochs + " is negative");
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs: " + epochs + " is below 1 (nothing would be trained)");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size: " + batchSize + " is below 1");

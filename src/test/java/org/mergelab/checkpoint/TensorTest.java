@@ -35,6 +35,27 @@ class TensorTest {
         assertThat(t.shape()).containsExactly(2);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F64", "F32", "F16", "BF16", "F8_E5M2"})
+    void findsTheFirstNonFiniteElement(DType dtype) {
+        assertThat(Tensor.fromFloats(dtype, new long[] {3}, new float[] {1, -2, 0.5f}).indexOfNonFinite()).isEqualTo(-1);
+        assertThat(Tensor.fromFloats(dtype, new long[] {3}, new float[] {1, Float.NaN, Float.NEGATIVE_INFINITY})
+                .indexOfNonFinite()).isEqualTo(1);
+        assertThat(Tensor.fromFloats(dtype, new long[] {2}, new float[] {0, Float.POSITIVE_INFINITY}).indexOfNonFinite())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void narrowingOverflowIsFoundAsNonFinite() {
+        assertThat(Tensor.fromFloats(DType.F16, new long[] {2}, new float[] {65504f, 65519f}).indexOfNonFinite())
+                .isEqualTo(-1);
+        assertThat(Tensor.fromFloats(DType.F16, new long[] {2}, new float[] {65504f, 65520f}).indexOfNonFinite())
+                .isEqualTo(1);
+        assertThat(Tensor.fromFloats(DType.BF16, new long[] {2}, new float[] {3.38e38f, Float.MAX_VALUE})
+                .indexOfNonFinite()).isEqualTo(1);
+        assertThat(Tensor.fromFloats(DType.I32, new long[] {1}, new float[] {7}).indexOfNonFinite()).isEqualTo(-1);
+    }
+
     @Test
     void acceptsReadOnlyBuffers() {
         ByteBuffer ro = Tensor.ofFloats(new long[] {1}, new float[] {3f}).data().asReadOnlyBuffer();

@@ -90,6 +90,21 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyCommandsHelpShowsItsDefaults() {
+        CommandLine root = MergelabCommand.commandLine();
+        assertThat(root.getSubcommands()).hasSizeGreaterThan(10);
+        for (String name : root.getSubcommands().keySet()) {
+            StringWriter out = new StringWriter();
+            int code = MergelabCommand.commandLine().setOut(new PrintWriter(out, true)).execute(name, "--help");
+            assertThat(code).as(name).isZero();
+            assertThat(out.toString()).as("help of %s", name).isNotBlank().doesNotContain("%{").doesNotContain("${");
+        }
+        StringWriter out = new StringWriter();
+        MergelabCommand.commandLine().setOut(new PrintWriter(out, true)).execute("bench-train", "--help");
+        assertThat(out.toString()).contains("Batch size (default 128)").contains("PyTorch threads (default 2)");
+    }
+
+    @Test
     void verboseAddsTheStackTrace() throws Exception {
         Path cfg = Files.writeString(dir.resolve("bad.yaml"), "nonsense: 1\n");
         assertThat(run("train", "--config", cfg.toString(), "--out", dir.resolve("o").toString(), "--verbose").err())

@@ -21,9 +21,9 @@ import org.mergelab.lineage.VersionsRecord;
 /**
  * A fake run directory with realistic curves (shapes and magnitudes of PROTOCOL.md's reference run),
  * made without training: results.csv, summary.json, experiment.yaml, log.txt and a small checkpoint
- * lineage.
+ * lineage. Public for the command-line tests that need a run directory to compare.
  */
-final class SyntheticRun {
+public final class SyntheticRun {
 
     static final int TOTAL = 500;
     static final double[] ALPHAS = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
@@ -153,7 +153,8 @@ final class SyntheticRun {
     }
 
     /** Writes the run directory and returns it. */
-    Path writeTo(Path dir) throws IOException {
+    /** Writes the run directory and returns it. */
+    public Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
         ExperimentConfig config = ConfigReader.parse(yaml(), ExperimentConfig.class, "x");
         Files.writeString(dir.resolve("summary.json"), SummaryJson.write(summary(), config, pretrained()));
