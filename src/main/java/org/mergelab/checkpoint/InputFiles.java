@@ -49,6 +49,9 @@ public final class InputFiles {
     /**
      * Refuses {@code file}, a file that belongs to the model directory {@code dir} (a shard, a config or tokenizer
      * file), unless it is a regular file whose real path, links resolved, is inside the real path of {@code dir}.
+     * One layout is allowed beside that, the Hugging Face hub cache, where a snapshot
+     * {@code models--ORG--NAME/snapshots/REVISION/} links each of its files to {@code models--ORG--NAME/blobs/HASH}:
+     * a file of a {@code snapshots/REVISION} directory may resolve to a file directly in the sibling {@code blobs}.
      *
      * @return {@code file}
      */
@@ -56,11 +59,21 @@ public final class InputFiles {
         requireRegularFile(file);
         Path realDir = dir.toRealPath();
         Path real = file.toRealPath();
-        if (!real.startsWith(realDir)) {
+        if (!real.startsWith(realDir) && !inHubCacheBlobs(realDir, real)) {
             throw new IOException(file + ": is a link to " + real + ", outside the model directory " + realDir
                     + "; mergelab reads and copies only files inside it (copy the file there to use it)");
         }
         return file;
+    }
+
+    /** True when {@code realDir} is {@code X/snapshots/REV} and {@code real} is a file directly in {@code X/blobs}. */
+    private static boolean inHubCacheBlobs(Path realDir, Path real) {
+        Path snapshots = realDir.getParent();
+        if (snapshots == null || snapshots.getFileName() == null
+                || !snapshots.getFileName().toString().equals("snapshots") || snapshots.getParent() == null) {
+            return false;
+        }
+        return snapshots.getParent().resolve("blobs").equals(real.getParent());
     }
 
     /** Whether something, even a broken link, is at {@code file}. */
