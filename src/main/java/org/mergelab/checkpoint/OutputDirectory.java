@@ -285,7 +285,12 @@ public final class OutputDirectory {
             made = createDirectories(dir);
             probe = Files.createTempFile(dir, ".mergelab-probe-", ".tmp");
         } catch (IOException e) {
-            throw new IllegalArgumentException(what + " cannot be written: " + reason(e), e);
+            // name the directory, not the probe's temporary name
+            String why = e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : reason(e);
+            throw new IllegalArgumentException(what + " cannot be written: no file can be made in " + dir + " ("
+                    + why + ")", e);
         } finally {
             try {
                 if (probe != null) {
