@@ -4,6 +4,8 @@ import static org.mergelab.merge.MergeParameter.EPSILON;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
 import static org.mergelab.merge.MethodSignature.keys;
 
+import java.util.Map;
+
 /**
  * {@code fisher} (Matena &amp; Raffel 2022): an elementwise average weighted by each model's
  * diagonal Fisher information.
@@ -27,7 +29,7 @@ final class FisherMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

@@ -3,6 +3,8 @@ package org.mergelab.merge;
 import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MethodSignature.keys;
 
+import java.util.Map;
+
 /**
  * {@code magmax} (Marczak et al. 2024): per entry, keep the task-vector entry of largest
  * magnitude across models.
@@ -23,7 +25,7 @@ final class MagMaxMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

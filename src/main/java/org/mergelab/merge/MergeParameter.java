@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
  * The catalogue of parameter keys any {@link MergeMethod} may take, with the range each value
  * must lie in. Keys follow mergekit's names so that recipes read the same. Which method takes
  * which key, and its default there, is in that method's Javadoc; this enum only says what a
- * value may be. Flags ({@code normalize}, {@code rescale}) are carried as {@code 0.0} or
- * {@code 1.0}.
+ * value may be. Flags ({@code normalize}) are carried as {@code 0.0} or
+ * {@code 1.0}, the rescale rule as its {@link Rescale#code()}.
  */
 enum MergeParameter {
     /** Per-model weight w_i; any finite value (negative weights subtract a task vector). */
@@ -22,8 +22,8 @@ enum MergeParameter {
     LAMBDA("lambda", "a finite number"),
     /** Flag: divide by the sum of the weights. */
     NORMALIZE("normalize", "0 or 1 (false or true)"),
-    /** Flag: DARE rescales survivors by 1/density. */
-    RESCALE("rescale", "0 or 1 (false or true)"),
+    /** Sparsification's rescale rule, a {@link Rescale#code()}: 0 none, 1 L1 (mergekit), 2 1/density (DARE paper). */
+    RESCALE("rescale", "false, true (= l1) or inverse_density (codes 0, 1, 2)"),
     /** SLERP interpolation factor; in [0, 1]. */
     T("t", "in [0, 1]"),
     /** EMA decay; in [0, 1]. */
@@ -52,7 +52,8 @@ enum MergeParameter {
             case WEIGHT, LAMBDA -> true;
             case DENSITY -> value > 0.0 && value <= 1.0;
             case GAMMA -> value >= 0.0 && value < 1.0;
-            case NORMALIZE, RESCALE -> value == 0.0 || value == 1.0;
+            case NORMALIZE -> value == 0.0 || value == 1.0;
+            case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
             case T, BETA -> value >= 0.0 && value <= 1.0;
             case EPSILON -> value > 0.0;
         };

@@ -3,6 +3,8 @@ package org.mergelab.merge;
 import static org.mergelab.merge.MergeParameter.T;
 import static org.mergelab.merge.MethodSignature.keys;
 
+import java.util.Map;
+
 /**
  * {@code slerp}: spherical linear interpolation between two models, treating each tensor as one
  * flattened vector (Shoemake 1985; as mergekit applies it to weights).
@@ -29,7 +31,7 @@ final class SlerpMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.TENSOR_STATISTICS;
     }
 

@@ -375,7 +375,8 @@ public final class StreamingMerge {
     }
 
     private void compute(Inputs in, int n, DType outType, ByteBuffer out, ExecutorService workers) throws IOException {
-        Locality locality = method instanceof AbstractMergeMethod m ? m.locality() : Locality.WHOLE_TENSOR;
+        Locality locality = method instanceof AbstractMergeMethod m ? m.locality(globalParameters)
+                : Locality.WHOLE_TENSOR;
         if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
             put(out, 0, outType, method.merge(request(in, 0, n)));
         } else {
