@@ -126,6 +126,21 @@ class MergekitReferenceTest {
         assertCaseMatches("breadcrumbs_ties_overlap");
     }
 
+    /** Item 5: mergekit.merge_methods.slerp.slerp, linear interpolation above |cos| = 0.9995. */
+    @Test
+    void slerpInterpolatesLinearlyAboveMergekitsDotThresholdAsSlerp() {
+        assertCaseMatches("slerp_nearly_parallel");
+        assertCaseMatches("slerp_nearly_antiparallel");
+        assertCaseMatches("slerp_general");
+    }
+
+    /** Item 6: ModelStockMergeTask.execute, each |τi||τk| clamped to at least 1e-6. */
+    @Test
+    void modelStockClampsTheNormProductAsModelStockMergeTask() {
+        assertCaseMatches("model_stock_small_task_vectors");
+        assertCaseMatches("model_stock_three_models");
+    }
+
     /** Item 7: mergekit.sparsify.magnitude / magnitude_outliers keep int(density · n) entries. */
     @Test
     void keptCountTruncatesTheProductAsMagnitudeAndMagnitudeOutliers() {
@@ -146,5 +161,12 @@ class MergekitReferenceTest {
     void normalizeWithWeightsSummingToZeroDividesByOneAsGtaTaskExecute() {
         assertCaseMatches("task_arithmetic_zero_weight_sum");
         assertCaseMatches("breadcrumbs_zero_weight_sum");
+    }
+
+    /** Item 11: the MagMax paper's merge_max_abs (ties to the later task vector), then apply_to with λ. */
+    @Test
+    void magmaxKeepsTheLaterModelOnEqualMagnitudesAsMergeMaxAbs() {
+        assertCaseMatches("magmax_ties_lambda_1");
+        assertCaseMatches("magmax_ties_lambda_0.5");
     }
 }
