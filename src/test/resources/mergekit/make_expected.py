@@ -396,9 +396,14 @@ def recipes():
     for method in ("ties", "task_arithmetic", "breadcrumbs", "dare_ties"):
         out.append({"name": "all_models_are_the_base_" + method, "item": 13, "follows": gta + " (no task vectors)",
                     "yaml": "merge_method: %s\nbase_model: base.safetensors\nmodels:\n"
-                            "  - model: base.safetensors\n    parameters: {weight: 0.5, density: 0.5}\n"
+                            "  - model: base.safetensors\n    parameters: {weight: 0.5}\n"
                             "dtype: float32\n" % method,
                     "expected": expected_gta([], None, None, False, False, models=())})
+    out.append({"name": "all_models_are_the_base_model_stock", "item": 13,
+                "follows": "mergekit.merge_methods.model_stock.ModelStockMergeTask.execute (only the base)",
+                "yaml": "merge_method: model_stock\nbase_model: base.safetensors\nmodels:\n"
+                        "  - model: base.safetensors\ndtype: float32\n",
+                "expected": {n: f64(base[n]) for n in names}})
     # item 12: Fisher merging with each model's coefficient divided by its whole-model Fisher norm
     fisher = fisher_merge_normalized([a, b], [fa, fb], [1.0, 0.6], names)
     out.append({"name": "fisher_normalized", "item": 12,

@@ -47,6 +47,11 @@ abstract class AbstractMergeMethod implements MergeMethod {
         return signature.globalKeys();
     }
 
+    /** The fewest models a request may hold. */
+    final int minimumModels() {
+        return signature.minModels();
+    }
+
     @Override
     public final float[] merge(MergeRequest request) {
         signature.check(name, request);

@@ -49,15 +49,21 @@ import org.mergelab.lineage.Lineage;
  * {@code dtype}, {@code out_dtype}, {@code random_seed} (mergelab also reads {@code seed}; not both), and the
  * tokenizer/config keys {@code tokenizer_source} ({@code base} or a model path; {@code union} changes the embeddings
  * and is rejected), {@code tokenizer} (only its {@code source}) and {@code chat_template} (accepted, not applied: a
- * warning says so). Parameter values must be scalars (numbers, or booleans for flags); a list or a map is a
- * per-layer gradient or a filter, which changes the maths per tensor and is rejected naming the key, as is every
- * other key ({@code slices}, {@code modules}, ...). {@code int8_mask} is accepted and has no effect (it only changes
- * how mergekit stores masks). Mergelab-only: a per-model {@code fisher: PATH} names that model's diagonal Fisher
- * (a safetensors file with the same tensor names) for {@code merge_method: fisher}.
+ * warning says so). Parameter values must be scalars (numbers, booleans for flags, or a name where a parameter has
+ * named values: {@code rescale: inverse_density}); a list or a map is a per-layer gradient or a filter, which changes
+ * the maths per tensor and is rejected naming the key, as is every other key ({@code slices}, {@code modules}, ...).
+ * {@code int8_mask} is accepted and has no effect (it only changes how mergekit stores masks). Mergelab-only: a
+ * per-model {@code fisher: PATH} names that model's diagonal Fisher (a safetensors file with the same tensor names)
+ * for {@code merge_method: fisher}.
+ *
+ * <p>As in mergekit ({@code config.ConfigReader.parameter}), a per-model key ({@code weight}, {@code density},
+ * {@code gamma}) in the top-level {@code parameters} is the default of every model, and a model's own value wins.
  *
  * <p>mergekit conventions kept: {@code slerp} takes the base model as its first endpoint (t = 0) and the one other
- * model as the second; methods with a base skip a {@code models} entry that is the base itself; methods without a
- * base use {@code base_model} only as the source of config and tokenizer files.
+ * model as the second; methods with a base skip a {@code models} entry that is the base itself, and when every entry
+ * is the base the merge returns the base (no task vector to add; it is merged as the base with itself, which every
+ * method with a base returns unchanged); methods without a base use {@code base_model} only as the source of config
+ * and tokenizer files.
  */
 public record MergeRecipe(
         Path file,
@@ -118,6 +124,14 @@ public record MergeRecipe(
         }
         List<String> warnings = new ArrayList<>();
         MergeMethod method = MergeMethods.byName(text(root, "merge_method", file, true));
+        Map<String, Double> global = new LinkedHashMap<>();
+        Map<String, Double> perModelDefaults = new LinkedHashMap<>();
+        if (root.has("parameters") && !root.get("parameters").isNull()) {
+            Set<String> accepted = new java.util.TreeSet<>(method.globalParameters());
+            accepted.addAll(method.perModelParameters());
+            scalars(root.get("parameters"), accepted, Set.of(), "(global)", method, file).forEach((key, value) ->
+                    (method.globalParameters().contains(key) ? global : perModelDefaults).put(key, value));
+        }
         Path base = root.has("base_model") ? dir.resolve(text(root, "base_model", file, true)).normalize() : null;
         JsonNode entries = root.get("models");
         if (entries == null || !entries.isArray() || entries.isEmpty()) {
@@ -138,7 +152,7 @@ public record MergeRecipe(
             }
             Path model = dir.resolve(text(entry, "model", file, true)).normalize();
             String where = "of model '" + entry.get("model").asText() + "'";
-            Map<String, Double> parameters = new LinkedHashMap<>();
+            Map<String, Double> parameters = new LinkedHashMap<>(perModelDefaults);
             JsonNode given = entry.get("parameters");
             Path fisherFile = null;
             if (given != null && !given.isNull()) {
@@ -149,7 +163,7 @@ public record MergeRecipe(
                     }
                     fisherFile = dir.resolve(given.get("fisher").asText()).normalize();
                 }
-                parameters = scalars(given, method.perModelParameters(), Set.of("fisher"), where, method, file);
+                parameters.putAll(scalars(given, method.perModelParameters(), Set.of("fisher"), where, method, file));
             }
             if (base != null && method.needsBaseModel() && model.equals(base)) {
                 warnings.add("models entry " + model + " is the base model; " + method.name()
@@ -160,9 +174,16 @@ public record MergeRecipe(
             perModel.add(parameters);
             fisher.add(fisherFile);
         }
-        Map<String, Double> global = new LinkedHashMap<>();
-        if (root.has("parameters") && !root.get("parameters").isNull()) {
-            global = scalars(root.get("parameters"), method.globalParameters(), Set.of(), "(global)", method, file);
+        if (models.isEmpty() && base != null && method.needsBaseModel()) {
+            // the base merged with itself: zero task vectors, which every method with a base returns unchanged
+            int copies = minimumModels(method);
+            for (int i = 0; i < copies; i++) {
+                models.add(base);
+                perModel.add(Map.of());
+                fisher.add(null);
+            }
+            warnings.add("every models entry is the base model; " + method.name() + " has no task vector to add"
+                    + " and returns the base (as mergekit)");
         }
         boolean anyFisher = fisher.stream().anyMatch(f -> f != null);
         if (method.name().equals("fisher")) {
@@ -251,6 +272,11 @@ public record MergeRecipe(
                 anyFisher ? fisher : null, out, seed, configSource, warnings);
     }
 
+    /** The fewest models {@code method} merges (model_stock: 2). */
+    private static int minimumModels(MergeMethod method) {
+        return method instanceof AbstractMergeMethod m ? m.minimumModels() : 1;
+    }
+
     private static String text(JsonNode node, String key, Path file, boolean required) {
         JsonNode value = node.get(key);
         if (value == null || !value.isValueNode() || value.isNull()) {
@@ -282,16 +308,23 @@ public record MergeRecipe(
                         + where + "; takes: " + (accepted.isEmpty() ? "none"
                                 : String.join(", ", new java.util.TreeSet<>(accepted))));
             }
+            MergeParameter parameter = MergeParameter.byKey(key).orElseThrow();
+            if (parameter == MergeParameter.FISHER_NORM) {
+                throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where + " is computed from"
+                        + " the Fisher files (normalize_fishers: true); a recipe does not give it");
+            }
             double number;
             if (value.isBoolean()) {
                 number = value.booleanValue() ? 1.0 : 0.0;
             } else if (value.isNumber()) {
                 number = value.doubleValue();
+            } else if (value.isTextual() && parameter.valueNamed(value.asText()).isPresent()) {
+                number = parameter.valueNamed(value.asText()).getAsDouble();
             } else {
                 throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where
-                        + " must be a number or a boolean, found " + value);
+                        + " must be " + parameter.range() + ", found " + value);
             }
-            MergeParameter.byKey(key).orElseThrow().check(number, where);
+            parameter.check(number, where);
             out.put(key, number);
         }
         return out;

@@ -130,6 +130,7 @@ public final class StreamingMerge {
      */
     public Result run() throws IOException {
         List<TensorPlan> plans = plan();
+        List<Map<String, Double>> requestParameters = withFisherNorms(plans);
         Files.createDirectories(outputDirectory);
         List<List<TensorPlan>> shards = shard(plans);
         ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("mergelab-merge"));
@@ -148,7 +149,7 @@ public final class StreamingMerge {
                     Future<?> pending = null;
                     try {
                         for (TensorPlan plan : shards.get(s)) {
-                            MergedTensor merged = mergeTensor(plan, workers);
+                            MergedTensor merged = mergeTensor(plan, requestParameters, workers);
                             await(pending);
                             pending = writer.submit(() -> {
                                 try (Arena arena = merged.arena()) {
@@ -279,6 +280,51 @@ public final class StreamingMerge {
         return plans;
     }
 
+    /**
+     * The per-model parameters of every request: as given, plus, with {@code normalize_fishers}, each model's
+     * {@code fisher_norm}: the L2 norm of its Fisher file over every merged tensor, summed in float64 in tensor and
+     * element order.
+     */
+    private List<Map<String, Double>> withFisherNorms(List<TensorPlan> plans) throws IOException {
+        if (fisher == null || globalParameters.getOrDefault(MergeParameter.NORMALIZE_FISHERS.key(), 0.0) != 1.0) {
+            return perModelParameters;
+        }
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (int i = 0; i < fisher.size(); i++) {
+            Map<String, Double> given = perModelParameters.isEmpty() ? Map.of() : perModelParameters.get(i);
+            String key = MergeParameter.FISHER_NORM.key();
+            if (given.containsKey(key)) {
+                throw new IllegalArgumentException("per-model parameter '" + key + "' of model " + i
+                        + " is computed from the Fisher file " + fisher.get(i).path() + " with normalize_fishers;"
+                        + " do not give it");
+            }
+            double squares = 0.0;
+            for (TensorPlan plan : plans) {
+                if (!plan.floating()) {
+                    continue;
+                }
+                try (Arena arena = Arena.ofConfined()) {
+                    Tensor tensor = fisher.get(i).read(plan.name(), arena);
+                    long n = tensor.numel();
+                    for (long from = 0; from < n; from += chunkElements) {
+                        for (float v : floats(tensor, from, Math.min(n, from + chunkElements), plan.name(),
+                                fisher.get(i))) {
+                            squares += (double) v * v;
+                        }
+                    }
+                }
+            }
+            if (!(squares > 0.0)) {
+                throw new IllegalArgumentException("the Fisher file " + fisher.get(i).path() + " is zero everywhere;"
+                        + " normalize_fishers divides model " + i + "'s weight by its L2 norm");
+            }
+            Map<String, Double> withNorm = new LinkedHashMap<>(given);
+            withNorm.put(key, Math.sqrt(squares));
+            out.add(withNorm);
+        }
+        return out;
+    }
+
     private static void requireSameShape(TensorInfo info, TensorSource first, TensorInfo other,
             TensorSource otherSource) {
         if (!Arrays.equals(info.shape(), other.shape())) {
@@ -319,10 +365,12 @@ public final class StreamingMerge {
     /** A merged tensor and the arena its bytes live in; whoever writes it closes the arena. */
     private record MergedTensor(Tensor tensor, Arena arena) {}
 
-    /** The mapped inputs of one tensor. */
-    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] fisher) {}
+    /** The mapped inputs of one tensor, and the per-model parameters its requests carry. */
+    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] fisher,
+            List<Map<String, Double>> perModelParameters) {}
 
-    private MergedTensor mergeTensor(TensorPlan plan, ExecutorService workers) throws IOException {
+    private MergedTensor mergeTensor(TensorPlan plan, List<Map<String, Double>> perModelParameters,
+            ExecutorService workers) throws IOException {
         Arena arena = Arena.ofShared();
         try {
             String name = plan.name();
@@ -347,7 +395,7 @@ public final class StreamingMerge {
                     fisherTensors[i] = fisher.get(i).read(name, arena);
                 }
             }
-            Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors);
+            Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors, perModelParameters);
             int n = (int) inputs[0].numel();
             DType outType = plan.output().dtype();
             // the output lives in its own arena: the inputs' mappings are released as soon as the merge is
@@ -433,7 +481,7 @@ public final class StreamingMerge {
         MergeRequest.Builder request = MergeRequest.builder()
                 .setTensorName(in.name())
                 .setModels(modelRanges)
-                .optPerModelParameters(perModelParameters)
+                .optPerModelParameters(in.perModelParameters())
                 .optGlobalParameters(globalParameters)
                 .optSeed(seed);
         if (in.base() != null) {

@@ -7,20 +7,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.checkpoint.TensorSource;
 
 /**
  * mergelab against mergekit's numbers (issue 11). The expected values in {@code src/test/resources/mergekit/cases.json}
  * come from {@code make_expected.py} beside it: numpy transcriptions, written from the rules, of the mergekit
  * function each test names. Outputs must agree to one float32 rounding (mergelab rounds its float64 result once).
+ * Recipe cases ({@code recipes/recipes.json}) run {@code mergelab merge}'s {@link MergeRecipe} on the small float32
+ * checkpoints the script wrote beside them.
  */
 class MergekitReferenceTest {
 
     private static final JsonNode CASES = load("/mergekit/cases.json");
+    private static final JsonNode RECIPES = load("/mergekit/recipes/recipes.json");
+
+    @TempDir Path dir;
 
     static JsonNode load(String resource) {
         try (InputStream in = MergekitReferenceTest.class.getResourceAsStream(resource)) {
@@ -168,5 +179,51 @@ class MergekitReferenceTest {
     void magmaxKeepsTheLaterModelOnEqualMagnitudesAsMergeMaxAbs() {
         assertCaseMatches("magmax_ties_lambda_1");
         assertCaseMatches("magmax_ties_lambda_0.5");
+    }
+
+    /** Copies the checkpoints to a fresh directory, writes the case's recipe there, merges, checks every tensor. */
+    private void assertRecipeMatches(String name) throws IOException, URISyntaxException {
+        JsonNode c = referenceCase(RECIPES, name);
+        Path work = Files.createDirectories(dir.resolve(name));
+        Path fixtures = Path.of(MergekitReferenceTest.class.getResource("/mergekit/recipes").toURI());
+        try (var files = Files.list(fixtures)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
+                Files.copy(f, work.resolve(f.getFileName()));
+            }
+        }
+        Path recipe = Files.writeString(work.resolve("recipe.yaml"), c.get("yaml").asText());
+        List<String> warnings = new ArrayList<>();
+        MergeRecipe.merge(recipe, work.resolve("out"), false, warnings::add);
+        NamedTensors merged;
+        try (TensorSource source = TensorSource.open(work.resolve("out"))) {
+            merged = source.readAll();
+        }
+        assertThat(merged.names()).containsExactlyInAnyOrderElementsOf(
+                () -> c.get("expected").fieldNames());
+        c.get("expected").properties().forEach(e -> assertMatchesToFloat32Rounding(merged.get(e.getKey()).toFloats(),
+                doubles(e.getValue()), name + " " + e.getKey() + " (" + c.get("follows").asText() + ")"));
+    }
+
+    /** Item 8: mergekit.config.ConfigReader.parameter: a top-level weight or density is each model's default. */
+    @Test
+    void topLevelPerModelParametersAreEveryModelsDefaultAsConfigReader() throws Exception {
+        assertRecipeMatches("top_level_per_model_defaults");
+    }
+
+    /** Item 12: the Fisher-merging code's _merge_with_coeffs with normalize_fishers (whole-model Fisher norms). */
+    @Test
+    void normalizeFishersDividesEachWeightByTheWholeModelFisherNormAsMergeWithCoeffs() throws Exception {
+        assertRecipeMatches("fisher_normalized");
+    }
+
+    /**
+     * Item 13: GTATask.execute (no task vectors) and ModelStockMergeTask.execute return the base when every models
+     * entry is the base.
+     */
+    @Test
+    void everyModelBeingTheBaseReturnsTheBaseAsGtaTaskExecute() throws Exception {
+        for (String method : List.of("ties", "task_arithmetic", "breadcrumbs", "dare_ties", "model_stock")) {
+            assertRecipeMatches("all_models_are_the_base_" + method);
+        }
     }
 }
