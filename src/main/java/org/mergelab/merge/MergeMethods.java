@@ -5,7 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * The one registry of merge methods. Adding a method means adding it to {@link #ALL}; nothing is
- * discovered by reflection or service loading.
+ * discovered by reflection or service loading. Defaults follow mergekit where mergekit has the method;
+ * the README's merge section lists where mergelab differs on purpose.
  *
  * <table>
  *   <caption>Methods, their parameters and defaults</caption>
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
  *       <td>lambda=1, normalize=0, rescale=false</td></tr>
  *   <tr><td>model_stock</td><td>yes (&ge; 2 models)</td><td></td><td></td></tr>
  *   <tr><td>magmax</td><td>yes</td><td></td><td>lambda=1</td></tr>
- *   <tr><td>fisher</td><td>no (auxiliary = Fisher diagonals)</td><td>weight=1</td><td>epsilon=1e-8</td></tr>
+ *   <tr><td>fisher</td><td>no (auxiliary = Fisher diagonals)</td><td>weight=1, fisher_norm (computed)</td>
+ *       <td>epsilon=1e-8, normalize_fishers=0</td></tr>
  *   <tr><td>trajectory_uniform</td><td>no</td><td></td><td></td></tr>
  *   <tr><td>trajectory_ema</td><td>no</td><td></td><td>beta=0.9</td></tr>
  * </table>
