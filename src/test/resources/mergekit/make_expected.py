@@ -9,9 +9,11 @@ recipe, see the README's merge section). numpy only. Run from this directory:
 
     python3 make_expected.py
 
-It writes cases.json (per-tensor cases: inputs, parameters, expected output) and,
+It writes cases.json (per-tensor cases: inputs, parameters, expected output);
 under recipes/, small float32 safetensors checkpoints plus recipes.json (recipe
-cases: YAML and expected tensors). Tests read these files; they never run Python.
+cases: YAML and expected tensors); and under llama/, a 3-layer Llama-shaped
+checkpoint (base with config.json, model_a, model_b) plus recipes.json for
+per-layer gradients and filters. Tests read these files; they never run Python.
 """
 import json
 import os
@@ -418,11 +420,140 @@ def recipes():
         f.write("\n")
 
 
+# ---------------------------------------------------------------------------------------------
+# per-layer gradients and filters on a small Llama-shaped checkpoint
+# ---------------------------------------------------------------------------------------------
+
+def evaluate_setting(tensor_name, setting, t):
+    """mergekit.config.evaluate_setting: a scalar as is; a list of numbers (bools count) interpolated at
+    t * (len - 1); another list of scalars indexed at int(t * (len - 1)); a list of {filter, value}:
+    the first whose filter is absent, "*" or a substring of the name, evaluated at t; else None."""
+    if isinstance(setting, (float, int, bool, str)):
+        return setting
+    if all(isinstance(e, (int, float)) for e in setting):
+        scaled = t * (len(setting) - 1)
+        i0 = int(scaled)
+        i1 = min(len(setting) - 1, i0 + 1)
+        frac = scaled - i0
+        return (1 - frac) * setting[i0] + frac * setting[i1]
+    if all(isinstance(e, (float, int, bool, str)) for e in setting):
+        return setting[int(t * (len(setting) - 1))]
+    for cond in setting:
+        f = cond.get("filter")
+        if f is None or f == "*" or f in tensor_name:
+            return evaluate_setting(tensor_name, cond["value"], t)
+    return None
+
+
+def parameter(name, t, own, top, key, default):
+    """mergekit.config.ConfigReader.parameter for a models-only recipe: the model's own setting, else the
+    top-level one, else the default; a setting that evaluates to None counts as absent."""
+    for level in (own, top):
+        if level and key in level:
+            value = evaluate_setting(name, level[key], t)
+            if value is not None:
+                return value
+    return default
+
+
+def layer_position(name, num_layers, pattern=r"(?:^|\.)(?:layers|h|layer|blocks)\.(\d+)(?:\.|$)"):
+    """mergekit.plan.MergePlanner: layer i of N at t = i / (N - 1) (1 when N = 1) in plan_slice; pre_weights
+    (Llama: embed_tokens) at t = 0 and post_weights (norm, lm_head) at t = 1. mergelab finds the index in the
+    name (pattern) and calls a tensor without one pre when its name has 'embed' (or is wte/wpe)."""
+    import re
+    m = re.search(pattern, name)
+    if m is None:
+        return 0.0 if re.search(r"embed|(?:^|\.)(?:wte|wpe)(?:\.|$)", name) else 1.0
+    index = int(m.group(1))
+    return index / (num_layers - 1) if num_layers > 1 else 1.0
+
+
+def llama():
+    layers, hidden, inner, vocab = 3, 4, 6, 6
+    shapes = {"model.embed_tokens.weight": (vocab, hidden), "model.norm.weight": (hidden,),
+              "lm_head.weight": (vocab, hidden)}
+    for i in range(layers):
+        p = "model.layers.%d." % i
+        for proj in ("q", "k", "v", "o"):
+            shapes[p + "self_attn.%s_proj.weight" % proj] = (hidden, hidden)
+        shapes[p + "mlp.gate_proj.weight"] = (inner, hidden)
+        shapes[p + "mlp.up_proj.weight"] = (inner, hidden)
+        shapes[p + "mlp.down_proj.weight"] = (hidden, inner)
+        shapes[p + "input_layernorm.weight"] = (hidden,)
+        shapes[p + "post_attention_layernorm.weight"] = (hidden,)
+    names = sorted(shapes)
+    base = {n: RNG.uniform(-1, 1, shapes[n]).astype(np.float32) for n in names}
+    a = {n: (base[n] + RNG.uniform(-0.4, 0.4, shapes[n])).astype(np.float32) for n in names}
+    b = {n: (base[n] + RNG.uniform(-0.4, 0.4, shapes[n])).astype(np.float32) for n in names}
+    directory = os.path.join(HERE, "llama")
+    for sub, tensors in (("base", base), ("model_a", a), ("model_b", b)):
+        os.makedirs(os.path.join(directory, sub), exist_ok=True)
+        write_safetensors(os.path.join(directory, sub, "model.safetensors"), tensors)
+    with open(os.path.join(directory, "base", "config.json"), "w") as f:
+        json.dump({"architectures": ["LlamaForCausalLM"], "model_type": "llama", "num_hidden_layers": layers,
+                   "hidden_size": hidden, "intermediate_size": inner, "vocab_size": vocab}, f, indent=1)
+        f.write("\n")
+    # the base again, alone in a directory without config.json: N comes from the names
+    os.makedirs(os.path.join(directory, "bare"), exist_ok=True)
+    write_safetensors(os.path.join(directory, "bare", "base.safetensors"), base)
+
+    out = []
+    slerp_t = [{"filter": "self_attn", "value": [0, 0.5, 0.3, 0.7, 1]},
+               {"filter": "mlp", "value": [1, 0.5, 0.7, 0.3, 0]}, {"value": 0.5}]
+    expected = {}
+    for n in names:
+        t = evaluate_setting(n, slerp_t, layer_position(n, layers))
+        expected[n] = f64(slerp(t, base[n].ravel(), b[n].ravel()))
+    out.append({"name": "slerp_canonical_gradients_and_filters",
+                "follows": "mergekit.config.evaluate_setting + plan.MergePlanner + merge_methods.slerp.slerp",
+                "yaml": "models:\n  - model: base\n  - model: model_b\nmerge_method: slerp\nbase_model: base\n"
+                        "parameters:\n  t:\n    - filter: self_attn\n      value: [0, 0.5, 0.3, 0.7, 1]\n"
+                        "    - filter: mlp\n      value: [1, 0.5, 0.7, 0.3, 0]\n    - value: 0.5\ndtype: float32\n",
+                "expected": expected})
+
+    own_a = {"density": [0.3, 0.6, 0.9]}
+    own_b = {"weight": [{"filter": "self_attn", "value": 0.8}, {"filter": "mlp", "value": [0.2, 0.6]}]}
+    top = {"weight": 0.5, "density": 0.5, "normalize": True, "lambda": [1.0, 0.5]}
+    expected = {}
+    for n in names:
+        t = layer_position(n, layers)
+        params = [{key: parameter(n, t, own, top, key, None) for key in ("weight", "density")}
+                  for own in (own_a, own_b)]
+        lam = parameter(n, t, None, top, "lambda", 1.0)
+        expected[n] = f64(gta_execute(base[n], [a[n], b[n]], params, "magnitude", "sum", True, False, lam))
+    out.append({"name": "ties_per_model_gradients_and_filters",
+                "follows": "mergekit.config.ConfigReader.parameter + evaluate_setting + GTATask.execute",
+                "yaml": "models:\n  - model: model_a\n    parameters:\n      density: [0.3, 0.6, 0.9]\n"
+                        "  - model: model_b\n    parameters:\n      weight:\n"
+                        "        - {filter: self_attn, value: 0.8}\n        - {filter: mlp, value: [0.2, 0.6]}\n"
+                        "merge_method: ties\nbase_model: base\n"
+                        "parameters: {weight: 0.5, density: 0.5, normalize: true, lambda: [1.0, 0.5]}\n"
+                        "dtype: float32\n",
+                "expected": expected})
+
+    pattern = r"layers\.(\d+)\.mlp"
+    expected = {}
+    for n in names:
+        t = layer_position(n, layers, pattern)
+        w = evaluate_setting(n, [0.0, 1.0, 0.5], t)
+        expected[n] = f64(gta_execute(base[n], [a[n]], [{"weight": w}], None, None, False, False, 1.0))
+    out.append({"name": "layer_pattern_and_layers_from_names",
+                "follows": "mergelab's layer_pattern (first group = index) + evaluate_setting + GTATask.execute",
+                "yaml": "models:\n  - model: model_a\n    parameters: {weight: [0.0, 1.0, 0.5]}\n"
+                        "merge_method: task_arithmetic\nbase_model: bare/base.safetensors\n"
+                        "layer_pattern: 'layers\\.(\\d+)\\.mlp'\ndtype: float32\n",
+                "expected": expected})
+    with open(os.path.join(directory, "recipes.json"), "w") as f:
+        json.dump({"format": 1, "cases": out}, f, indent=1)
+        f.write("\n")
+
+
 def main():
     with open(os.path.join(HERE, "cases.json"), "w") as f:
         json.dump({"format": 1, "cases": cases()}, f, indent=1)
         f.write("\n")
     recipes()
+    llama()
 
 
 if __name__ == "__main__":

@@ -170,9 +170,9 @@ class MergeRecipeTest {
         assertThatThrownBy(() -> run("""
                 models:
                   - model: model_a
-                    parameters: {weight: [0.1, 0.5, 1.0]}
+                    parameters: {weight: {filter: mlp, value: 0.5}}
                 merge_method: linear
-                """, false)).hasMessageContaining("'weight'").hasMessageContaining("list");
+                """, false)).hasMessageContaining("'weight'").hasMessageContaining("list of");
         assertThatThrownBy(() -> run("""
                 models: [{model: model_a}, {model: model_b}]
                 merge_method: linear

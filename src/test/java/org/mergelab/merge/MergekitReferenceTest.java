@@ -30,6 +30,7 @@ class MergekitReferenceTest {
 
     private static final JsonNode CASES = load("/mergekit/cases.json");
     private static final JsonNode RECIPES = load("/mergekit/recipes/recipes.json");
+    private static final JsonNode LLAMA = load("/mergekit/llama/recipes.json");
 
     @TempDir Path dir;
 
@@ -181,14 +182,23 @@ class MergekitReferenceTest {
         assertCaseMatches("magmax_ties_lambda_0.5");
     }
 
-    /** Copies the checkpoints to a fresh directory, writes the case's recipe there, merges, checks every tensor. */
-    private void assertRecipeMatches(String name) throws IOException, URISyntaxException {
-        JsonNode c = referenceCase(RECIPES, name);
+    /**
+     * Copies the checkpoints under {@code resourceDir} to a fresh directory, writes the case's recipe there, merges,
+     * and checks every output tensor.
+     */
+    private void assertRecipeMatches(JsonNode cases, String resourceDir, String name)
+            throws IOException, URISyntaxException {
+        JsonNode c = referenceCase(cases, name);
         Path work = Files.createDirectories(dir.resolve(name));
-        Path fixtures = Path.of(MergekitReferenceTest.class.getResource("/mergekit/recipes").toURI());
-        try (var files = Files.list(fixtures)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
-                Files.copy(f, work.resolve(f.getFileName()));
+        Path fixtures = Path.of(MergekitReferenceTest.class.getResource(resourceDir).toURI());
+        try (var files = Files.walk(fixtures)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String file = f.getFileName().toString();
+                if (file.endsWith(".safetensors") || file.equals("config.json")) {
+                    Path target = work.resolve(fixtures.relativize(f).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target);
+                }
             }
         }
         Path recipe = Files.writeString(work.resolve("recipe.yaml"), c.get("yaml").asText());
@@ -198,10 +208,13 @@ class MergekitReferenceTest {
         try (TensorSource source = TensorSource.open(work.resolve("out"))) {
             merged = source.readAll();
         }
-        assertThat(merged.names()).containsExactlyInAnyOrderElementsOf(
-                () -> c.get("expected").fieldNames());
+        assertThat(merged.names()).containsExactlyInAnyOrderElementsOf(() -> c.get("expected").fieldNames());
         c.get("expected").properties().forEach(e -> assertMatchesToFloat32Rounding(merged.get(e.getKey()).toFloats(),
                 doubles(e.getValue()), name + " " + e.getKey() + " (" + c.get("follows").asText() + ")"));
+    }
+
+    private void assertRecipeMatches(String name) throws IOException, URISyntaxException {
+        assertRecipeMatches(RECIPES, "/mergekit/recipes", name);
     }
 
     /** Item 8: mergekit.config.ConfigReader.parameter: a top-level weight or density is each model's default. */
@@ -225,5 +238,29 @@ class MergekitReferenceTest {
         for (String method : List.of("ties", "task_arithmetic", "breadcrumbs", "dare_ties", "model_stock")) {
             assertRecipeMatches("all_models_are_the_base_" + method);
         }
+    }
+
+    /**
+     * Per-layer gradients and filters: mergekit's canonical slerp recipe (t by filter and layer) on a 3-layer
+     * Llama-shaped checkpoint; config.evaluate_setting, plan.MergePlanner's layer positions, slerp.slerp.
+     */
+    @Test
+    void canonicalSlerpRecipeWithGradientsAndFiltersAsEvaluateSetting() throws Exception {
+        assertRecipeMatches(LLAMA, "/mergekit/llama", "slerp_canonical_gradients_and_filters");
+    }
+
+    /**
+     * Per-model gradients and filters fall back to the top-level value where no filter matches
+     * (ConfigReader.parameter), with a global gradient (lambda); GTATask.execute.
+     */
+    @Test
+    void perModelGradientsAndFiltersFallBackToTopLevelAsConfigReader() throws Exception {
+        assertRecipeMatches(LLAMA, "/mergekit/llama", "ties_per_model_gradients_and_filters");
+    }
+
+    /** mergelab's layer_pattern, and the layer count from the names when no config.json gives it. */
+    @Test
+    void layerPatternPicksTheIndexAndTheCountComesFromTheNamesWithoutConfig() throws Exception {
+        assertRecipeMatches(LLAMA, "/mergekit/llama", "layer_pattern_and_layers_from_names");
     }
 }
