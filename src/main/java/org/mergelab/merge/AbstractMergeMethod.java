@@ -1,6 +1,7 @@
 package org.mergelab.merge;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,6 +47,11 @@ abstract class AbstractMergeMethod implements MergeMethod {
         return signature.globalKeys();
     }
 
+    /** The fewest models a request may hold. */
+    final int minimumModels() {
+        return signature.minModels();
+    }
+
     @Override
     public final float[] merge(MergeRequest request) {
         signature.check(name, request);
@@ -56,10 +62,11 @@ abstract class AbstractMergeMethod implements MergeMethod {
     abstract float[] compute(MergeRequest request);
 
     /**
-     * How this method's output depends on its inputs, which tells {@link StreamingMerge} how it may split a
-     * tensor into element ranges; {@link Locality#WHOLE_TENSOR} unless a method says otherwise.
+     * How this method's output depends on its inputs under the given global parameters (the same for every tensor
+     * of a merge), which tells {@link StreamingMerge} how it may split a tensor into element ranges;
+     * {@link Locality#WHOLE_TENSOR} unless a method says otherwise.
      */
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.WHOLE_TENSOR;
     }
 
@@ -69,7 +76,8 @@ abstract class AbstractMergeMethod implements MergeMethod {
      * multiple of {@link #RANGE_ALIGNMENT}. Ranges are independent and may be computed in any order.
      */
     TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        throw new IllegalStateException("method '" + name + "' is " + locality() + ": it keeps no range statistics");
+        throw new IllegalStateException("method '" + name + "' is " + locality(range.globalParameters())
+                + ": it keeps no range statistics");
     }
 
     /**
@@ -77,7 +85,8 @@ abstract class AbstractMergeMethod implements MergeMethod {
      * tensor, given in index order, into the tensor's statistics.
      */
     TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
-        throw new IllegalStateException("method '" + name + "' is " + locality() + ": it keeps no range statistics");
+        throw new IllegalStateException("method '" + name + "' is " + locality(first.globalParameters())
+                + ": it keeps no range statistics");
     }
 
     /**
@@ -87,10 +96,11 @@ abstract class AbstractMergeMethod implements MergeMethod {
      * whole tensor.
      */
     float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
-        if (locality() == Locality.ELEMENTWISE) {
+        Locality locality = locality(range.globalParameters());
+        if (locality == Locality.ELEMENTWISE) {
             return compute(range);
         }
-        throw new IllegalStateException("method '" + name + "' is " + locality() + ": it merges whole tensors only");
+        throw new IllegalStateException("method '" + name + "' is " + locality + ": it merges whole tensors only");
     }
 
     /** Checks {@code range} against the signature, then {@link #computeRange}. */

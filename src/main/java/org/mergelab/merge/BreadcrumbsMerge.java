@@ -4,6 +4,7 @@ import static org.mergelab.merge.MergeParameter.DENSITY;
 import static org.mergelab.merge.MergeParameter.GAMMA;
 import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
+import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
 import static org.mergelab.merge.MethodSignature.keys;
 
@@ -12,23 +13,26 @@ import static org.mergelab.merge.MethodSignature.keys;
  * task arithmetic.
  *
  * <pre>  τ_i  = θ_i − θ_base, entries ranked by |τ_i| (rank 0 = largest, ties by index)
- *   τ'_i = τ_i on ranks [floor(γ_i n), floor(γ_i n) + floor(density_i n)), 0 elsewhere
- *   θ    = θ_base + λ Σ_i w_i τ'_i             (/ Σ_i w_i with normalize = 1)</pre>
+ *   k_i  = int(density_i n),  o_i = min(int(γ_i n), n − k_i)
+ *   τ'_i = τ_i on ranks [o_i, o_i + k_i), 0 elsewhere   (density_i = 1: τ_i unchanged)
+ *   θ    = θ_base + λ Σ_i w_i τ'_i             (/ Σ_i w_i with normalize = 1; by 1 if |Σ_i w_i| &lt; 1e-8)</pre>
  *
- * Needs a base. Per model: {@code weight} (1), {@code density} (0.9), {@code gamma} (0.01: drop
- * the top 1% outliers and keep the next 90%, the paper's typical setting and mergekit's gamma
- * default). Global: {@code lambda} (1), {@code normalize} (0, as mergekit).
+ * Needs a base. Per model: {@code weight} (1), {@code density} (1, as mergekit: nothing masked,
+ * gamma then has no effect; the paper's typical setting is density 0.9 with gamma 0.01),
+ * {@code gamma} (0.01, mergekit's default). Global: {@code lambda} (1), {@code normalize} (0),
+ * {@code rescale} (false; see {@link Rescale}), as mergekit. When γ and density overlap, fewer
+ * outliers are dropped so that k_i entries stay (mergekit). When int(γ_i n) = 0 no outlier is
+ * dropped: mergekit drops the whole task vector there (a slicing slip), mergelab does not.
  */
 final class BreadcrumbsMerge extends TaskVectorFamilyMethod {
 
-    static final double DEFAULT_DENSITY = 0.9;
     static final double DEFAULT_GAMMA = 0.01;
 
     private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.MAGNITUDE_OUTLIERS, Consensus.SUM, DEFAULT_DENSITY, DEFAULT_GAMMA, false, false);
+            Sparsification.MAGNITUDE_OUTLIERS, Consensus.SUM, DEFAULT_GAMMA, false, Rescale.NONE);
 
     BreadcrumbsMerge() {
         super("breadcrumbs", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE)), FAMILY);
+                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
     }
 }

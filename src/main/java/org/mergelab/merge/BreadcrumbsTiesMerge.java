@@ -4,6 +4,7 @@ import static org.mergelab.merge.MergeParameter.DENSITY;
 import static org.mergelab.merge.MergeParameter.GAMMA;
 import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
+import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
 import static org.mergelab.merge.MethodSignature.keys;
 
@@ -16,17 +17,17 @@ import static org.mergelab.merge.MethodSignature.keys;
  *   s = sign(Σ_i w_i τ'_i) (+1 at 0),  A = { i : sign(w_i τ'_i) = s }
  *   θ = θ_base + λ Σ_{i∈A} w_i τ'_i           (/ Σ_{i∈A} w_i with normalize = 1)</pre>
  *
- * Needs a base. Per model: {@code weight} (1), {@code density} (0.9), {@code gamma} (0.01).
- * Global: {@code lambda} (1), {@code normalize} (0, as mergekit).
+ * Needs a base. Per model: {@code weight} (1), {@code density} (1), {@code gamma} (0.01).
+ * Global: {@code lambda} (1), {@code normalize} (0), {@code rescale} (false), as mergekit.
  */
 final class BreadcrumbsTiesMerge extends TaskVectorFamilyMethod {
 
     private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.MAGNITUDE_OUTLIERS, Consensus.SIGN_ELECTION, BreadcrumbsMerge.DEFAULT_DENSITY,
-            BreadcrumbsMerge.DEFAULT_GAMMA, false, false);
+            Sparsification.MAGNITUDE_OUTLIERS, Consensus.SIGN_ELECTION, BreadcrumbsMerge.DEFAULT_GAMMA, false,
+            Rescale.NONE);
 
     BreadcrumbsTiesMerge() {
         super("breadcrumbs_ties", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE)), FAMILY);
+                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
     }
 }

@@ -7,7 +7,8 @@ package org.mergelab.merge;
  */
 enum Consensus {
     /**
-     * Plain sum: m = Σ_i w_i τ'_i; with normalize, m / Σ_i w_i (the same divisor for every entry).
+     * Plain sum: m = Σ_i w_i τ'_i; with normalize, m / Σ_i w_i (the same divisor for every entry),
+     * or m itself when |Σ_i w_i| &lt; 1e-8 (mergekit divides by 1 there).
      */
     SUM,
     /**

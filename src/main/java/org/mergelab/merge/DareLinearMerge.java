@@ -12,21 +12,21 @@ import static org.mergelab.merge.MethodSignature.keys;
  * arithmetic.
  *
  * <pre>  τ_i    = θ_i − θ_base
- *   τ'_i,j = τ_i,j · b_i,j / density_i,  b_i,j ~ Bernoulli(density_i)   (rescale = 1)
- *   θ      = θ_base + λ Σ_i w_i τ'_i        (/ Σ_i w_i with normalize = 1)</pre>
+ *   m_i,j  ~ Bernoulli(density_i),  τ'_i = r_i · m_i ⊙ τ_i
+ *   r_i    = ‖τ_i‖₁ / ‖m_i ⊙ τ_i‖₁   (rescale = true / l1, the default, as mergekit)
+ *          = 1 / density_i            (rescale = inverse_density, the paper's rule)
+ *          = 1                        (rescale = false)
+ *   θ      = θ_base + λ Σ_i w_i τ'_i        (/ Σ_i w_i with normalize = 1; by 1 if |Σ_i w_i| &lt; 1e-8)</pre>
  *
- * Needs a base. Per model: {@code weight} (default 1), {@code density} (default 0.5; our
- * choice, the paper sweeps drop rates and mergekit has no default: set it). Global: {@code lambda}
- * (default 1), {@code normalize} (default 0), {@code rescale} (default 1), as mergekit.
- * Seeded: the mask of model i comes from the i-th split of the tensor's stream
- * ({@link TensorRandom#forTensor}).
+ * Needs a base. Per model: {@code weight} (default 1), {@code density} (default 1, as mergekit:
+ * nothing dropped; set it). Global: {@code lambda} (default 1), {@code normalize} (default 0),
+ * {@code rescale} (default true = L1), as mergekit. Seeded: the mask of model i comes from the i-th
+ * split of the tensor's stream ({@link TensorRandom#forTensor}).
  */
 final class DareLinearMerge extends TaskVectorFamilyMethod {
 
-    static final double DEFAULT_DENSITY = 0.5;
-
     private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.RANDOM, Consensus.SUM, DEFAULT_DENSITY, 0.0, false, true);
+            Sparsification.RANDOM, Consensus.SUM, 0.0, false, Rescale.L1);
 
     DareLinearMerge() {
         super("dare_linear", References.DARE, MethodSignature.of(1, ANY, true, false,

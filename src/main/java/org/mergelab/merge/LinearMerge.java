@@ -5,6 +5,7 @@ import static org.mergelab.merge.MergeParameter.WEIGHT;
 import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code linear}: a weighted average of the models (a "model soup", Wortsman et al. 2022).
@@ -23,7 +24,7 @@ final class LinearMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

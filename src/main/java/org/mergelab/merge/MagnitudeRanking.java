@@ -22,12 +22,11 @@ final class MagnitudeRanking {
     private MagnitudeRanking() {}
 
     /**
-     * Number of entries a fraction of {@code n} stands for: {@code floor(fraction * n)} (as
-     * mergekit's {@code int(density * numel)}), with a 1e-9 allowance so that 0.29 * 100 counts as
-     * 29 rather than 28.999999999999996.
+     * Number of entries a fraction of {@code n} stands for, exactly as mergekit's {@code int(density * numel)}: the
+     * float64 product truncated, so 0.7 · 90 = 62.99999999999999 counts as 62 and 0.29 · 100 as 28.
      */
     static int count(double fraction, int n) {
-        return (int) Math.min(n, Math.floor(fraction * n + 1e-9));
+        return (int) Math.min(n, fraction * n);
     }
 
     /** The magnitude entries are ranked by: {@code |value|} rounded to float32. */

@@ -2,14 +2,15 @@ package org.mergelab.merge;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
 /**
  * The catalogue of parameter keys any {@link MergeMethod} may take, with the range each value
  * must lie in. Keys follow mergekit's names so that recipes read the same. Which method takes
  * which key, and its default there, is in that method's Javadoc; this enum only says what a
- * value may be. Flags ({@code normalize}, {@code rescale}) are carried as {@code 0.0} or
- * {@code 1.0}.
+ * value may be. Flags ({@code normalize}, {@code normalize_fishers}) are carried as {@code 0.0} or
+ * {@code 1.0}, the rescale rule as its {@link Rescale#code()}.
  */
 enum MergeParameter {
     /** Per-model weight w_i; any finite value (negative weights subtract a task vector). */
@@ -22,14 +23,21 @@ enum MergeParameter {
     LAMBDA("lambda", "a finite number"),
     /** Flag: divide by the sum of the weights. */
     NORMALIZE("normalize", "0 or 1 (false or true)"),
-    /** Flag: DARE rescales survivors by 1/density. */
-    RESCALE("rescale", "0 or 1 (false or true)"),
+    /** Sparsification's rescale rule, a {@link Rescale#code()}: 0 none, 1 L1 (mergekit), 2 1/density (DARE paper). */
+    RESCALE("rescale", "false, true (= l1) or inverse_density (codes 0, 1, 2)"),
     /** SLERP interpolation factor; in [0, 1]. */
     T("t", "in [0, 1]"),
     /** EMA decay; in [0, 1]. */
     BETA("beta", "in [0, 1]"),
     /** Small positive constant added to avoid division by zero; finite and &gt; 0. */
-    EPSILON("epsilon", "finite and > 0");
+    EPSILON("epsilon", "finite and > 0"),
+    /** Flag: Fisher merging divides each model's weight by the L2 norm of its whole-model Fisher. */
+    NORMALIZE_FISHERS("normalize_fishers", "0 or 1 (false or true)"),
+    /**
+     * The L2 norm of one model's Fisher over every merged tensor, for {@code normalize_fishers}; computed from the
+     * Fisher files by {@link StreamingMerge}, never written in a recipe. Finite and &gt; 0.
+     */
+    FISHER_NORM("fisher_norm", "finite and > 0");
 
     private final String key;
     private final String range;
@@ -52,10 +60,24 @@ enum MergeParameter {
             case WEIGHT, LAMBDA -> true;
             case DENSITY -> value > 0.0 && value <= 1.0;
             case GAMMA -> value >= 0.0 && value < 1.0;
-            case NORMALIZE, RESCALE -> value == 0.0 || value == 1.0;
+            case NORMALIZE, NORMALIZE_FISHERS -> value == 0.0 || value == 1.0;
+            case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
             case T, BETA -> value >= 0.0 && value <= 1.0;
-            case EPSILON -> value > 0.0;
+            case EPSILON, FISHER_NORM -> value > 0.0;
         };
+    }
+
+    /** What a value may be, in words. */
+    String range() {
+        return range;
+    }
+
+    /** The value a recipe's name stands for ({@code rescale: inverse_density}), or empty if it names none. */
+    OptionalDouble valueNamed(String name) {
+        if (this == RESCALE) {
+            return Rescale.byYamlName(name).map(r -> OptionalDouble.of(r.code())).orElse(OptionalDouble.empty());
+        }
+        return OptionalDouble.empty();
     }
 
     /** Throws unless {@code value} is in range; the message names the key, the value and where. */

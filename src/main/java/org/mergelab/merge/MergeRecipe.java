@@ -51,15 +51,22 @@ import org.mergelab.lineage.Lineage;
  * {@code dtype}, {@code out_dtype}, {@code random_seed} (mergelab also reads {@code seed}; not both), and the
  * tokenizer/config keys {@code tokenizer_source} ({@code base} or a model path; {@code union} changes the embeddings
  * and is rejected), {@code tokenizer} (only its {@code source}) and {@code chat_template} (accepted, not applied: a
- * warning says so). Parameter values must be scalars (numbers, or booleans for flags); a list or a map is a
- * per-layer gradient or a filter, which changes the maths per tensor and is rejected naming the key, as is every
- * other key ({@code slices}, {@code modules}, ...). {@code int8_mask} is accepted and has no effect (it only changes
- * how mergekit stores masks). Mergelab-only: a per-model {@code fisher: PATH} names that model's diagonal Fisher
- * (a safetensors file with the same tensor names) for {@code merge_method: fisher}.
+ * warning says so). Every other key ({@code slices}, {@code modules}, ...) is rejected naming it. A parameter value is
+ * a scalar (a number, a boolean for flags, or a name where a parameter has named values:
+ * {@code rescale: inverse_density}), a per-layer gradient (a list), or a list of {@code {filter, value}} entries
+ * picked by tensor name, with mergekit's rules ({@link ParameterSetting}, positions from {@link LayerPositions};
+ * mergelab-only top-level {@code layer_pattern} gives the layer index pattern). {@code int8_mask} is accepted and has
+ * no effect (it only changes how mergekit stores masks). Mergelab-only: a per-model {@code fisher: PATH} names that
+ * model's diagonal Fisher (a safetensors file with the same tensor names) for {@code merge_method: fisher}.
+ *
+ * <p>As in mergekit ({@code config.ConfigReader.parameter}), a per-model key ({@code weight}, {@code density},
+ * {@code gamma}) in the top-level {@code parameters} is the default of every model, and a model's own value wins.
  *
  * <p>mergekit conventions kept: {@code slerp} takes the base model as its first endpoint (t = 0) and the one other
- * model as the second; methods with a base skip a {@code models} entry that is the base itself; methods without a
- * base use {@code base_model} only as the source of config and tokenizer files.
+ * model as the second; methods with a base skip a {@code models} entry that is the base itself, and when every entry
+ * is the base the merge returns the base (no task vector to add; it is merged as the base with itself, which every
+ * method with a base returns unchanged); methods without a base use {@code base_model} only as the source of config
+ * and tokenizer files.
  */
 public record MergeRecipe(
         Path file,
@@ -67,8 +74,8 @@ public record MergeRecipe(
         MergeMethod method,
         List<Path> models,
         Path base,
-        List<Map<String, Double>> perModelParameters,
-        Map<String, Double> globalParameters,
+        RecipeParameters parameters,
+        String layerPattern,
         List<Path> fisher,
         DType outputDType,
         long seed,
@@ -86,14 +93,13 @@ public record MergeRecipe(
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_KEYS = Set.of("merge_method", "models", "base_model", "parameters",
-            "dtype", "out_dtype", "random_seed", "seed", "tokenizer_source", "tokenizer", "chat_template");
+            "dtype", "out_dtype", "random_seed", "seed", "tokenizer_source", "tokenizer", "chat_template",
+            "layer_pattern");
     private static final Set<String> IGNORED_PARAMETERS = Set.of("int8_mask");
 
-    /** Copies the lists. */
+    /** Copies the lists; {@code parameters} holds one settings map per model. */
     public MergeRecipe {
         models = List.copyOf(models);
-        perModelParameters = List.copyOf(perModelParameters);
-        globalParameters = Map.copyOf(globalParameters);
         fisher = fisher == null ? null : List.copyOf(fisher);
         warnings = List.copyOf(warnings);
     }
@@ -121,13 +127,27 @@ public record MergeRecipe(
         }
         List<String> warnings = new ArrayList<>();
         MergeMethod method = MergeMethods.byName(text(root, "merge_method", file, true));
+        Map<String, ParameterSetting> topLevel = new LinkedHashMap<>();
+        if (root.has("parameters") && !root.get("parameters").isNull()) {
+            Set<String> accepted = new java.util.TreeSet<>(method.globalParameters());
+            accepted.addAll(method.perModelParameters());
+            topLevel = settings(root.get("parameters"), accepted, Set.of(), "(global)", method, file);
+        }
+        String layerPattern = root.has("layer_pattern") ? text(root, "layer_pattern", file, true) : null;
+        if (layerPattern != null) {
+            try {
+                LayerPositions.compile(layerPattern);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
         Path base = root.has("base_model") ? dir.resolve(text(root, "base_model", file, true)).normalize() : null;
         JsonNode entries = root.get("models");
         if (entries == null || !entries.isArray() || entries.isEmpty()) {
             throw new IllegalArgumentException(file + ": 'models' must be a non-empty list, found " + entries);
         }
         List<Path> models = new ArrayList<>();
-        List<Map<String, Double>> perModel = new ArrayList<>();
+        List<Map<String, ParameterSetting>> perModel = new ArrayList<>();
         List<Path> fisher = new ArrayList<>();
         for (JsonNode entry : entries) {
             if (!entry.isObject() || !entry.has("model")) {
@@ -141,7 +161,7 @@ public record MergeRecipe(
             }
             Path model = dir.resolve(text(entry, "model", file, true)).normalize();
             String where = "of model '" + entry.get("model").asText() + "'";
-            Map<String, Double> parameters = new LinkedHashMap<>();
+            Map<String, ParameterSetting> parameters = new LinkedHashMap<>();
             JsonNode given = entry.get("parameters");
             Path fisherFile = null;
             if (given != null && !given.isNull()) {
@@ -152,7 +172,7 @@ public record MergeRecipe(
                     }
                     fisherFile = dir.resolve(given.get("fisher").asText()).normalize();
                 }
-                parameters = scalars(given, method.perModelParameters(), Set.of("fisher"), where, method, file);
+                parameters = settings(given, method.perModelParameters(), Set.of("fisher"), where, method, file);
             }
             if (base != null && method.needsBaseModel() && model.equals(base)) {
                 warnings.add("models entry " + model + " is the base model; " + method.name()
@@ -163,9 +183,16 @@ public record MergeRecipe(
             perModel.add(parameters);
             fisher.add(fisherFile);
         }
-        Map<String, Double> global = new LinkedHashMap<>();
-        if (root.has("parameters") && !root.get("parameters").isNull()) {
-            global = scalars(root.get("parameters"), method.globalParameters(), Set.of(), "(global)", method, file);
+        if (models.isEmpty() && base != null && method.needsBaseModel()) {
+            // the base merged with itself: zero task vectors, which every method with a base returns unchanged
+            int copies = minimumModels(method);
+            for (int i = 0; i < copies; i++) {
+                models.add(base);
+                perModel.add(Map.of());
+                fisher.add(null);
+            }
+            warnings.add("every models entry is the base model; " + method.name() + " has no task vector to add"
+                    + " and returns the base (as mergekit)");
         }
         boolean anyFisher = fisher.stream().anyMatch(f -> f != null);
         if (method.name().equals("fisher")) {
@@ -196,9 +223,6 @@ public record MergeRecipe(
             mergedBase = null;
         } else if (method.needsBaseModel() && base == null) {
             throw new IllegalArgumentException(file + ": merge_method " + method.name() + " needs base_model");
-        }
-        if (perModel.stream().allMatch(Map::isEmpty)) {
-            perModel = List.of();
         }
         DType out = null;
         String dtypeKey = root.has("out_dtype") ? "out_dtype" : root.has("dtype") ? "dtype" : null;
@@ -250,8 +274,17 @@ public record MergeRecipe(
         if (root.has("chat_template")) {
             warnings.add("chat_template is accepted but not applied: tokenizer files are copied unchanged");
         }
-        return new MergeRecipe(file, root, method, models, mergedBase, perModel, global,
+        RecipeParameters parameters = new RecipeParameters(perModel, topLevel, method.globalParameters());
+        if (layerPattern != null && !parameters.dependsOnLayer()) {
+            warnings.add("layer_pattern is accepted but has no effect: no parameter is a per-layer gradient");
+        }
+        return new MergeRecipe(file, root, method, models, mergedBase, parameters, layerPattern,
                 anyFisher ? fisher : null, out, seed, configSource, warnings);
+    }
+
+    /** The fewest models {@code method} merges (model_stock: 2). */
+    private static int minimumModels(MergeMethod method) {
+        return method instanceof AbstractMergeMethod m ? m.minimumModels() : 1;
     }
 
     private static String text(JsonNode node, String key, Path file, boolean required) {
@@ -262,22 +295,17 @@ public record MergeRecipe(
         return value.asText();
     }
 
-    private static Map<String, Double> scalars(JsonNode given, Set<String> accepted, Set<String> special,
+    private static Map<String, ParameterSetting> settings(JsonNode given, Set<String> accepted, Set<String> special,
             String where, MergeMethod method, Path file) {
         if (!given.isObject()) {
             throw new IllegalArgumentException(file + ": parameters " + where + " must be a mapping, found " + given);
         }
-        Map<String, Double> out = new LinkedHashMap<>();
+        Map<String, ParameterSetting> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : given.properties()) {
             String key = e.getKey();
             JsonNode value = e.getValue();
             if (special.contains(key) || IGNORED_PARAMETERS.contains(key)) {
                 continue;
-            }
-            if (value.isArray() || value.isObject()) {
-                throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where + " is a "
-                        + (value.isArray() ? "list (a per-layer gradient)" : "mapping (a per-tensor filter)")
-                        + "; mergelab takes scalar parameters only, as a list changes the maths per layer");
             }
             if (!accepted.contains(key)) {
                 throw new IllegalArgumentException(file + ": method '" + method.name() + "' does not take "
@@ -285,23 +313,61 @@ public record MergeRecipe(
                         + where + "; takes: " + (accepted.isEmpty() ? "none"
                                 : String.join(", ", new java.util.TreeSet<>(accepted))));
             }
-            double number;
-            if (value.isBoolean()) {
-                number = value.booleanValue() ? 1.0 : 0.0;
-            } else if (value.isNumber()) {
-                number = value.doubleValue();
-            } else {
-                throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where
-                        + " must be a number or a boolean, found " + value);
+            MergeParameter parameter = MergeParameter.byKey(key).orElseThrow();
+            if (parameter == MergeParameter.FISHER_NORM) {
+                throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where + " is computed from"
+                        + " the Fisher files (normalize_fishers: true); a recipe does not give it");
             }
             try {
-                MergeParameter.byKey(key).orElseThrow().check(number, where);
+                out.put(key, ParameterSetting.parse(value, parameter, where));
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException(file + ": " + bad.getMessage(), bad);
             }
-            out.put(key, number);
         }
         return out;
+    }
+
+    /**
+     * Each tensor's parameters: the recipe's settings at the tensor's name and layer position ({@link LayerPositions}
+     * over the first model's names, the layer count from the {@code config.json} beside {@link #configSource} when
+     * it gives one).
+     */
+    private java.util.function.Function<String, StreamingMerge.TensorParameters> tensorParameters(TensorSource first)
+            throws IOException {
+        if (!parameters.dependsOnLayer()) {
+            return name -> parameters.at(name, 0.0); // no value depends on t
+        }
+        Path config = (Files.isDirectory(configSource) ? configSource : configSource.toAbsolutePath().getParent())
+                .resolve("config.json");
+        java.util.regex.Pattern pattern = LayerPositions.compile(
+                layerPattern != null ? layerPattern : LayerPositions.DEFAULT_PATTERN);
+        LayerPositions positions = LayerPositions.of(first.tensors().stream().map(t -> t.name()).toList(), pattern,
+                configLayers(config), config.toString());
+        return name -> parameters.at(name, positions.t(name));
+    }
+
+    /** The layer count a {@code config.json} gives ({@code num_hidden_layers}, {@code n_layer}, {@code num_layers}). */
+    static Integer configLayers(Path config) throws IOException {
+        if (!Files.isRegularFile(config)) {
+            return null;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(config.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(config + ": not JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        for (String key : List.of("num_hidden_layers", "n_layer", "num_layers")) {
+            JsonNode value = root == null ? null : root.get(key);
+            if (value != null) {
+                if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1) {
+                    throw new IllegalArgumentException(config + ": '" + key + "' must be a positive integer, found "
+                            + value);
+                }
+                return value.intValue();
+            }
+        }
+        return null;
     }
 
     /**
@@ -377,8 +443,7 @@ public record MergeRecipe(
                         .setModels(modelSources)
                         .optBase(baseSource)
                         .optFisher(fisherSources)
-                        .optPerModelParameters(perModelParameters)
-                        .optGlobalParameters(globalParameters)
+                        .optTensorParameters(tensorParameters(modelSources.getFirst()))
                         .optSeed(seed)
                         .optOutputDType(outputDType)
                         .optThreads(threads)
@@ -420,8 +485,7 @@ public record MergeRecipe(
                 config.set("recipe", tree);
                 config.put("merge_method", method.name());
                 config.set("inputs", described);
-                config.set("per_model_parameters", JSON.valueToTree(perModelParameters));
-                config.set("global_parameters", JSON.valueToTree(new java.util.TreeMap<>(globalParameters)));
+                config.set("parameters", parameters.toJson());
                 config.put("output_dtype", outputDType == null ? "first model's, per tensor"
                         : outputDType.safetensorsName());
                 ArrayNode files = config.putArray("output_files");

@@ -144,6 +144,22 @@ public record MergeRequest(
         }
     }
 
+    /**
+     * Checks parameters as the constructor does (one map per model or none, known keys, values in range), so that a
+     * merge can reject them before it writes anything; messages name the tensor.
+     */
+    static void checkParameters(List<Map<String, Double>> perModel, Map<String, Double> global, String tensorName,
+            int models) {
+        if (!perModel.isEmpty() && perModel.size() != models) {
+            throw new IllegalArgumentException("tensor '" + tensorName + "': " + perModel.size()
+                    + " per-model parameter maps for " + models + " models; need one per model");
+        }
+        for (int i = 0; i < perModel.size(); i++) {
+            checkedCopy(perModel.get(i), "for model " + i + " of tensor '" + tensorName + "'");
+        }
+        checkedCopy(global, "for tensor '" + tensorName + "'");
+    }
+
     private static Map<String, Double> checkedCopy(Map<String, Double> parameters, String where) {
         if (parameters == null) {
             return Map.of();

@@ -7,15 +7,17 @@ import static org.mergelab.merge.MethodSignature.keys;
  * fine-tuned models by a ratio set by the angle between their task vectors.
  *
  * <pre>  τ_i   = θ_i − θ_base  (flattened)
- *   cos θ = mean over pairs i &lt; k of τ_i·τ_k / (|τ_i| |τ_k|), each clamped to [−1, 1]
+ *   cos θ = mean over pairs i &lt; k of τ_i·τ_k / max(|τ_i| |τ_k|, 1e-6), each clamped to [−1, 1]
  *   t     = N cos θ / (1 + (N − 1) cos θ)
  *   θ     = t · (1/N) Σ_i θ_i + (1 − t) · θ_base</pre>
  *
- * Edge cases. A pair with a zero-norm task vector (|τ_i| |τ_k| &lt; 1e-12) has cosine 0, as
- * mergekit's clamped denominator gives. The paper's ratio t is an interpolation weight in [0, 1],
- * which the formula yields for cos θ in [0, 1]; for cos θ &le; 0 (task vectors orthogonal or
- * opposed on average) we set t = 0 and return the base, rather than extrapolating (t &lt; 0) or
- * dividing by zero at cos θ = −1/(N−1), which applying the formula blindly (mergekit) does.
+ * Edge cases. The denominator is clamped to at least 1e-6 as in mergekit's
+ * {@code ModelStockMergeTask.execute}, so a pair with a zero task vector has cosine 0 and pairs of
+ * tiny task vectors count as less aligned. The paper's ratio t is an interpolation weight in
+ * [0, 1], which the formula yields for cos θ in [0, 1]; for cos θ &le; 0 (task vectors orthogonal
+ * or opposed on average) mergelab sets t = 0 and returns the base, on purpose, rather than
+ * extrapolating (t &lt; 0) or dividing by zero at cos θ = −1/(N−1), which applying the formula
+ * there (mergekit) does.
  *
  * <p>Needs a base and at least two models (the angle needs a pair). No parameters (mergekit's
  * {@code filter_wise} needs the tensor's shape, which a flat array lacks).
@@ -46,7 +48,7 @@ final class ModelStockMerge extends AbstractMergeMethod {
         int pairs = 0;
         for (int i = 0; i < models; i++) {
             for (int k = i + 1; k < models; k++) {
-                cosSum += cosine(tau[i], tau[k], norms[i] * norms[k]);
+                cosSum += cosine(tau[i], tau[k], Math.max(norms[i] * norms[k], NORM_PRODUCT_FLOOR));
                 pairs++;
             }
         }
@@ -63,6 +65,9 @@ final class ModelStockMerge extends AbstractMergeMethod {
         return out;
     }
 
+    /** The least |τ_i| |τ_k| a cosine is divided by (mergekit's clamp). */
+    static final double NORM_PRODUCT_FLOOR = 1e-6;
+
     /** t = N c / (1 + (N−1) c) for c &gt; 0, else 0. */
     static double interpolationRatio(double cos, int models) {
         if (cos <= 0.0) {
@@ -72,9 +77,6 @@ final class ModelStockMerge extends AbstractMergeMethod {
     }
 
     private static double cosine(double[] a, double[] b, double normProduct) {
-        if (normProduct < 1e-12) {
-            return 0.0;
-        }
         double dot = 0.0;
         for (int j = 0; j < a.length; j++) {
             dot += a[j] * b[j];

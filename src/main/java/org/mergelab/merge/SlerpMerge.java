@@ -3,6 +3,8 @@ package org.mergelab.merge;
 import static org.mergelab.merge.MergeParameter.T;
 import static org.mergelab.merge.MethodSignature.keys;
 
+import java.util.Map;
+
 /**
  * {@code slerp}: spherical linear interpolation between two models, treating each tensor as one
  * flattened vector (Shoemake 1985; as mergekit applies it to weights).
@@ -12,15 +14,20 @@ import static org.mergelab.merge.MethodSignature.keys;
  *
  * The angle comes from the normalised vectors, the coefficients are applied to the original
  * ones. Falls back to linear interpolation (1−t) v0 + t v1 when the vectors are nearly parallel
- * or antiparallel, |cos Ω| &gt; 1 − 1e-6 (sin Ω ≈ 0, the formula is 0/0), or when either norm is
- * below 1e-12 (no direction). t = 0 and t = 1 return the first and second model exactly.
+ * or antiparallel, |cos Ω| &gt; 0.9995 (mergekit's {@code DOT_THRESHOLD} in
+ * {@code merge_methods/slerp.py}). t = 0 and t = 1 return the first and second model exactly.
+ *
+ * <p>A tensor of norm below 1e-12 has no direction, and mergelab interpolates linearly: an
+ * all-zero v0 gives t·v1. mergekit differs on purpose here: it leaves a vector of norm
+ * &le; 1e-8 unnormalised, so an all-zero tensor makes cos Ω = 0, Ω = π/2, and gives
+ * sin(tπ/2)·v1 (a path of a quarter circle towards nothing in particular).
  *
  * <p>Exactly two models, no base. Global: {@code t} in [0, 1] (default 0.5).
  */
 final class SlerpMerge extends AbstractMergeMethod {
 
-    /** |cos Ω| above {@code 1 - PARALLEL_TOLERANCE} counts as parallel. */
-    static final double PARALLEL_TOLERANCE = 1e-6;
+    /** |cos Ω| above this counts as parallel (mergekit's threshold). */
+    static final double DOT_THRESHOLD = 0.9995;
     /** Norms below this count as zero. */
     static final double ZERO_NORM = 1e-12;
 
@@ -29,7 +36,7 @@ final class SlerpMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.TENSOR_STATISTICS;
     }
 
@@ -90,7 +97,7 @@ final class SlerpMerge extends AbstractMergeMethod {
         norm1 = Math.sqrt(norm1);
         double cos = norm0 < ZERO_NORM || norm1 < ZERO_NORM ? 1.0
                 : Math.max(-1.0, Math.min(1.0, dot / (norm0 * norm1)));
-        if (Math.abs(cos) > 1.0 - PARALLEL_TOLERANCE) {
+        if (Math.abs(cos) > DOT_THRESHOLD) {
             return new Coefficients(1.0 - t, t, -1);
         }
         double omega = Math.acos(cos);

@@ -3,6 +3,7 @@ package org.mergelab.merge;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.mergelab.merge.AbstractMergeMethod.Locality;
 import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
@@ -19,40 +20,53 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  * </pre>
  *
  * Task arithmetic, TIES, DARE and Breadcrumbs are this class with different parameters; each
- * method class holds one instance and documents its defaults.
+ * method class holds one instance and documents its defaults. The rules are mergekit's
+ * ({@code generalized_task_arithmetic.GTATask.execute}): {@code density} defaults to 1 (nothing
+ * trimmed), {@code lambda} to 1; with normalize the plain sum is divided by Σ_i w_i, or by 1 when
+ * |Σ_i w_i| &lt; 1e-8, and the sign election by the agreeing weights, or by 1 where none agree.
  *
  * <p>Splitting a tensor: without sparsification every entry is merged on its own
  * ({@link Locality#ELEMENTWISE}); magnitude sparsification needs each model's rank cuts over the
  * whole tensor first ({@link Locality#TENSOR_STATISTICS}: a radix selection, see
- * {@link MagnitudeRanking}); random sparsification draws one stream per tensor in index order and
- * is merged whole ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} is the
- * one-range case of {@link #mergeRange}, so both give the same bits.
+ * {@link MagnitudeRanking}), and with the L1 rescale also the norm of the kept entries, so it is
+ * then merged whole; random sparsification draws one stream per tensor in index order and is
+ * merged whole ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} is the one-range
+ * case of {@link #mergeRange}, so both give the same bits.
  */
 final class SparsifiedTaskVectorMerge {
 
+    /** Density when a model gives none: 1, nothing trimmed (mergekit's default). */
+    static final double DEFAULT_DENSITY = 1.0;
+    /** Below this |Σ_i w_i| the plain sum is not divided by it (mergekit's threshold). */
+    static final double ZERO_WEIGHT_SUM = 1e-8;
+
     private final Sparsification sparsification;
     private final Consensus consensus;
-    private final double defaultDensity;
     private final double defaultGamma;
     private final boolean defaultNormalize;
-    private final boolean defaultRescale;
+    private final Rescale defaultRescale;
 
-    SparsifiedTaskVectorMerge(Sparsification sparsification, Consensus consensus, double defaultDensity,
-            double defaultGamma, boolean defaultNormalize, boolean defaultRescale) {
+    SparsifiedTaskVectorMerge(Sparsification sparsification, Consensus consensus, double defaultGamma,
+            boolean defaultNormalize, Rescale defaultRescale) {
         this.sparsification = sparsification;
         this.consensus = consensus;
-        this.defaultDensity = defaultDensity;
         this.defaultGamma = defaultGamma;
         this.defaultNormalize = defaultNormalize;
         this.defaultRescale = defaultRescale;
     }
 
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return switch (sparsification) {
             case NONE -> Locality.ELEMENTWISE;
             case RANDOM -> Locality.WHOLE_TENSOR;
-            case MAGNITUDE, MAGNITUDE_OUTLIERS -> Locality.TENSOR_STATISTICS;
+            case MAGNITUDE, MAGNITUDE_OUTLIERS -> rescale(globalParameters) == Rescale.L1
+                    ? Locality.WHOLE_TENSOR : Locality.TENSOR_STATISTICS;
         };
+    }
+
+    private Rescale rescale(Map<String, Double> globalParameters) {
+        Double code = globalParameters.get(MergeParameter.RESCALE.key());
+        return code == null ? defaultRescale : Rescale.ofCode(code);
     }
 
     /** Magnitudes of every model's task vector over one range, and their high-bit histograms. */
@@ -101,18 +115,18 @@ final class SparsifiedTaskVectorMerge {
                     histogram[b] += h[b];
                 }
             }
-            int kept = MagnitudeRanking.count(first.modelParameter(i, MergeParameter.DENSITY, defaultDensity), n);
-            int outliers = sparsification == Sparsification.MAGNITUDE_OUTLIERS
-                    ? MagnitudeRanking.count(first.modelParameter(i, MergeParameter.GAMMA, defaultGamma), n) : 0;
-            from[i] = RankCut.of(outliers, histogram, magnitudes);
-            to[i] = RankCut.of((long) outliers + kept, histogram, magnitudes);
+            Sparsification.RankWindow window = sparsification.window(
+                    first.modelParameter(i, MergeParameter.DENSITY, DEFAULT_DENSITY),
+                    first.modelParameter(i, MergeParameter.GAMMA, defaultGamma), n);
+            from[i] = RankCut.of(window.from(), histogram, magnitudes);
+            to[i] = RankCut.of(window.to(), histogram, magnitudes);
         }
         return new WindowCuts(offsets, from, to);
     }
 
     /** Merges; the caller has already checked the request against its {@link MethodSignature}. */
     float[] merge(MergeRequest request) {
-        TensorStatistics statistics = locality() == Locality.TENSOR_STATISTICS
+        TensorStatistics statistics = locality(request.globalParameters()) == Locality.TENSOR_STATISTICS
                 ? tensorStatistics(request, List.of(rangeStatistics(request, 0))) : null;
         return mergeRange(request, 0, statistics);
     }
@@ -121,23 +135,24 @@ final class SparsifiedTaskVectorMerge {
     float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics) {
         int rangeIndex = 0;
         WindowCuts cuts = null;
-        if (locality() == Locality.TENSOR_STATISTICS) {
+        Locality locality = locality(request.globalParameters());
+        if (locality == Locality.TENSOR_STATISTICS) {
             cuts = (WindowCuts) statistics;
             rangeIndex = Arrays.binarySearch(cuts.offsets(), offset);
             if (rangeIndex < 0) {
                 throw new IllegalArgumentException("tensor '" + request.tensorName() + "': no range starts at "
                         + offset + " in the statistics");
             }
-        } else if (locality() == Locality.WHOLE_TENSOR && offset != 0) {
+        } else if (locality == Locality.WHOLE_TENSOR && offset != 0) {
             throw new IllegalArgumentException("tensor '" + request.tensorName()
-                    + "': random sparsification merges whole tensors only");
+                    + "': random sparsification and the L1 rescale merge whole tensors only");
         }
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
         double lambda = request.globalParameter(MergeParameter.LAMBDA, 1.0);
         boolean normalize = request.globalFlag(MergeParameter.NORMALIZE, defaultNormalize);
-        boolean rescale = request.globalFlag(MergeParameter.RESCALE, defaultRescale);
+        Rescale rescale = rescale(request.globalParameters());
         SplittableRandom tensorRandom = TensorRandom.forTensor(request.seed(), request.tensorName());
 
         double[] weights = new double[models];
@@ -150,12 +165,15 @@ final class SparsifiedTaskVectorMerge {
             }
             // split for every model, whatever the method, so model i always gets the same stream
             SplittableRandom modelRandom = tensorRandom.split();
+            double density = request.modelParameter(i, MergeParameter.DENSITY, DEFAULT_DENSITY);
             if (cuts != null) {
                 MagnitudeRanking.keepWindow(tau, rangeIndex, cuts.from()[i], cuts.to()[i]);
+                if (density < 1.0) {
+                    // never L1 here (that merges whole tensors, see locality): no norm before masking needed
+                    rescale.apply(tau, Double.NaN, density);
+                }
             } else {
-                sparsification.apply(tau,
-                        request.modelParameter(i, MergeParameter.DENSITY, defaultDensity),
-                        request.modelParameter(i, MergeParameter.GAMMA, defaultGamma),
+                sparsification.apply(tau, density, request.modelParameter(i, MergeParameter.GAMMA, defaultGamma),
                         rescale, modelRandom);
             }
             weights[i] = request.modelParameter(i, MergeParameter.WEIGHT, 1.0);
@@ -166,7 +184,7 @@ final class SparsifiedTaskVectorMerge {
         }
 
         double[] merged = switch (consensus) {
-            case SUM -> sum(weighted, weights, normalize, request.tensorName());
+            case SUM -> sum(weighted, weights, normalize);
             case SIGN_ELECTION -> signElection(weighted, weights, normalize);
         };
         float[] out = new float[n];
@@ -176,7 +194,7 @@ final class SparsifiedTaskVectorMerge {
         return out;
     }
 
-    private static double[] sum(double[][] weighted, double[] weights, boolean normalize, String tensorName) {
+    private static double[] sum(double[][] weighted, double[] weights, boolean normalize) {
         int n = weighted[0].length;
         double[] merged = new double[n];
         for (double[] tau : weighted) {
@@ -189,9 +207,8 @@ final class SparsifiedTaskVectorMerge {
             for (double w : weights) {
                 total += w;
             }
-            if (Math.abs(total) < 1e-12) {
-                throw new IllegalArgumentException("tensor '" + tensorName
-                        + "': normalize is on but the weights sum to " + total + "; cannot divide by it");
+            if (Math.abs(total) < ZERO_WEIGHT_SUM) {
+                total = 1.0;
             }
             for (int j = 0; j < n; j++) {
                 merged[j] /= total;

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.DType;
 import org.mergelab.checkpoint.SafetensorsWriter;
@@ -74,8 +75,7 @@ public final class StreamingMerge {
     private final List<TensorSource> models;
     private final TensorSource base;
     private final List<TensorSource> fisher;
-    private final List<Map<String, Double>> perModelParameters;
-    private final Map<String, Double> globalParameters;
+    private final Function<String, TensorParameters> parameters;
     private final long seed;
     private final DType outputDType;
     private final Path outputDirectory;
@@ -89,8 +89,12 @@ public final class StreamingMerge {
         this.models = List.copyOf(b.models);
         this.base = b.base;
         this.fisher = b.fisher == null ? null : List.copyOf(b.fisher);
-        this.perModelParameters = List.copyOf(b.perModelParameters);
-        this.globalParameters = Map.copyOf(b.globalParameters);
+        if (b.tensorParameters != null) {
+            this.parameters = b.tensorParameters;
+        } else {
+            TensorParameters constant = new TensorParameters(b.perModelParameters, b.globalParameters);
+            this.parameters = name -> constant;
+        }
         this.seed = b.seed;
         this.outputDType = b.outputDType;
         this.outputDirectory = b.outputDirectory;
@@ -103,6 +107,20 @@ public final class StreamingMerge {
     /** A builder; {@code set*} for required values, {@code opt*} for optional ones. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The parameters of one tensor's merge requests.
+     *
+     * @param perModel one map per model (or none), as {@link MergeRequest#perModelParameters()}
+     * @param global as {@link MergeRequest#globalParameters()}
+     */
+    record TensorParameters(List<Map<String, Double>> perModel, Map<String, Double> global) {
+        /** Copies. */
+        TensorParameters {
+            perModel = perModel.stream().map(Map::copyOf).toList();
+            global = Map.copyOf(global);
+        }
     }
 
     /**
@@ -130,6 +148,7 @@ public final class StreamingMerge {
      */
     public Result run() throws IOException {
         List<TensorPlan> plans = plan();
+        Map<String, TensorParameters> requestParameters = withFisherNorms(plans, parametersOf(plans));
         Files.createDirectories(outputDirectory);
         List<List<TensorPlan>> shards = shard(plans);
         ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("mergelab-merge"));
@@ -148,7 +167,7 @@ public final class StreamingMerge {
                     Future<?> pending = null;
                     try {
                         for (TensorPlan plan : shards.get(s)) {
-                            MergedTensor merged = mergeTensor(plan, workers);
+                            MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), workers);
                             await(pending);
                             pending = writer.submit(() -> {
                                 try (Arena arena = merged.arena()) {
@@ -279,6 +298,82 @@ public final class StreamingMerge {
         return plans;
     }
 
+    /** Each float tensor's parameters, every value checked against its key's range before anything is written. */
+    private Map<String, TensorParameters> parametersOf(List<TensorPlan> plans) {
+        Map<String, TensorParameters> out = new HashMap<>();
+        for (TensorPlan plan : plans) {
+            if (plan.floating()) {
+                TensorParameters p = parameters.apply(plan.name());
+                MergeRequest.checkParameters(p.perModel(), p.global(), plan.name(), models.size());
+                out.put(plan.name(), p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The parameters of every request, plus, for tensors with {@code normalize_fishers}, each model's
+     * {@code fisher_norm}: the L2 norm of its Fisher file over every merged tensor, summed in float64 in tensor and
+     * element order.
+     */
+    private Map<String, TensorParameters> withFisherNorms(List<TensorPlan> plans,
+            Map<String, TensorParameters> byTensor) throws IOException {
+        String key = MergeParameter.FISHER_NORM.key();
+        boolean any = false;
+        for (TensorParameters p : byTensor.values()) {
+            any |= p.global().getOrDefault(MergeParameter.NORMALIZE_FISHERS.key(), 0.0) == 1.0;
+            for (int i = 0; i < p.perModel().size(); i++) {
+                if (p.perModel().get(i).containsKey(key)) {
+                    throw new IllegalArgumentException("per-model parameter '" + key + "' of model " + i
+                            + " is computed from the Fisher files with normalize_fishers; do not give it");
+                }
+            }
+        }
+        if (fisher == null || !any) {
+            return byTensor;
+        }
+        double[] norms = new double[fisher.size()];
+        for (int i = 0; i < fisher.size(); i++) {
+            double squares = 0.0;
+            for (TensorPlan plan : plans) {
+                if (!plan.floating()) {
+                    continue;
+                }
+                try (Arena arena = Arena.ofConfined()) {
+                    Tensor tensor = fisher.get(i).read(plan.name(), arena);
+                    long n = tensor.numel();
+                    for (long from = 0; from < n; from += chunkElements) {
+                        for (float v : floats(tensor, from, Math.min(n, from + chunkElements), plan.name(),
+                                fisher.get(i))) {
+                            squares += (double) v * v;
+                        }
+                    }
+                }
+            }
+            if (!(squares > 0.0)) {
+                throw new IllegalArgumentException("the Fisher file " + fisher.get(i).path() + " is zero everywhere;"
+                        + " normalize_fishers divides model " + i + "'s weight by its L2 norm");
+            }
+            norms[i] = Math.sqrt(squares);
+        }
+        Map<String, TensorParameters> out = new HashMap<>();
+        byTensor.forEach((name, p) -> {
+            if (p.global().getOrDefault(MergeParameter.NORMALIZE_FISHERS.key(), 0.0) != 1.0) {
+                out.put(name, p);
+                return;
+            }
+            List<Map<String, Double>> perModel = new ArrayList<>();
+            for (int i = 0; i < norms.length; i++) {
+                Map<String, Double> withNorm = new LinkedHashMap<>(p.perModel().isEmpty() ? Map.of()
+                        : p.perModel().get(i));
+                withNorm.put(key, norms[i]);
+                perModel.add(withNorm);
+            }
+            out.put(name, new TensorParameters(perModel, p.global()));
+        });
+        return out;
+    }
+
     private static void requireSameShape(TensorInfo info, TensorSource first, TensorInfo other,
             TensorSource otherSource) {
         if (!Arrays.equals(info.shape(), other.shape())) {
@@ -319,10 +414,11 @@ public final class StreamingMerge {
     /** A merged tensor and the arena its bytes live in; whoever writes it closes the arena. */
     private record MergedTensor(Tensor tensor, Arena arena) {}
 
-    /** The mapped inputs of one tensor. */
-    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] fisher) {}
+    /** The mapped inputs of one tensor, and the parameters its requests carry (null for non-float tensors). */
+    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] fisher, TensorParameters parameters) {}
 
-    private MergedTensor mergeTensor(TensorPlan plan, ExecutorService workers) throws IOException {
+    private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers)
+            throws IOException {
         Arena arena = Arena.ofShared();
         try {
             String name = plan.name();
@@ -347,7 +443,7 @@ public final class StreamingMerge {
                     fisherTensors[i] = fisher.get(i).read(name, arena);
                 }
             }
-            Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors);
+            Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors, parameters);
             int n = (int) inputs[0].numel();
             DType outType = plan.output().dtype();
             // the output lives in its own arena: the inputs' mappings are released as soon as the merge is
@@ -381,7 +477,8 @@ public final class StreamingMerge {
     }
 
     private void compute(Inputs in, int n, TensorPlan plan, ByteBuffer out, ExecutorService workers) throws IOException {
-        Locality locality = method instanceof AbstractMergeMethod m ? m.locality() : Locality.WHOLE_TENSOR;
+        Locality locality = method instanceof AbstractMergeMethod m ? m.locality(in.parameters().global())
+                : Locality.WHOLE_TENSOR;
         if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
             put(out, 0, plan, method.merge(request(in, 0, n)));
         } else {
@@ -438,8 +535,8 @@ public final class StreamingMerge {
         MergeRequest.Builder request = MergeRequest.builder()
                 .setTensorName(in.name())
                 .setModels(modelRanges)
-                .optPerModelParameters(perModelParameters)
-                .optGlobalParameters(globalParameters)
+                .optPerModelParameters(in.parameters().perModel())
+                .optGlobalParameters(in.parameters().global())
                 .optSeed(seed);
         if (in.base() != null) {
             request.optBase(floats(in.base(), from, to, in.name(), base));
@@ -544,6 +641,7 @@ public final class StreamingMerge {
         private List<TensorSource> fisher;
         private List<Map<String, Double>> perModelParameters = List.of();
         private final Map<String, Double> globalParameters = new LinkedHashMap<>();
+        private Function<String, TensorParameters> tensorParameters;
         private long seed;
         private DType outputDType;
         private Path outputDirectory;
@@ -593,6 +691,15 @@ public final class StreamingMerge {
         /** Global parameters (added to earlier ones); default none. */
         public Builder optGlobalParameters(Map<String, Double> globalParameters) {
             this.globalParameters.putAll(globalParameters);
+            return this;
+        }
+
+        /**
+         * Parameters that differ by tensor (per-layer gradients, filters), in place of
+         * {@link #optPerModelParameters} and {@link #optGlobalParameters}; default none.
+         */
+        Builder optTensorParameters(Function<String, TensorParameters> tensorParameters) {
+            this.tensorParameters = tensorParameters;
             return this;
         }
 
@@ -662,6 +769,9 @@ public final class StreamingMerge {
                         + outputDType.safetensorsName());
             }
             Objects.requireNonNull(metadata, "metadata");
+            if (tensorParameters != null && (!perModelParameters.isEmpty() || !globalParameters.isEmpty())) {
+                throw new IllegalArgumentException("give per-tensor parameters or constant ones, not both");
+            }
             return new StreamingMerge(this);
         }
     }

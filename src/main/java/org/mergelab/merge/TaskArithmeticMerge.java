@@ -9,7 +9,7 @@ import static org.mergelab.merge.MethodSignature.keys;
  * {@code task_arithmetic} (Ilharco et al. 2023): add the weighted task vectors to the base.
  *
  * <pre>  θ = θ_base + λ Σ_i w_i (θ_i − θ_base)       (normalize = 0, the default)
- *   θ = θ_base + λ Σ_i w_i (θ_i − θ_base) / Σ_i w_i  (normalize = 1)</pre>
+ *   θ = θ_base + λ Σ_i w_i (θ_i − θ_base) / Σ_i w_i  (normalize = 1; by 1 if |Σ_i w_i| &lt; 1e-8)</pre>
  *
  * Needs a base. Per model: {@code weight} (default 1). Global: {@code lambda} (default 1),
  * {@code normalize} (default 0, as mergekit). A {@link SparsifiedTaskVectorMerge} with no
@@ -18,7 +18,7 @@ import static org.mergelab.merge.MethodSignature.keys;
 final class TaskArithmeticMerge extends TaskVectorFamilyMethod {
 
     private static final SparsifiedTaskVectorMerge FAMILY =
-            new SparsifiedTaskVectorMerge(Sparsification.NONE, Consensus.SUM, 1.0, 0.0, false, false);
+            new SparsifiedTaskVectorMerge(Sparsification.NONE, Consensus.SUM, 0.0, false, Rescale.NONE);
 
     TaskArithmeticMerge() {
         super("task_arithmetic", References.TASK_ARITHMETIC,

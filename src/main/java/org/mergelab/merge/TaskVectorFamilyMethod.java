@@ -1,6 +1,7 @@
 package org.mergelab.merge;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A method of the task-vector family: one {@link SparsifiedTaskVectorMerge} (a sparsification
@@ -17,8 +18,8 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
     }
 
     @Override
-    final Locality locality() {
-        return family.locality();
+    final Locality locality(Map<String, Double> globalParameters) {
+        return family.locality(globalParameters);
     }
 
     @Override

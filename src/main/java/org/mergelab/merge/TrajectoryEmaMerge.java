@@ -3,6 +3,8 @@ package org.mergelab.merge;
 import static org.mergelab.merge.MergeParameter.BETA;
 import static org.mergelab.merge.MethodSignature.keys;
 
+import java.util.Map;
+
 /**
  * {@code trajectory_ema}: an exponential moving average over a sequence of checkpoints of one
  * training run, taken in the order given (as the EMA "teacher" of Tarvainen &amp; Valpola 2017,
@@ -24,7 +26,7 @@ final class TrajectoryEmaMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

@@ -3,6 +3,7 @@ package org.mergelab.merge;
 import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * {@code trajectory_uniform}: the uniform average of a sequence of checkpoints of one training
@@ -20,7 +21,7 @@ final class TrajectoryUniformMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality() {
+    Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

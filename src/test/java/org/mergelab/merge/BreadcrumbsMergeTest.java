@@ -1,5 +1,7 @@
 package org.mergelab.merge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,11 +62,29 @@ class BreadcrumbsMergeTest extends MergeMethodContractTest {
     }
 
     @Test
-    void defaultsDropNoOutlierAndTheSmallestTenPercentOfTenEntries() {
-        // gamma 0.01 → floor(0.1) = 0 outliers; density 0.9 → keep 9: only i1 (|−0.1|) goes
+    void defaultDensityMasksNothingAsMergekit() {
+        // density defaults to 1 (mergekit; issue 11 item 2): τ1 unchanged, gamma has no effect
         MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(plusBase(TAU1)).optBase(BASE)
                 .build();
+        assertArrayEquals(plusBase(TAU1), method().merge(request));
+    }
+
+    @Test
+    void noOutlierIsDroppedWhenGammaTimesNIsBelowOne() {
+        // issue 11 item 4, kept on purpose: gamma 0.01 → int(0.1) = 0 outliers; density 0.9 → keep int(9.0) = 9:
+        // only i1 (|−0.1|) goes. (mergekit drops the whole task vector here: indices[n_bot:-0] is empty.)
+        MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(plusBase(TAU1)).optBase(BASE)
+                .optPerModelParameters(List.of(Map.of("density", 0.9, "gamma", 0.01))).build();
         assertClose(method().merge(request),
                 new double[] {5.5, 0.5, 2.5, -2.5, 0.7, 1.5, 0.0, 4.5, 0.8, -2.0}, 1e-6);
+    }
+
+    @Test
+    void overlappingGammaAndDensityKeepDensityTimesNEntries() {
+        // gamma 0.3, density 0.8: 3 outliers + 8 kept > 10, so only 10 − 8 = 2 outliers (i0, i7) are dropped
+        MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(plusBase(TAU1)).optBase(BASE)
+                .optPerModelParameters(List.of(Map.of("density", 0.8, "gamma", 0.3))).build();
+        assertClose(method().merge(request),
+                new double[] {0.5, 0.4, 2.5, -2.5, 0.7, 1.5, 0.0, 0.5, 0.8, -2.0}, 1e-6);
     }
 }

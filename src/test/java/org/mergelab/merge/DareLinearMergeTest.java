@@ -21,6 +21,11 @@ class DareLinearMergeTest extends SeededMergeMethodContractTest {
                 .optPerModelParameters(List.of(Map.of("density", density)));
     }
 
+    /** The DARE paper's rescale, a named option since mergelab follows mergekit's L1 rule by default. */
+    private static MergeRequest.Builder paperRescale(float[] model, float[] base, double density, long seed) {
+        return single(model, base, density, seed).optGlobalParameter("rescale", Rescale.INVERSE_DENSITY.code());
+    }
+
     @Test
     void fullDensityIsTaskArithmetic() {
         // density 1: nothing dropped, survivors scaled by 1/1; same as TaskArithmeticMergeTest:
@@ -35,7 +40,29 @@ class DareLinearMergeTest extends SeededMergeMethodContractTest {
     }
 
     @Test
-    void eachEntryIsDroppedOrRescaledByOneOverDensity() {
+    void byDefaultTheSurvivorsAreScaledToKeepTheTaskVectorsL1Norm() {
+        // mergekit's rescale (issue 11 item 1): τ' = m ⊙ τ · ‖τ‖₁ / ‖m ⊙ τ‖₁, one factor for the whole tensor
+        float[] tau = MergeMethodContractTest.randomTensor(new SplittableRandom(31), 500);
+        float[] merged = method().merge(single(tau, new float[500], 0.3, 9).build());
+        double l1Before = 0.0;
+        double l1After = 0.0;
+        double keptBefore = 0.0;
+        for (int j = 0; j < tau.length; j++) {
+            l1Before += Math.abs(tau[j]);
+            l1After += Math.abs(merged[j]);
+            keptBefore += merged[j] != 0 ? Math.abs(tau[j]) : 0.0;
+        }
+        assertThat(l1After).isCloseTo(l1Before, within(1e-4));
+        double factor = l1Before / keptBefore;
+        for (int j = 0; j < tau.length; j++) {
+            if (merged[j] != 0) {
+                assertThat((double) merged[j]).isCloseTo(tau[j] * factor, within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void eachEntryIsDroppedOrRescaledByOneOverDensityWithThePapersRule() {
         // base = [1, 2, 3, 4, 5, 6], τ = [0.5, −1, 2, 0.25, −3, 1]; density 0.5:
         // each θ_j is base_j (dropped) or base_j + τ_j / 0.5 = base_j + 2 τ_j (kept)
         float[] base = {1, 2, 3, 4, 5, 6};
@@ -44,7 +71,7 @@ class DareLinearMergeTest extends SeededMergeMethodContractTest {
         boolean sawDrop = false;
         boolean sawKeep = false;
         for (long seed = 0; seed < 20; seed++) {
-            float[] merged = method().merge(single(model, base, 0.5, seed).build());
+            float[] merged = method().merge(paperRescale(model, base, 0.5, seed).build());
             for (int j = 0; j < base.length; j++) {
                 assertThat((double) merged[j]).isIn((double) base[j], kept[j]);
                 sawDrop |= merged[j] == base[j];
@@ -67,7 +94,7 @@ class DareLinearMergeTest extends SeededMergeMethodContractTest {
     }
 
     @Test
-    void rescaledSurvivorsAreUnbiasedPerEntryOverSeeds() {
+    void survivorsRescaledByThePapersRuleAreUnbiasedPerEntryOverSeeds() {
         // E[τ'_j] = τ_j; over S seeds the mean of τ'_j has standard deviation |τ_j| √((1−p)/p) / √S.
         // Allow 5 standard deviations. The survivor fraction has sd √(p(1−p)/S).
         double p = 0.3;
@@ -77,7 +104,7 @@ class DareLinearMergeTest extends SeededMergeMethodContractTest {
         double[] sum = new double[tau.length];
         int[] survivors = new int[tau.length];
         for (long seed = 0; seed < seeds; seed++) {
-            float[] merged = method().merge(single(tau, base, p, seed).build());
+            float[] merged = method().merge(paperRescale(tau, base, p, seed).build());
             for (int j = 0; j < tau.length; j++) {
                 sum[j] += merged[j];
                 survivors[j] += merged[j] != 0 ? 1 : 0;
@@ -92,13 +119,13 @@ class DareLinearMergeTest extends SeededMergeMethodContractTest {
     }
 
     @Test
-    void onALargeTensorTheSurvivorFractionIsDensityAndTheSumIsUnbiased() {
+    void onALargeTensorTheSurvivorFractionIsDensityAndThePapersRuleIsUnbiased() {
         // n entries, τ_j uniform in [−1, 1]. Kept count ~ Binomial(n, p): sd √(n p (1−p)).
         // Σ_j (τ'_j − τ_j) has mean 0 and variance Σ_j τ_j² (1−p)/p. Allow 5 sd each.
         int n = 200_000;
         double p = 0.3;
         float[] tau = MergeMethodContractTest.randomTensor(new SplittableRandom(77), n);
-        float[] merged = method().merge(single(tau, new float[n], p, 42).build());
+        float[] merged = method().merge(paperRescale(tau, new float[n], p, 42).build());
         int kept = 0;
         double error = 0.0;
         double variance = 0.0;

@@ -34,14 +34,16 @@ class DareTiesMergeTest extends SeededMergeMethodContractTest {
 
     @Test
     void signElectionSeesRescaledSurvivors() {
-        // Two models, base 0, τ1 = [1, 1, 1, 1] at density 0.5 (survivors become 2), τ2 = [−1.5] * 4 at density 1.
+        // Two models, base 0, τ1 = [1, 1, 1, 1] at density 0.5 (survivors become 2 with the paper's 1/density
+        // rescale), τ2 = [−1.5] * 4 at density 1.
         // Where τ1 survives: Σ = 2 − 1.5 = 0.5 > 0 → + wins → θ = 2 (normalize 0).
         // Where τ1 is dropped: Σ = −1.5 → − wins → θ = −1.5.
         float[] ones = {1, 1, 1, 1};
         float[] minus = {-1.5f, -1.5f, -1.5f, -1.5f};
         MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(ones, minus)
                 .optBase(new float[4]).optSeed(1)
-                .optPerModelParameters(List.of(Map.of("density", 0.5), Map.of("density", 1.0))).build();
+                .optPerModelParameters(List.of(Map.of("density", 0.5), Map.of("density", 1.0)))
+                .optGlobalParameter("rescale", Rescale.INVERSE_DENSITY.code()).build();
         float[] merged = method().merge(request);
         for (float value : merged) {
             org.assertj.core.api.Assertions.assertThat(value).isIn(2.0f, -1.5f);

@@ -52,6 +52,20 @@ class FisherMergeTest extends MergeMethodContractTest {
     }
 
     @Test
+    void normalizeFishersDividesEachWeightByItsFisherNorm() {
+        // fisher_norm [2, 0.5] → c = [0.5, 2]: e0: (0.5·1·1 + 2·3·3) / (0.5 + 6) = 18.5 / 6.5;
+        // e1: both Fisher values 0 → (0.5·2 + 2·6) / 2.5 = 5.2; e2: (0.5·3·3 + 2·1·(−1)) / (1.5 + 2) = 2.5 / 3.5
+        MergeRequest normalized = request().optGlobalParameter("normalize_fishers", 1)
+                .optPerModelParameters(List.of(Map.of("fisher_norm", 2.0), Map.of("fisher_norm", 0.5))).build();
+        assertClose(method().merge(normalized), new double[] {18.5 / 6.5, 5.2, 2.5 / 3.5}, 1e-6);
+        assertThatThrownBy(() -> method().merge(request().optGlobalParameter("normalize_fishers", 1).build()))
+                .hasMessageContaining("'w'").hasMessageContaining("fisher_norm");
+        MergeRequest normWithoutFlag = request()
+                .optPerModelParameters(List.of(Map.of("fisher_norm", 2.0), Map.of("fisher_norm", 0.5))).build();
+        assertThatThrownBy(() -> method().merge(normWithoutFlag)).hasMessageContaining("normalize_fishers");
+    }
+
+    @Test
     void rejectsMissingOrNegativeFisherAndNegativeWeights() {
         MergeRequest missing = MergeRequest.builder().setTensorName("w")
                 .setModels(new float[] {1}, new float[] {2}).build();

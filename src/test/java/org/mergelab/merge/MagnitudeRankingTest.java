@@ -7,8 +7,9 @@ import org.junit.jupiter.api.Test;
 class MagnitudeRankingTest {
 
     @Test
-    void countFloorsWithoutFloatingPointSurprises() {
-        assertThat(MagnitudeRanking.count(0.29, 100)).isEqualTo(29); // 0.29·100 = 28.999999999999996
+    void countTruncatesTheFloat64ProductAsMergekitsInt() {
+        assertThat(MagnitudeRanking.count(0.29, 100)).isEqualTo(28); // 0.29·100 = 28.999999999999996
+        assertThat(MagnitudeRanking.count(0.7, 90)).isEqualTo(62); // 0.7·90 = 62.99999999999999
         assertThat(MagnitudeRanking.count(0.2, 5)).isEqualTo(1);
         assertThat(MagnitudeRanking.count(0.5, 5)).isEqualTo(2);
         assertThat(MagnitudeRanking.count(1.0, 7)).isEqualTo(7);

@@ -170,9 +170,9 @@ class MergeRecipeTest {
         assertThatThrownBy(() -> run("""
                 models:
                   - model: model_a
-                    parameters: {weight: [0.1, 0.5, 1.0]}
+                    parameters: {weight: {filter: mlp, value: 0.5}}
                 merge_method: linear
-                """, false)).hasMessageContaining("'weight'").hasMessageContaining("list");
+                """, false)).hasMessageContaining("'weight'").hasMessageContaining("list of");
         assertThatThrownBy(() -> run("""
                 models: [{model: model_a}, {model: model_b}]
                 merge_method: linear
@@ -189,6 +189,41 @@ class MergeRecipeTest {
                 tokenizer_source: union
                 """, false)).hasMessageContaining("union");
         assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void rescaleTakesABooleanOrARuleNameAndFisherNormIsNotARecipeKey() throws IOException {
+        run("""
+                models:
+                  - {model: model_a, parameters: {density: 0.5}}
+                merge_method: dare_linear
+                base_model: base
+                parameters: {rescale: inverse_density}
+                random_seed: 3
+                """, false);
+        var paperRule = MergeRequest.builder().setTensorName("layer1.bias").setModels(a.get("layer1.bias").toFloats())
+                .optBase(base.get("layer1.bias").toFloats()).optSeed(3)
+                .optPerModelParameters(List.of(Map.of("density", 0.5)))
+                .optGlobalParameter("rescale", Rescale.INVERSE_DENSITY.code()).build();
+        assertThat(output().get("layer1.bias")).isEqualTo(Tensor.fromFloats(DType.BF16, new long[] {7},
+                MergeMethods.byName("dare_linear").merge(paperRule)));
+        assertThatThrownBy(() -> run("""
+                models: [{model: model_a}]
+                merge_method: ties
+                base_model: base
+                parameters: {rescale: l2}
+                """, true)).hasMessageContaining("'rescale'").hasMessageContaining("inverse_density")
+                .hasMessageContaining("l2");
+        assertThatThrownBy(() -> run("""
+                models: [{model: model_a, parameters: {fisher: fa.safetensors, fisher_norm: 2}}]
+                merge_method: fisher
+                """, true)).hasMessageContaining("'fisher_norm'").hasMessageContaining("computed");
+        assertThatThrownBy(() -> run("""
+                models: [{model: model_a}]
+                merge_method: ties
+                base_model: base
+                parameters: {gamma: 0.1}
+                """, true)).hasMessageContaining("'gamma'").hasMessageContaining("density");
     }
 
     @Test

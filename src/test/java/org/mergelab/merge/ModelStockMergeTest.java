@@ -57,6 +57,16 @@ class ModelStockMergeTest extends MergeMethodContractTest {
     }
 
     @Test
+    void normProductsBelowOneMillionthAreClampedAsMergekit() {
+        // τ1 = [1e-4, 0], τ2 = [1e-4, 1e-4]: |τ1||τ2| = √2·1e-8 < 1e-6, so cos = 1e-8 / 1e-6 = 0.01 (not 1/√2)
+        // t = 2·0.01 / 1.01; θ = base + t·mean τ = t·[1e-4, 0.5e-4]
+        MergeRequest request = MergeRequest.builder().setTensorName("w")
+                .setModels(new float[] {1e-4f, 0}, new float[] {1e-4f, 1e-4f}).optBase(new float[2]).build();
+        double t = 0.02 / 1.01;
+        assertClose(method().merge(request), new double[] {t * 1e-4f, t * 0.5e-4f}, 1e-12);
+    }
+
+    @Test
     void needsAtLeastTwoModels() {
         MergeRequest one = MergeRequest.builder().setTensorName("w").setModels(new float[] {2, 1, 1})
                 .optBase(BASE).build();

@@ -70,6 +70,15 @@ class SlerpMergeTest extends MergeMethodContractTest {
     }
 
     @Test
+    void cosinesAboveMergekitsThresholdInterpolateLinearly() {
+        // [1, 0] and [1, 0.025]: cos = 1/√1.000625 ≈ 0.99969 > 0.9995 → (1 − t) v0 + t v1
+        assertClose(slerp(new float[] {1, 0}, new float[] {1, 0.025f}, 0.4), new double[] {1, 0.01}, 1e-7);
+        // [1, 0] and [1, 0.04]: cos ≈ 0.99920 < 0.9995 → spherical, off the chord
+        float[] spherical = slerp(new float[] {1, 0}, new float[] {1, 0.04f}, 0.5);
+        assertThat(Math.abs(spherical[0] - 1.0)).isGreaterThan(1e-4);
+    }
+
+    @Test
     void antiparallelAndZeroVectorsFallBackToLinearInterpolation() {
         // cos = −1: 0.5·[1, 0] + 0.5·[−1, 0] = [0, 0]
         assertClose(slerp(new float[] {1, 0}, new float[] {-1, 0}, 0.5), new double[] {0, 0}, 1e-7);

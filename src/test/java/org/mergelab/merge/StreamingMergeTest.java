@@ -121,6 +121,32 @@ class StreamingMergeTest {
     }
 
     @Test
+    void rescaleRulesStreamAsTheInMemoryKernel() throws IOException {
+        // ties with the L1 rescale merges whole tensors; breadcrumbs with 1/density range by range
+        List<NamedTensors> models = List.of(checkpoint(1, DType.F32), checkpoint(2, DType.F32));
+        NamedTensors base = checkpoint(3, DType.F32);
+        List<Path> paths = List.of(write("ra", models.get(0)), write("rb", models.get(1)));
+        Path basePath = write("rbase", base);
+        List<Map<String, Double>> perModel = List.of(Map.of("density", 0.3, "gamma", 0.05),
+                Map.of("density", 0.6, "gamma", 0.1));
+        for (var run : List.of(Map.entry("ties", Rescale.L1), Map.entry("breadcrumbs", Rescale.INVERSE_DENSITY))) {
+            MergeMethod method = MergeMethods.byName(run.getKey());
+            List<Map<String, Double>> parameters = run.getKey().equals("ties")
+                    ? List.of(Map.of("density", 0.3), Map.of("density", 0.6)) : perModel;
+            Map<String, Double> global = Map.of("rescale", run.getValue().code());
+            Path out = dir.resolve("rescale-" + run.getKey());
+            merge(method, paths, basePath, out, 3, global, parameters, null, Long.MAX_VALUE);
+            try (TensorSource s = TensorSource.open(out)) {
+                NamedTensors got = s.readAll();
+                for (String tensor : List.of("layer1.weight", "layer1.bias", "a.last")) {
+                    assertThat(got.get(tensor)).as("%s %s", run.getKey(), tensor)
+                            .isEqualTo(expected(method, models, base, tensor, global, parameters, DType.F32));
+                }
+            }
+        }
+    }
+
+    @Test
     void identicalInputsGiveTheInputBackByteForByte() throws IOException {
         Path a = write("a", checkpoint(1, DType.BF16));
         Path out = dir.resolve("out");

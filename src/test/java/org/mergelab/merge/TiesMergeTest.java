@@ -54,11 +54,19 @@ class TiesMergeTest extends MergeMethodContractTest {
     }
 
     @Test
-    void defaultDensityIsTwentyPercent() {
-        // floor(0.2·5) = 1: τ1' = [0, 0, 0, −4, 0], τ2' = [0, 0, −3, 0, 0], τ3' = [0, 2, 0, 0, 0]
-        // no conflicts: θ = 1 + [0, 2, −3, −4, 0]
+    void defaultDensityTrimsNothingAsMergekit() {
+        // density defaults to 1 (mergekit; issue 11 item 2): the same as fullDensityIsSignElectionWithoutTrim
         MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(MODELS).optBase(BASE).build();
-        assertClose(method().merge(request), new double[] {1, 3, -2, -3, 1}, 1e-6);
+        assertClose(method().merge(request), new double[] {3, 2.5, -2, -1.25, 2.25}, 1e-6);
+    }
+
+    @Test
+    void rescaleKeepsEachTrimmedTaskVectorsL1Norm() {
+        // density 0.4, one model: τ1' = [3, 0, 0, −4, 0], ‖τ1‖₁ = 10.5, ‖τ1'‖₁ = 7 → × 1.5 = [4.5, 0, 0, −6, 0]
+        MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(MODELS.getFirst()).optBase(BASE)
+                .optPerModelParameters(List.of(Map.of("density", 0.4)))
+                .optGlobalParameter("rescale", Rescale.L1.code()).build();
+        assertClose(method().merge(request), new double[] {5.5, 1, 1, -5, 1}, 1e-6);
     }
 
     @Test
