@@ -1,6 +1,5 @@
 package org.mergelab.checkpoint;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -53,12 +52,7 @@ public final class ShardedSafetensors implements TensorSource {
      * @throws CheckpointFormatException on a malformed index or an index and shards that disagree, naming both
      */
     public static ShardedSafetensors open(Path indexFile) throws IOException {
-        JsonNode root;
-        try {
-            root = StrictJson.MAPPER.readTree(Files.readAllBytes(indexFile));
-        } catch (JacksonException e) {
-            throw new CheckpointFormatException(indexFile + ": index is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = StrictJson.readUtf8(indexFile, "index", Files.readAllBytes(indexFile), 0);
         if (root == null || !root.isObject()) {
             throw CheckpointFormatException.of(indexFile, "index is not a JSON object");
         }
