@@ -1,5 +1,6 @@
 package org.mergelab.merge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -103,7 +104,12 @@ public record MergeRecipe(
      * @throws IllegalArgumentException naming the first unsupported key or bad value
      */
     public static MergeRecipe parse(Path file) throws IOException {
-        JsonNode root = YAML.readTree(file.toFile());
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
+        }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": a recipe is a YAML mapping, found " + root);
         }
@@ -117,7 +123,13 @@ public record MergeRecipe(
             }
         }
         List<String> warnings = new ArrayList<>();
-        MergeMethod method = MergeMethods.byName(text(root, "merge_method", file, true));
+        String methodName = text(root, "merge_method", file, true);
+        MergeMethod method;
+        try {
+            method = MergeMethods.byName(methodName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
         Path base = root.has("base_model") ? dir.resolve(text(root, "base_model", file, true)).normalize() : null;
         JsonNode entries = root.get("models");
         if (entries == null || !entries.isArray() || entries.isEmpty()) {
@@ -291,7 +303,11 @@ public record MergeRecipe(
                 throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where
                         + " must be a number or a boolean, found " + value);
             }
-            MergeParameter.byKey(key).orElseThrow().check(number, where);
+            try {
+                MergeParameter.byKey(key).orElseThrow().check(number, where);
+            } catch (IllegalArgumentException outOfRange) {
+                throw new IllegalArgumentException(file + ": " + outOfRange.getMessage(), outOfRange);
+            }
             out.put(key, number);
         }
         return out;
