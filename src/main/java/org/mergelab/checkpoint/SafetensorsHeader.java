@@ -1,6 +1,5 @@
 package org.mergelab.checkpoint;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.EOFException;
 import java.io.IOException;
@@ -59,12 +58,7 @@ record SafetensorsHeader(List<TensorInfo> tensors, Map<String, String> metadata,
             throw CheckpointFormatException.of(file, "header must start with '{' but starts with byte 0x"
                     + Integer.toHexString(json[0] & 0xFF));
         }
-        JsonNode root;
-        try {
-            root = StrictJson.MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            throw new CheckpointFormatException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = StrictJson.readUtf8(file, "header", json, 8);
         if (root == null || !root.isObject()) {
             throw CheckpointFormatException.of(file, "header is not a JSON object");
         }

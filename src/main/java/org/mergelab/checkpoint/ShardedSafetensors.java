@@ -1,6 +1,5 @@
 package org.mergelab.checkpoint;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -55,13 +54,8 @@ public final class ShardedSafetensors implements TensorSource {
      *     leads out of the index's directory (see {@link InputFiles})
      */
     public static ShardedSafetensors open(Path indexFile) throws IOException {
-        JsonNode root;
         InputFiles.requireRegularFile(indexFile);
-        try {
-            root = StrictJson.MAPPER.readTree(Files.readAllBytes(indexFile));
-        } catch (JacksonException e) {
-            throw new CheckpointFormatException(indexFile + ": index is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = StrictJson.readUtf8(indexFile, "index", Files.readAllBytes(indexFile), 0);
         if (root == null || !root.isObject()) {
             throw CheckpointFormatException.of(indexFile, "index is not a JSON object");
         }

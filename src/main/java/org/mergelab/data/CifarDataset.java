@@ -1,6 +1,7 @@
 package org.mergelab.data;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -145,8 +146,14 @@ public final class CifarDataset {
         if (!Files.isRegularFile(f)) {
             return variant == Variant.CIFAR10 ? CIFAR10_NAMES : CIFAR100_NAMES;
         }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(f + ": class names are not UTF-8 text", e);
+        }
         List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        for (String line : lines) {
             if (!line.isBlank()) {
                 names.add(line.strip());
             }

@@ -67,37 +67,39 @@ public final class FashionMnist {
     /** Reads an IDX3 uint8 image file (optionally gzipped by name) of 28 x 28 images; returns the raw bytes. */
     static byte[] readImages(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
-            int magic = in.readInt();
+            int[] header = readHeader(in, 4, file);
+            int magic = header[0];
             if (magic != IMAGES_MAGIC) {
                 throw new IOException(file + ": magic number 0x" + Integer.toHexString(magic)
                         + " is not an IDX3 uint8 image file (0x803)");
             }
-            int n = in.readInt();
-            int rows = in.readInt();
-            int cols = in.readInt();
+            int n = header[1];
+            int rows = header[2];
+            int cols = header[3];
             if (n < 0 || rows != SIDE || cols != SIDE) {
                 throw new IOException(file + ": dimensions " + n + " x " + rows + " x " + cols + ", expected N x 28 x 28");
             }
-            byte[] data = new byte[Math.multiplyExact(n, SIDE * SIDE)];
-            readFully(in, data, file);
-            return data;
+            if (n > Integer.MAX_VALUE / ImageDataset.IMAGE_BYTES) {
+                throw new IOException(file + ": " + n + " images do not fit in one array");
+            }
+            return readData(in, n * SIDE * SIDE, file);
         }
     }
 
     /** Reads an IDX1 uint8 label file, checking every label is below {@code numClasses}. */
     static int[] readLabels(Path file, int numClasses) throws IOException {
         try (DataInputStream in = open(file)) {
-            int magic = in.readInt();
+            int[] header = readHeader(in, 2, file);
+            int magic = header[0];
             if (magic != LABELS_MAGIC) {
                 throw new IOException(file + ": magic number 0x" + Integer.toHexString(magic)
                         + " is not an IDX1 uint8 label file (0x801)");
             }
-            int n = in.readInt();
+            int n = header[1];
             if (n < 0) {
                 throw new IOException(file + ": negative label count " + n);
             }
-            byte[] data = new byte[n];
-            readFully(in, data, file);
+            byte[] data = readData(in, n, file);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 labels[i] = data[i] & 0xFF;
@@ -123,12 +125,39 @@ public final class FashionMnist {
         }
     }
 
-    private static void readFully(DataInputStream in, byte[] data, Path file) throws IOException {
+    /** The magic number and dimensions: {@code count} big-endian ints. */
+    private static int[] readHeader(DataInputStream in, int count, Path file) throws IOException {
+        int[] header = new int[count];
         try {
-            in.readFully(data);
+            for (int i = 0; i < count; i++) {
+                header[i] = in.readInt();
+            }
         } catch (EOFException e) {
-            throw new IOException(file + ": truncated, expected " + data.length + " data bytes after the header", e);
+            throw new IOException(file + ": truncated header, expected " + 4 * count + " bytes", e);
+        } catch (IOException e) {
+            throw unreadable(file, e);
         }
+        return header;
+    }
+
+    /** Reads {@code length} bytes, allocating as they arrive: a count in a header is not trusted with memory. */
+    private static byte[] readData(DataInputStream in, int length, Path file) throws IOException {
+        byte[] data;
+        try {
+            data = in.readNBytes(length);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+        if (data.length < length) {
+            throw new IOException(file + ": truncated, expected " + length + " data bytes after the header, found "
+                    + data.length);
+        }
+        return data;
+    }
+
+    /** A read error (a corrupt gzip stream, an I/O error) as a message naming the file. */
+    private static IOException unreadable(Path file, IOException e) {
+        return new IOException(file + ": cannot read: " + e.getMessage(), e);
     }
 
     /** Pads {@code n} side x side grayscale images to 32 x 32 (centred, zero border) and replicates to 3 channels. */

@@ -1,5 +1,6 @@
 package org.mergelab.merge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -126,7 +127,13 @@ public record MergeRecipe(
             }
         }
         List<String> warnings = new ArrayList<>();
-        MergeMethod method = MergeMethods.byName(text(root, "merge_method", file, true));
+        String methodName = text(root, "merge_method", file, true);
+        MergeMethod method;
+        try {
+            method = MergeMethods.byName(methodName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
         Map<String, ParameterSetting> topLevel = new LinkedHashMap<>();
         if (root.has("parameters") && !root.get("parameters").isNull()) {
             Set<String> accepted = new java.util.TreeSet<>(method.globalParameters());

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mergelab.checkpoint.SafetensorsFiles.entry;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mergelab.ParserFuzzing;
 
 class SafetensorsMalformedTest {
     @TempDir
@@ -148,5 +150,17 @@ class SafetensorsMalformedTest {
         try (SafetensorsReader r = SafetensorsReader.open(f)) {
             assertThatThrownBy(() -> r.read("b")).hasMessageContaining("'b'").hasMessageContaining(f.toString());
         }
+    }
+
+    @Test
+    void headerMustBeUtf8() throws IOException {
+        // Found by SafetensorsFuzzTest: a header starting "{\0\0\0" was decoded as UTF-32, and the
+        // CharConversionException named no file; a header that was all UTF-32 was even accepted.
+        Path found = Files.copy(ParserFuzzing.corpusFile("safetensors", "found-utf32-header.safetensors"),
+                dir.resolve("found.safetensors"));
+        rejects(found).hasMessageContaining("header is not UTF-8: byte 12 starts an invalid sequence");
+        byte[] utf32 = "{}".getBytes(Charset.forName("UTF-32LE"));
+        rejects(SafetensorsFiles.writeWithLength(dir.resolve("utf32.safetensors"), utf32.length, utf32, 0))
+                .hasMessageContaining("header is not valid JSON");
     }
 }

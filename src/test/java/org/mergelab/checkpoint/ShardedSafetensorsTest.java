@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -131,5 +132,21 @@ class ShardedSafetensorsTest {
                 "{\"weight_map\": {\"a\": \"s1.safetensors\", \"b\": \"s2.safetensors\"}}");
         assertThatThrownBy(() -> TensorSource.open(index)).hasMessageContaining("tensor 'a'")
                 .hasMessageContaining("s2.safetensors").hasMessageContaining("maps it to s1.safetensors");
+    }
+
+    @Test
+    void indexMustBeUtf8() throws IOException {
+        // The cause SafetensorsFuzzTest found in headers (see SafetensorsMalformedTest.headerMustBeUtf8): given
+        // bytes, Jackson guessed UTF-16 from "{\0" and accepted such an index.
+        SafetensorsWriter.write(dir.resolve("s1.safetensors"), new NamedTensors()
+                .put("a", Tensor.ofFloats(new long[] {1}, new float[] {1})), Map.of());
+        Path index = Files.writeString(dir.resolve(ShardedSafetensors.INDEX_FILE_NAME),
+                "{\"weight_map\": {\"a\": \"s1.safetensors\"}}", StandardCharsets.UTF_16LE);
+        assertThatThrownBy(() -> ShardedSafetensors.open(index)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining(index.toString()).hasMessageContaining("index is not valid JSON");
+        Files.write(index, new byte[] {'{', (byte) 0xC3, '}'});
+        assertThatThrownBy(() -> ShardedSafetensors.open(index)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining(index.toString())
+                .hasMessageContaining("index is not UTF-8: byte 1 starts an invalid sequence");
     }
 }

@@ -80,4 +80,14 @@ class CifarDatasetTest {
         assertThatThrownBy(() -> CifarDataset.load(dir, CifarDataset.Variant.CIFAR10, false))
                 .hasMessageContaining("batches.meta.txt").hasMessageContaining("2 class names");
     }
+
+    @Test
+    void classNamesThatAreNotUtf8AreNamed(@TempDir Path dir) throws IOException {
+        // Found by CifarDatasetFuzzTest (corpus cifar/found-names-not-utf8.bin): a MalformedInputException said
+        // only "Input length = 1".
+        write(dir.resolve("test_batch.bin"), 1, 1, 0);
+        Path names = Files.write(dir.resolve("batches.meta.txt"), new byte[] {'c', 'a', 't', (byte) 0x99, '\n'});
+        assertThatThrownBy(() -> CifarDataset.load(dir, CifarDataset.Variant.CIFAR10, false))
+                .hasMessageContaining(names.toString()).hasMessageContaining("class names are not UTF-8 text");
+    }
 }

@@ -11,9 +11,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mergelab.ParserFuzzing;
 
 class FashionMnistTest {
 
@@ -117,5 +120,47 @@ class FashionMnistTest {
         }
         assertThat(border).isZero();
         assertThat(inner).isPositive();
+    }
+
+    // Found by FashionMnistFuzzTest (corpus idx/bad-*): the next three tests failed before the fixes.
+
+    @Test
+    void aShortHeaderIsNamed(@TempDir Path dir) throws IOException {
+        // was an EOFException without a message
+        writeTiny(dir, "train");
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        writeIdx(images, 0x803, new int[] {}, new byte[2]);
+        assertThatThrownBy(() -> FashionMnist.load(dir, true)).hasMessageContaining(images.toString())
+                .hasMessageContaining("truncated header, expected 16 bytes");
+    }
+
+    @Test
+    void aCorruptGzipStreamIsNamed(@TempDir Path dir) throws IOException {
+        // was an EOFException or ZipException naming no file
+        writeTiny(dir, "train");
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        byte[] gz = Files.readAllBytes(images);
+        Files.write(images, Arrays.copyOf(gz, gz.length / 2));
+        assertThatThrownBy(() -> FashionMnist.load(dir, true)).hasMessageContaining(images.toString())
+                .hasMessageContaining("cannot read: Unexpected end of ZLIB input stream");
+    }
+
+    @Test
+    void countsInTheHeaderAreNotTrustedWithMemory(@TempDir Path dir) throws IOException {
+        // were allocated before a byte of data was read (or overflowed an int)
+        writeTiny(dir, "train");
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
+        writeIdx(images, 0x803, new int[] {600_000, 28, 28}, new byte[784]);
+        ParserFuzzing.check(images.toString(), List.of(IOException.class), () -> FashionMnist.load(dir, true));
+        assertThatThrownBy(() -> FashionMnist.load(dir, true)).hasMessageContaining(images.toString())
+                .hasMessageContaining("expected 470400000 data bytes after the header, found 784");
+        writeIdx(images, 0x803, new int[] {3_000_000, 28, 28}, new byte[784]);
+        assertThatThrownBy(() -> FashionMnist.load(dir, true)).hasMessageContaining(images.toString())
+                .hasMessageContaining("3000000 images do not fit in one array");
+
+        writeTiny(dir, "train");
+        writeIdx(labels, 0x801, new int[] {Integer.MAX_VALUE}, new byte[] {1, 2, 3});
+        ParserFuzzing.check(labels.toString(), List.of(IOException.class), () -> FashionMnist.load(dir, true));
     }
 }

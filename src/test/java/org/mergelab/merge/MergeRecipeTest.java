@@ -299,4 +299,19 @@ class MergeRecipeTest {
             assertThat(got[j]).isCloseTo((x[j] + 3 * y[j]) / 4, org.assertj.core.data.Offset.offset(1e-6f));
         }
     }
+
+    @Test
+    void yamlErrorsUnknownMethodsAndBadValuesNameTheRecipe() throws IOException {
+        // Found by MergeRecipeFuzzTest (corpus recipe/bad-syntax.yaml, bad-method.yaml, bad-density.yaml)
+        Path syntax = recipe("merge_method: linear\nmodels: [{model: model_a\n");
+        assertThatThrownBy(() -> MergeRecipe.parse(syntax)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(syntax + ": not valid YAML: ").hasMessageContaining("line 3");
+        Path method = recipe("merge_method: frankenmerge\nmodels: [{model: model_a}]\n");
+        assertThatThrownBy(() -> MergeRecipe.parse(method))
+                .hasMessageStartingWith(method + ": unknown merge method 'frankenmerge'");
+        Path density = recipe("merge_method: ties\nbase_model: base\n"
+                + "models: [{model: model_a, parameters: {density: 1.5}}]\n");
+        assertThatThrownBy(() -> MergeRecipe.parse(density))
+                .hasMessageStartingWith(density + ": parameter 'density' = 1.5 of model 'model_a'");
+    }
 }
