@@ -18,6 +18,7 @@ import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.checkpoint.SafetensorsWriter;
 import org.mergelab.checkpoint.Tensor;
 import org.mergelab.checkpoint.TensorSource;
+import org.mergelab.config.ConfigException;
 import org.mergelab.lineage.Lineage;
 
 class MergeRecipeTest {
@@ -304,8 +305,8 @@ class MergeRecipeTest {
     void yamlErrorsUnknownMethodsAndBadValuesNameTheRecipe() throws IOException {
         // Found by MergeRecipeFuzzTest (corpus recipe/bad-syntax.yaml, bad-method.yaml, bad-density.yaml)
         Path syntax = recipe("merge_method: linear\nmodels: [{model: model_a\n");
-        assertThatThrownBy(() -> MergeRecipe.parse(syntax)).isInstanceOf(IOException.class)
-                .hasMessageStartingWith(syntax + ": not valid YAML: ").hasMessageContaining("line 3");
+        assertThatThrownBy(() -> MergeRecipe.parse(syntax)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(syntax + ": not valid YAML").hasMessageContaining("line 3");
         Path method = recipe("merge_method: frankenmerge\nmodels: [{model: model_a}]\n");
         assertThatThrownBy(() -> MergeRecipe.parse(method))
                 .hasMessageStartingWith(method + ": unknown merge method 'frankenmerge'");
