@@ -26,6 +26,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
@@ -189,6 +191,14 @@ public final class ConfigReader {
         } catch (MarkedYAMLException e) {
             throw new ConfigException(source + ": not valid YAML at line " + (e.getProblemMark().getLine() + 1)
                     + ": " + e.getProblem(), e);
+        } catch (ReaderException e) {
+            // a character YAML does not allow (control characters, some non-printable code points); found by fuzzing
+            throw new ConfigException(String.format("%s: not valid YAML: character U+%04X at character %d is not"
+                    + " allowed in YAML", source, e.getCodePoint(), e.getPosition()), e);
+        } catch (YAMLException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst()
+                    .orElse(e.getClass().getSimpleName());
+            throw new ConfigException(source + ": not valid YAML: " + message, e);
         }
     }
 

@@ -81,33 +81,21 @@ final class ReferenceOps {
 
     /** The input values each kernel entry meets, for image {@code n}: (I K K) x (OH OW). */
     private static double[] im2col(double[] x, int n, CheckCase.Convolution c) {
-        int oh = c.outSize();
-        int k = c.kernel();
-        double[] col = new double[c.in() * k * k * oh * oh];
-        for (int ci = 0; ci < c.in(); ci++) {
-            int inBase = (n * c.in() + ci) * c.size() * c.size();
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    int row = ((ci * k + ky) * k + kx) * oh * oh;
-                    int[] xr = validRange(c, kx, oh);
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * c.stride() - c.padding() + ky;
-                        if (iy < 0 || iy >= c.size()) {
-                            continue;
-                        }
-                        int rowIn = inBase + iy * c.size() - c.padding() + kx;
-                        for (int ox = xr[0]; ox < xr[1]; ox++) {
-                            col[row + oy * oh + ox] = x[rowIn + ox * c.stride()];
-                        }
-                    }
-                }
-            }
-        }
+        double[] col = new double[c.in() * c.kernel() * c.kernel() * c.outSize() * c.outSize()];
+        mapColumns(x, col, n, c, true);
         return col;
     }
 
     /** Adds {@code gradCol} back onto the input positions of image {@code n} (the transpose of im2col). */
     private static void col2imAdd(double[] gradCol, double[] dx, int n, CheckCase.Convolution c) {
+        mapColumns(dx, gradCol, n, c, false);
+    }
+
+    /**
+     * Visits every (kernel entry, output position) of image {@code n} whose input position lies inside the image:
+     * {@code toColumns} copies the input value into {@code col}, otherwise the column value is added onto the input.
+     */
+    private static void mapColumns(double[] image, double[] col, int n, CheckCase.Convolution c, boolean toColumns) {
         int oh = c.outSize();
         int k = c.kernel();
         for (int ci = 0; ci < c.in(); ci++) {
@@ -123,7 +111,11 @@ final class ReferenceOps {
                         }
                         int rowIn = inBase + iy * c.size() - c.padding() + kx;
                         for (int ox = xr[0]; ox < xr[1]; ox++) {
-                            dx[rowIn + ox * c.stride()] += gradCol[row + oy * oh + ox];
+                            if (toColumns) {
+                                col[row + oy * oh + ox] = image[rowIn + ox * c.stride()];
+                            } else {
+                                image[rowIn + ox * c.stride()] += col[row + oy * oh + ox];
+                            }
                         }
                     }
                 }

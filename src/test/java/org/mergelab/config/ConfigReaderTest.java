@@ -24,6 +24,16 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aCharacterYamlDoesNotAllowIsAConfigErrorNamingTheFile() throws Exception {
+        // found by MergeRecipeFuzzTest: SnakeYAML's ReaderException escaped the anchor scan undocumented
+        Path file = Files.writeString(dir.resolve("ctl.yaml"), "merge_method: linear\nmodels: [\u0001]\n");
+        assertThatThrownBy(() -> ConfigReader.readTree(file)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ": not valid YAML: character U+0001 at character 30 is not allowed");
+        assertThatThrownBy(() -> ConfigReader.read(file, Pair.class)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
     void refusesAFileOverOneMebibyteBeforeParsingIt() throws Exception {
         // not even valid YAML: the size alone is refused
         Path file = Files.writeString(dir.resolve("big.yaml"), "a: [" + "1, ".repeat(400_000));
