@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                 Integer.toString(steps), "--rounds", Integer.toString(rounds));
         Map<String, double[]> rates = new LinkedHashMap<>();
         for (String cap : List.of(EngineSettings.DEFAULT_ONEDNN_MAX_CPU_ISA, "ALL")) {
-            ProcessBuilder pb = new ProcessBuilder(ChildJvm.command("4g", MergelabCommand.class, args))
+            ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("-Xmx4g"), MergelabCommand.class, args))
                     .redirectErrorStream(true);
             pb.environment().remove(EngineSettings.DNNL_MAX_CPU_ISA);
             pb.environment().put(EngineSettings.ONEDNN_MAX_CPU_ISA, cap);

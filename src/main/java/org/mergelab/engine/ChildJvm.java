@@ -16,14 +16,15 @@ public final class ChildJvm {
     /**
      * The command.
      *
-     * @param heap maximum heap, e.g. {@code 2g}
+     * @param jvmOptions options of the child JVM, e.g. {@code -Xmx2g}
      * @param mainClass the class whose {@code main} runs
      * @param args its arguments
      */
-    public static List<String> command(String heap, Class<?> mainClass, List<String> args) {
+    public static List<String> command(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp",
-                System.getProperty("java.class.path"), mainClass.getName()));
+                .toString(), "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(args);
         return command;
     }

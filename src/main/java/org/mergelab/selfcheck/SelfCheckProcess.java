@@ -99,7 +99,7 @@ public final class SelfCheckProcess {
      */
     public static Outcome runChild(int threads, Map<String, String> environment, Set<String> unset, Duration limit)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command("2g", SelfCheckProcess.class,
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("-Xmx2g"), SelfCheckProcess.class,
                 List.of("--threads", Integer.toString(threads))));
         pb.environment().keySet().removeAll(unset);
         pb.environment().putAll(environment);

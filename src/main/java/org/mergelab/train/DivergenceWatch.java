@@ -39,11 +39,7 @@ final class DivergenceWatch {
      */
     void check(Network network, NDManager scope, Batch batch, double loss, int epoch, int batchIndex) {
         if (Double.isFinite(loss) && Double.isFinite(gradientSum(network, scope))) {
-            finiteSteps++;
-            recent.addLast(loss);
-            if (recent.size() > WINDOW) {
-                recent.removeFirst();
-            }
+            record(loss);
             return;
         }
         throw new IllegalStateException(describe(network, scope, batch, loss, epoch, batchIndex));
@@ -95,8 +91,8 @@ final class DivergenceWatch {
         return late > early && values[values.length - 1] > 1.1 * min;
     }
 
-    /** Records a finite loss (tests). */
-    void recordForTest(double loss) {
+    /** Records a finite step's loss. */
+    void record(double loss) {
         finiteSteps++;
         recent.addLast(loss);
         if (recent.size() > WINDOW) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.mergelab.engine.ChildJvm;
 
 /** Runs {@code mergelab} as a real process (its own JVM, working directory and signals), for tests. */
 public final class MergelabProcess {
@@ -39,13 +40,9 @@ public final class MergelabProcess {
      * @param jvmOptions extra JVM options (e.g. {@code -Xint} to make a short command last long enough to interrupt)
      */
     public static Process start(Path workingDirectory, Path log, List<String> jvmOptions, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-                "-Xmx1g"));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.mergelab.cli.MergelabCommand"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(workingDirectory.toFile()).redirectErrorStream(true)
+        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        options.addAll(jvmOptions);
+        return new ProcessBuilder(ChildJvm.command(options, MergelabCommand.class, List.of(args))).directory(workingDirectory.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
     }
 

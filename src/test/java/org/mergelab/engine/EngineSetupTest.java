@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mergelab.cli.MergelabCommand;
 import org.mergelab.selfcheck.SelfCheckProcess;
 
 /**
@@ -98,11 +99,9 @@ class EngineSetupTest {
 
     private static List<String> stderrOf(Path dir, Path config, String name, Map<String, String> env)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path err = dir.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.mergelab.cli.MergelabCommand",
-                "train", "--config", config.toString(), "--out", dir.resolve(name).toString());
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("-Xmx1g"), MergelabCommand.class,
+                List.of("train", "--config", config.toString(), "--out", dir.resolve(name).toString())));
         pb.environment().keySet().removeAll(ENGINE_VARIABLES);
         pb.environment().putAll(env);
         pb.redirectError(err.toFile()).redirectOutput(dir.resolve(name + ".out").toFile());

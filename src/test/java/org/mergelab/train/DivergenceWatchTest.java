@@ -68,20 +68,20 @@ class DivergenceWatchTest {
     void adviceSuggestsALowerLearningRateOnlyForALossThatWasFiniteAndRising() {
         DivergenceWatch early = new DivergenceWatch("t", 0.1);
         for (int i = 0; i < DivergenceWatch.FIRST_STEPS - 1; i++) {
-            early.recordForTest(2.0 + i); // rising, but too few steps: the engine is the suspect
+            early.record(2.0 + i); // rising, but too few steps: the engine is the suspect
         }
         assertThat(early.advice()).contains("from the first steps", "mergelab doctor").doesNotContain("learning_rate");
 
         DivergenceWatch rising = new DivergenceWatch("t", 0.1);
         for (int i = 0; i < 20; i++) {
-            rising.recordForTest(i < 14 ? 1.0 : 1.0 + (i - 13) * 0.5);
+            rising.record(i < 14 ? 1.0 : 1.0 + (i - 13) * 0.5);
         }
         assertThat(rising.rising()).isTrue();
         assertThat(rising.advice()).contains("rising", "lower learning_rate (now 0.1)").doesNotContain("doctor");
 
         DivergenceWatch flat = new DivergenceWatch("t", 0.1);
         for (int i = 0; i < 20; i++) {
-            flat.recordForTest(2.0 - i * 0.01);
+            flat.record(2.0 - i * 0.01);
         }
         assertThat(flat.rising()).isFalse();
         assertThat(flat.advice()).contains("not rising", "mergelab doctor").doesNotContain("learning_rate");
