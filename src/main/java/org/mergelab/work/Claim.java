@@ -82,13 +82,13 @@ public final class Claim implements AutoCloseable {
                 return;
             }
             if (!isStillMine()) {
-                markLost("claim file " + file + " was deleted or replaced");
+                markLost("claim file " + file + " was deleted or replaced: another worker took it over");
                 return;
             }
             Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
             lastHeartbeatNanos = System.nanoTime();
         } catch (NoSuchFileException e) {
-            markLost("claim file " + file + " was deleted");
+            markLost("claim file " + file + " was deleted: another worker took it over");
         } catch (IOException | RuntimeException e) {
             if (System.nanoTime() - lastHeartbeatNanos > directory.heartbeatTimeoutNanos()) {
                 markLost("heartbeat failing for the whole timeout: " + e);

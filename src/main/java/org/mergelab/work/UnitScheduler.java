@@ -121,12 +121,15 @@ public final class UnitScheduler<C> {
                     continue;
                 }
                 switch (runClaimed(unit, claim.get(), context)) {
-                    case RAN -> ran.add(unit.name());
-                    case DONE_ELSEWHERE -> doneByOthers.add(unit.name());
-                    case LOST -> { }
-                }
-                if (unit.isDone()) {
-                    done.add(unit.key());
+                    case RAN -> {
+                        ran.add(unit.name());
+                        done.add(unit.key());
+                    }
+                    case DONE_ELSEWHERE -> {
+                        doneByOthers.add(unit.name());
+                        done.add(unit.key());
+                    }
+                    case LOST -> { } // the taker finishes it; a later pass sees it done
                 }
                 progressed = true;
                 break;
