@@ -21,18 +21,44 @@ final class ExperimentCommands {
      *     contain one
      */
     static int run(ExperimentConfig config, Path out, boolean force, boolean dryRun, String command, List<Path> inputs) {
-        OutputDirectory output = OutputDirectory.builder()
+        ExperimentConsole console = new ExperimentConsole(System.out, System.err);
+        ExperimentRunner runner = ExperimentRunner.create(config, claim(out, force, command, inputs), console);
+        if (dryRun) {
+            DryRunReport.print(runner.plan(), System.out);
+            return 0;
+        }
+        return runAndPrint(runner, config, out, console);
+    }
+
+    private static OutputDirectory claim(Path out, boolean force, String command, List<Path> inputs) {
+        return OutputDirectory.builder()
                 .setPath(out)
                 .setCommand(command, OutputKind.EXPERIMENT)
                 .optForce(force)
                 .optInputs(inputs)
                 .claim();
+    }
+
+    /**
+     * {@code run --workers N}: prepares the directory once (a {@code --force} replacement included), runs N local
+     * worker processes of the same experiment without {@code --force}, then, when all succeeded, runs the experiment
+     * here too, which finds every unit done, writes the results and prints the findings.
+     */
+    static int runWorkers(ExperimentConfig config, Path experiment, Path out, boolean force, int workers) throws Exception {
         ExperimentConsole console = new ExperimentConsole(System.out, System.err);
-        ExperimentRunner runner = ExperimentRunner.create(config, output, console);
-        if (dryRun) {
-            DryRunReport.print(runner.plan(), System.out);
-            return 0;
+        ExperimentRunner runner = ExperimentRunner.create(config, claim(out, force, "run", List.of(experiment)), console);
+        runner.prepare();
+        System.out.printf("starting %d workers on %s, %d threads each%n", workers, out, config.threads());
+        int code = LocalWorkers.run(workers, List.of("run", experiment.toString(), "--out", out.toString()), out, System.out);
+        if (code != 0) {
+            System.err.println("mergelab: error: a worker failed (exit code " + code + "); finished units are kept: the same"
+                    + " command resumes");
+            return code;
         }
+        return runAndPrint(runner, config, out, console);
+    }
+
+    private static int runAndPrint(ExperimentRunner runner, ExperimentConfig config, Path out, ExperimentConsole console) {
         ExperimentRunner.Outcome outcome;
         try {
             outcome = runner.run();

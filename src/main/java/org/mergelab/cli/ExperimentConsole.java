@@ -7,7 +7,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.mergelab.experiment.ExperimentProgress;
-import org.mergelab.experiment.Unit;
+import org.mergelab.experiment.ExperimentUnit;
 import org.mergelab.train.ConsoleProgress;
 
 /**
@@ -23,8 +23,8 @@ final class ExperimentConsole implements ExperimentProgress {
     private ProgressBar bar;
     private double unitStartCost;
     private double unitCost;
-    private double[] costs;
-    private List<Unit> pending;
+    private final java.util.Map<ExperimentUnit, Double> costs = new java.util.HashMap<>();
+    private List<ExperimentUnit> pending;
 
     ExperimentConsole(PrintStream lines, PrintStream barStream) {
         this.lines = lines;
@@ -32,16 +32,15 @@ final class ExperimentConsole implements ExperimentProgress {
     }
 
     @Override
-    public void planned(List<Unit> all, List<Unit> pendingUnits, double estimatedSeconds) {
+    public void planned(List<ExperimentUnit> all, List<ExperimentUnit> pendingUnits, double estimatedSeconds) {
         this.pending = pendingUnits;
         lines.printf("%d units planned, %d already done, %d to run (estimate %s)%n", all.size(), all.size() - pendingUnits.size(),
                 pendingUnits.size(), DryRunReport.duration(estimatedSeconds));
-        costs = new double[pendingUnits.size()];
         double total = 0;
-        for (int i = 0; i < costs.length; i++) {
-            Unit u = pendingUnits.get(i);
-            costs[i] = u.trainImages() * 3.5 + u.evalImages() + 1000;
-            total += costs[i];
+        for (ExperimentUnit u : pendingUnits) {
+            double cost = u.trainImages() * 3.5 + u.evalImages() + 1000;
+            costs.put(u, cost);
+            total += cost;
         }
         if (!pendingUnits.isEmpty() && ConsoleProgress.interactive()) {
             bar = new ProgressBarBuilder()
@@ -56,22 +55,22 @@ final class ExperimentConsole implements ExperimentProgress {
     }
 
     @Override
-    public void unitStarted(Unit unit, int index, int count) {
-        unitCost = costs[index - 1];
+    public void unitStarted(ExperimentUnit unit, int index, int count) {
+        unitCost = costs.getOrDefault(unit, 0.0);
         if (bar != null) {
             bar.setExtraMessage(" " + unit.name());
         }
     }
 
     @Override
-    public void unitProgress(Unit unit, double fraction) {
+    public void unitProgress(ExperimentUnit unit, double fraction) {
         if (bar != null) {
             bar.stepTo((long) ((unitStartCost + unitCost * Math.min(1, fraction)) / SCALE));
         }
     }
 
     @Override
-    public void unitFinished(Unit unit, int index, int count, double seconds, String summary) {
+    public void unitFinished(ExperimentUnit unit, int index, int count, double seconds, String summary) {
         unitStartCost += unitCost;
         if (bar != null) {
             bar.stepTo((long) (unitStartCost / SCALE));
@@ -90,7 +89,7 @@ final class ExperimentConsole implements ExperimentProgress {
         }
     }
 
-    List<Unit> pending() {
+    List<ExperimentUnit> pending() {
         return pending;
     }
 }

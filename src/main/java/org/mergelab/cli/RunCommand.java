@@ -34,9 +34,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List the planned units (and which are done) with a time estimate; run nothing.")
     boolean dryRun;
 
+    @Option(names = "--workers", paramLabel = "N", description = {"Run N worker processes on this machine (default 1: this",
+            "process). Each uses the config's threads; they share DIR, each claiming ready units. Workers on other",
+            "machines join by running the same command on a shared DIR (see examples/slurm, examples/kubernetes)."})
+    Integer workers;
+
     @Override
     public Integer call() throws Exception {
         ExperimentConfig config = ConfigReader.read(experiment, ExperimentConfig.class);
-        return ExperimentCommands.run(config, out, force, dryRun, "run", List.of(experiment));
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("--workers: " + workers + " is below 1");
+        }
+        if (workers == null || workers == 1 || dryRun) {
+            return ExperimentCommands.run(config, out, force, dryRun, "run", List.of(experiment));
+        }
+        return ExperimentCommands.runWorkers(config, experiment, out, force, workers);
     }
 }

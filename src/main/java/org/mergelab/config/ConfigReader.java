@@ -141,12 +141,22 @@ public final class ConfigReader {
     /** Parses YAML text into a record; {@code source} names it in messages. */
     public static <T> T parse(String text, Class<T> type, String source) {
         requireNoAnchorsOrAliases(text, source);
+        T value = mapStrictly(() -> YAML.readValue(text, type), source);
+        if (value == null) {
+            throw new ConfigException(source + ": the configuration is empty");
+        }
+        return value;
+    }
+
+    /** Reads JSON or YAML into a value. */
+    private interface Mapping<T> {
+        T map() throws JsonProcessingException;
+    }
+
+    /** Runs a mapping, turning Jackson's exceptions into one-line {@link ConfigException}s naming the source and key. */
+    private static <T> T mapStrictly(Mapping<T> mapping, String source) {
         try {
-            T value = YAML.readValue(text, type);
-            if (value == null) {
-                throw new ConfigException(source + ": the configuration is empty");
-            }
-            return value;
+            return mapping.map();
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -228,6 +238,44 @@ public final class ConfigReader {
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Converts a tree that mergelab wrote (a record read back from a lineage or a result file) strictly and
+     * completely: besides the checks of {@link #convert}, every key the record writes must be present in the
+     * tree, so that a missing key is an error rather than a silent default.
+     *
+     * @throws ConfigException naming the source and the first missing key path
+     */
+    public static <T> T convertComplete(JsonNode node, Class<T> type, String source) {
+        T value = mapStrictly(() -> YAML.treeToValue(node, type), source);
+        if (value == null) {
+            throw new ConfigException(source + ": the value is empty");
+        }
+        String missing = firstMissingKey("", toTree(value), node);
+        if (missing != null) {
+            throw new ConfigException(source + ": missing key '" + missing + "'");
+        }
+        return value;
+    }
+
+    /** The first key path of {@code full} absent from {@code given}, descending into objects; null when none. */
+    private static String firstMissingKey(String path, JsonNode full, JsonNode given) {
+        if (!full.isObject() || !given.isObject()) {
+            return null;
+        }
+        for (var it = full.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            String p = path.isEmpty() ? key : path + "." + key;
+            if (!given.has(key)) {
+                return p;
+            }
+            String deeper = firstMissingKey(p, full.get(key), given.get(key));
+            if (deeper != null) {
+                return deeper;
+            }
+        }
+        return null;
     }
 
     /** Writes a record as YAML with every key, defaults included. */

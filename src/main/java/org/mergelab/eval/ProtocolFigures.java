@@ -29,8 +29,8 @@ public final class ProtocolFigures {
     private final Map<String, Map<Long, double[]>> table = new LinkedHashMap<>();
     private final Map<Long, Map<String, Double>> pretrained = new TreeMap<>();
     private final List<String> probes;
-    private final List<String> bnPolicies;
-    private final List<String> regimes;
+    private final List<BatchNormPolicy> bnPolicies;
+    private final List<Regime> regimes;
 
     private ProtocolFigures(List<ResultRow> rows, List<ProbeAccuracy> pretrainedRows, List<ProtocolDefinition> defs) {
         this.rows = rows;
@@ -56,9 +56,9 @@ public final class ProtocolFigures {
         }
     }
 
-    private static List<String> distinct(List<String> values) {
-        List<String> out = new ArrayList<>();
-        for (String v : values) {
+    private static <T> List<T> distinct(List<T> values) {
+        List<T> out = new ArrayList<>();
+        for (T v : values) {
             if (!out.contains(v)) {
                 out.add(v);
             }
@@ -72,7 +72,7 @@ public final class ProtocolFigures {
         return a;
     }
 
-    private static String key(String protocol, String regime, String bn, String probe) {
+    private static String key(String protocol, Regime regime, BatchNormPolicy bn, String probe) {
         return protocol + "|" + regime + "|" + bn + "|" + probe;
     }
 
@@ -112,8 +112,8 @@ public final class ProtocolFigures {
         List<Summary.BaseRetention> baseRetention = new ArrayList<>();
         List<Summary.RegimeDifference> differences = new ArrayList<>();
         for (ProtocolDefinition protocol : protocols.values()) {
-            for (String bn : bnPolicies) {
-                for (String regime : regimes) {
+            for (BatchNormPolicy bn : bnPolicies) {
+                for (Regime regime : regimes) {
                     if (!table.containsKey(key(protocol.name(), regime, bn, "base"))
                             && probes.stream().noneMatch(p -> table.containsKey(key(protocol.name(), regime, bn, p)))) {
                         continue;
@@ -146,7 +146,7 @@ public final class ProtocolFigures {
                         })));
                     }
                 }
-                if (regimes.contains("incremental") && regimes.contains("parallel")) {
+                if (regimes.contains(Regime.INCREMENTAL) && regimes.contains(Regime.PARALLEL)) {
                     for (String probe : probes) {
                         Statistic d = incrementalMinusParallel(protocol.name(), bn, probe);
                         if (d != null) {
@@ -157,7 +157,7 @@ public final class ProtocolFigures {
             }
         }
         List<Summary.Finding> findings = new ArrayList<>();
-        for (String bn : bnPolicies) {
+        for (BatchNormPolicy bn : bnPolicies) {
             findings.add(findingShared(bn));
             findings.add(findingTaskSpecific(bn));
             findings.add(findingIncremental(bn));
@@ -190,7 +190,7 @@ public final class ProtocolFigures {
 
     private record CueFigure(Summary.CueFigures figures, Map<Long, double[]> retention) {}
 
-    private CueFigure cueFigure(ProtocolDefinition protocol, String regime, String bn, String cue) {
+    private CueFigure cueFigure(ProtocolDefinition protocol, Regime regime, BatchNormPolicy bn, String cue) {
         Double ref = protocol.referenceAlpha(cue);
         Map<Long, double[]> cueAcc = table.get(key(protocol.name(), regime, bn, cue));
         Map<Long, double[]> baseAcc = table.get(key(protocol.name(), regime, bn, "base"));
@@ -266,9 +266,9 @@ public final class ProtocolFigures {
         return null;
     }
 
-    private Statistic incrementalMinusParallel(String protocol, String bn, String probe) {
-        Map<Long, double[]> inc = table.get(key(protocol, "incremental", bn, probe));
-        Map<Long, double[]> par = table.get(key(protocol, "parallel", bn, probe));
+    private Statistic incrementalMinusParallel(String protocol, BatchNormPolicy bn, String probe) {
+        Map<Long, double[]> inc = table.get(key(protocol, Regime.INCREMENTAL, bn, probe));
+        Map<Long, double[]> par = table.get(key(protocol, Regime.PARALLEL, bn, probe));
         if (inc == null || par == null) {
             return null;
         }
@@ -292,7 +292,7 @@ public final class ProtocolFigures {
 
     // ---- findings ----
 
-    private Summary.Finding findingShared(String bn) {
+    private Summary.Finding findingShared(BatchNormPolicy bn) {
         String name = "shared knowledge is preserved";
         ProtocolDefinition shared = protocols.get("shared");
         if (shared == null) {
@@ -310,7 +310,7 @@ public final class ProtocolFigures {
         if (zero < 0 || one < 0) {
             return notEvaluated(1, name, bn, "the alpha grid lacks an endpoint (0 or 1)");
         }
-        for (String regime : regimes) {
+        for (Regime regime : regimes) {
             Map<Long, double[]> color = table.get(key("shared", regime, bn, "color"));
             if (color == null) {
                 continue;
@@ -339,7 +339,7 @@ public final class ProtocolFigures {
             n.put("larger_endpoint_se", margin);
             n.put("bound", lower - margin);
             n.put("held", ok);
-            numbers.put(regime, n);
+            numbers.put(regime.yamlName(), n);
             parts.add(String.format("%s: min color accuracy %.3f at alpha %.2f vs bound %.3f (lower endpoint %.3f - SE %.3f) %s",
                     regime, min, alphas.get(argmin), lower - margin, lower, margin, ok ? "held" : "NOT held"));
         }
@@ -350,7 +350,7 @@ public final class ProtocolFigures {
                 "Shared protocol, color probe: " + String.join("; ", parts) + ".", numbers);
     }
 
-    private Summary.Finding findingTaskSpecific(String bn) {
+    private Summary.Finding findingTaskSpecific(BatchNormPolicy bn) {
         String name = "task-specific knowledge degrades";
         ProtocolDefinition ts = protocols.get("task-specific");
         ProtocolDefinition shared = protocols.get("shared");
@@ -369,7 +369,7 @@ public final class ProtocolFigures {
         boolean held = true;
         Map<Long, List<Double>> tsMidpoints = new TreeMap<>();
         int regimesChecked = 0;
-        for (String regime : regimes) {
+        for (Regime regime : regimes) {
             CueFigure tsColor = cueFigure(ts, regime, bn, "color");
             CueFigure shColor = cueFigure(shared, regime, bn, "color");
             if (tsColor == null || shColor == null) {
@@ -391,7 +391,7 @@ public final class ProtocolFigures {
             n.put("shared_minus_task_specific", d.mean());
             n.put("se_of_difference", d.se());
             n.put("held", ok);
-            numbers.put(regime, n);
+            numbers.put(regime.yamlName(), n);
             parts.add(String.format("%s: midpoint color retention %s task-specific vs %s shared, difference %s (%s 2 SE)",
                     regime, fmt(tsColor.figures.retention().get(mid).mean()), fmt(shColor.figures.retention().get(mid).mean()),
                     d.format(3), ok ? "more than" : "NOT more than"));
@@ -428,21 +428,21 @@ public final class ProtocolFigures {
                 String.join("; ", parts) + ".", numbers);
     }
 
-    private Summary.Finding findingIncremental(String bn) {
+    private Summary.Finding findingIncremental(BatchNormPolicy bn) {
         String name = "incremental beats parallel";
         if (!protocols.containsKey("task-specific")) {
             return notEvaluated(3, name, bn, "the run has no task-specific protocol");
         }
-        if (!regimes.contains("incremental") || !regimes.contains("parallel")) {
+        if (!regimes.contains(Regime.INCREMENTAL) || !regimes.contains(Regime.PARALLEL)) {
             return notEvaluated(3, name, bn, "the run needs both regimes");
         }
         if (seeds.size() < Statistic.MIN_SEEDS) {
             return insufficient(3, name, bn);
         }
-        Map<Long, double[]> incColor = table.get(key("task-specific", "incremental", bn, "color"));
-        Map<Long, double[]> parColor = table.get(key("task-specific", "parallel", bn, "color"));
-        Map<Long, double[]> incNoise = table.get(key("task-specific", "incremental", bn, "noise"));
-        Map<Long, double[]> parNoise = table.get(key("task-specific", "parallel", bn, "noise"));
+        Map<Long, double[]> incColor = table.get(key("task-specific", Regime.INCREMENTAL, bn, "color"));
+        Map<Long, double[]> parColor = table.get(key("task-specific", Regime.PARALLEL, bn, "color"));
+        Map<Long, double[]> incNoise = table.get(key("task-specific", Regime.INCREMENTAL, bn, "noise"));
+        Map<Long, double[]> parNoise = table.get(key("task-specific", Regime.PARALLEL, bn, "noise"));
         if (incColor == null || parColor == null || incNoise == null || parNoise == null) {
             return notEvaluated(3, name, bn, "the task-specific protocol lacks the color or noise probe");
         }
@@ -473,11 +473,11 @@ public final class ProtocolFigures {
         return new Summary.Finding(3, name, bn, held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD, statement, numbers);
     }
 
-    private Summary.Finding notEvaluated(int number, String name, String bn, String why) {
+    private Summary.Finding notEvaluated(int number, String name, BatchNormPolicy bn, String why) {
         return new Summary.Finding(number, name, bn, Summary.Finding.NOT_EVALUATED, "Not evaluated: " + why + ".", Map.of());
     }
 
-    private Summary.Finding insufficient(int number, String name, String bn) {
+    private Summary.Finding insufficient(int number, String name, BatchNormPolicy bn) {
         return new Summary.Finding(number, name, bn, Summary.Finding.INSUFFICIENT,
                 "Insufficient seeds: " + seeds.size() + " (at least " + Statistic.MIN_SEEDS + " are needed for standard errors).",
                 Map.of("seeds", seeds.size()));

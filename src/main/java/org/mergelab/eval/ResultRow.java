@@ -5,8 +5,8 @@ package org.mergelab.eval;
  *
  * @param seed the run's seed
  * @param protocol {@code task-specific}, {@code shared} or a user-defined protocol name
- * @param regime {@code incremental} or {@code parallel}
- * @param bnPolicy {@code interpolate} or {@code recalibrate}
+ * @param regime how theta2 was trained
+ * @param bnPolicy what happened to BatchNorm statistics
  * @param alpha interpolation weight of theta2: theta(alpha) = (1 - alpha) theta1 + alpha theta2
  * @param probe {@code base}, {@code color}, {@code noise}, {@code color-conflict}, ...
  * @param correct correctly classified test images
@@ -17,8 +17,8 @@ package org.mergelab.eval;
 public record ResultRow(
         long seed,
         String protocol,
-        String regime,
-        String bnPolicy,
+        Regime regime,
+        BatchNormPolicy bnPolicy,
         double alpha,
         String probe,
         long correct,

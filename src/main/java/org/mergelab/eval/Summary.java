@@ -38,7 +38,7 @@ public record Summary(
     public static final int FORMAT_VERSION = 1;
 
     /** Accuracy of one probe along alpha. */
-    public record Curve(String protocol, String regime, String bnPolicy, String probe, List<Statistic> accuracy) {}
+    public record Curve(String protocol, Regime regime, BatchNormPolicy bnPolicy, String probe, List<Statistic> accuracy) {}
 
     /**
      * What one cue is worth along alpha.
@@ -53,8 +53,8 @@ public record Summary(
      */
     public record CueFigures(
             String protocol,
-            String regime,
-            String bnPolicy,
+            Regime regime,
+            BatchNormPolicy bnPolicy,
             String cue,
             double referenceAlpha,
             List<Statistic> advantage,
@@ -64,10 +64,10 @@ public record Summary(
             int retentionUndefined) {}
 
     /** Incremental minus parallel: mean over alpha of acc_inc - acc_par, per seed then over seeds. */
-    public record RegimeDifference(String protocol, String bnPolicy, String probe, Statistic difference) {}
+    public record RegimeDifference(String protocol, BatchNormPolicy bnPolicy, String probe, Statistic difference) {}
 
     /** acc(base, alpha) - acc_pretrained(base), in accuracy points (fractions). */
-    public record BaseRetention(String protocol, String regime, String bnPolicy, List<Statistic> difference) {}
+    public record BaseRetention(String protocol, Regime regime, BatchNormPolicy bnPolicy, List<Statistic> difference) {}
 
     /**
      * One of the three findings under one BN policy.
@@ -80,7 +80,7 @@ public record Summary(
      * @param numbers the figures the check used
      */
     public record Finding(
-            int number, String name, String bnPolicy, String status, String statement, Map<String, Object> numbers) {
+            int number, String name, BatchNormPolicy bnPolicy, String status, String statement, Map<String, Object> numbers) {
 
         /** Held. */
         public static final String HELD = "held";

@@ -48,9 +48,9 @@ public final class Evaluation {
         CheckpointModels.requireClasses(checkpoint, file.toString(), datasetSpec, test.numClasses());
         int[] ids = DataContext.testIds(test, testSize, 0L, "--test-size of dataset '" + datasetSpec + "'");
         TorchEngine.useThreads(threads);
-        long seed = cueSeed != null ? cueSeed : CheckpointModels.cueSeed(checkpoint.lineage());
-        ProbeSet set = ProbeSet.build(test, ids, probes, seed, CheckpointModels.cueSettings(checkpoint.lineage()),
-                CheckpointModels.normalization(checkpoint.lineage(), file.toString()));
+        TrainingRecipe recipe = TrainingRecipe.of(checkpoint.lineage(), file.toString());
+        long seed = cueSeed != null ? cueSeed : recipe.cueSeed();
+        ProbeSet set = ProbeSet.build(test, ids, probes, seed, recipe.cues(), recipe.normalization().toNormalization());
         try (Network network = CheckpointModels.open(checkpoint, file.toString())) {
             return new Outcome(checkpoint.id(), Probes.evaluate(network, set), ids.length);
         }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import org.mergelab.data.CueSettings;
 import org.mergelab.data.Cues;
+import org.mergelab.eval.BatchNormPolicy;
+import org.mergelab.eval.Regime;
 import org.mergelab.eval.ProtocolDefinition;
 import org.mergelab.model.ModelSpec;
 import org.mergelab.train.TrainConfig;
@@ -42,9 +44,14 @@ import org.mergelab.train.TrainConfig;
  * @param testSize a fixed seeded subset of the test set for every probe; null or 0 means the
  *     whole test set; default null
  * @param testSubsetSeed seed of that subset, the same for every seed of the run; default 0
+ * @param heartbeatTimeoutSeconds how long a worker's claim on a unit may go without a heartbeat before another
+ *     worker of the same output directory takes the unit over (the holder is taken to be dead); a worker
+ *     beats every quarter of it; it does not change any result, so two configs that differ only here are the
+ *     same experiment; default 60
  */
 @JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "cues", "protocols", "regimes",
-        "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed"})
+        "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed",
+        "heartbeat_timeout_seconds"})
 public record ExperimentConfig(
         String name,
         String dataset,
@@ -54,21 +61,19 @@ public record ExperimentConfig(
         Long cueSeed,
         Map<String, CueSettings> cues,
         Map<String, List<String>> protocols,
-        List<String> regimes,
+        List<Regime> regimes,
         List<Double> alphas,
-        List<String> bnPolicies,
+        List<BatchNormPolicy> bnPolicies,
         Integer calibrationImages,
         List<String> probes,
         List<Long> seeds,
         Integer threads,
         Integer testSize,
-        Long testSubsetSeed) {
+        Long testSubsetSeed,
+        Double heartbeatTimeoutSeconds) {
 
-    /** Regime names. */
-    public static final List<String> REGIMES = List.of("incremental", "parallel");
-
-    /** BatchNorm policy names. */
-    public static final List<String> BN_POLICIES = List.of("interpolate", "recalibrate");
+    /** The config key that never changes a result (see {@link #withoutWorkerSettings}). */
+    static final String HEARTBEAT_KEY = "heartbeat_timeout_seconds";
 
     /** Fills defaults and validates; messages name the key and the value. */
     public ExperimentConfig {
@@ -85,15 +90,19 @@ public record ExperimentConfig(
             protocols.put("shared", List.of("color", "color"));
         }
         protocols = copyProtocols(protocols);
-        regimes = regimes == null ? REGIMES : List.copyOf(regimes);
+        regimes = regimes == null ? List.of(Regime.values()) : List.copyOf(regimes);
         alphas = alphas == null ? defaultAlphas() : List.copyOf(alphas);
-        bnPolicies = bnPolicies == null ? List.of("interpolate") : List.copyOf(bnPolicies);
+        bnPolicies = bnPolicies == null ? List.of(BatchNormPolicy.INTERPOLATE) : List.copyOf(bnPolicies);
         calibrationImages = calibrationImages == null ? 1000 : calibrationImages;
         probes = probes == null ? List.of("base", "color", "noise", "color-conflict", "noise-conflict") : List.copyOf(probes);
         seeds = seeds == null ? List.of(0L, 1L, 2L) : List.copyOf(seeds);
         threads = threads == null ? 2 : threads;
         testSize = testSize == null || testSize == 0 ? null : testSize;
         testSubsetSeed = testSubsetSeed == null ? 0L : testSubsetSeed;
+        heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 60.0 : heartbeatTimeoutSeconds;
+        if (!(heartbeatTimeoutSeconds >= 0.5 && heartbeatTimeoutSeconds <= 86_400)) {
+            throw new IllegalArgumentException(HEARTBEAT_KEY + ": " + heartbeatTimeoutSeconds + " is outside 0.5..86400 seconds");
+        }
         validate(protocols, regimes, alphas, bnPolicies, calibrationImages, probes, seeds, threads, testSize);
         for (String probe : probes) {
             if (!probe.equals("base")) {
@@ -122,8 +131,8 @@ public record ExperimentConfig(
         return a;
     }
 
-    private static void validate(Map<String, List<String>> protocols, List<String> regimes, List<Double> alphas,
-            List<String> bnPolicies, int calibrationImages, List<String> probes, List<Long> seeds, int threads, Integer testSize) {
+    private static void validate(Map<String, List<String>> protocols, List<Regime> regimes, List<Double> alphas,
+            List<BatchNormPolicy> bnPolicies, int calibrationImages, List<String> probes, List<Long> seeds, int threads, Integer testSize) {
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("protocols: at least one protocol is needed");
         }
@@ -141,8 +150,8 @@ public record ExperimentConfig(
         if (!e0(protocols)) {
             throw new IllegalArgumentException("protocols: every protocol's T1 must carry the same cue (theta1 is one checkpoint per seed)");
         }
-        requireSubset("regimes", regimes, REGIMES);
-        requireSubset("bn_policies", bnPolicies, BN_POLICIES);
+        requireDistinct("regimes", regimes);
+        requireDistinct("bn_policies", bnPolicies);
         if (alphas.isEmpty()) {
             throw new IllegalArgumentException("alphas: the grid is empty");
         }
@@ -184,14 +193,14 @@ public record ExperimentConfig(
         return protocols.values().stream().map(l -> l.get(0)).distinct().count() == 1;
     }
 
-    private static void requireSubset(String key, List<String> values, List<String> known) {
+    private static <E> void requireDistinct(String key, List<E> values) {
         if (values.isEmpty()) {
             throw new IllegalArgumentException(key + ": the list is empty");
         }
-        Set<String> seen = new HashSet<>();
-        for (String v : values) {
-            if (!known.contains(v)) {
-                throw new IllegalArgumentException(key + ": unknown value '" + v + "' (known: " + String.join(", ", known) + ")");
+        Set<E> seen = new HashSet<>();
+        for (E v : values) {
+            if (v == null) {
+                throw new IllegalArgumentException(key + ": an empty entry in " + values);
             }
             if (!seen.add(v)) {
                 throw new IllegalArgumentException(key + ": '" + v + "' is listed twice");
@@ -204,6 +213,22 @@ public record ExperimentConfig(
         List<ProtocolDefinition> out = new ArrayList<>();
         protocols.forEach((k, v) -> out.add(new ProtocolDefinition(k, v.get(0), v.get(1))));
         return out;
+    }
+
+    /**
+     * The config as a tree without the settings that never change a result ({@code heartbeat_timeout_seconds}):
+     * what decides whether an output directory holds the same experiment.
+     */
+    public com.fasterxml.jackson.databind.JsonNode withoutWorkerSettings() {
+        com.fasterxml.jackson.databind.node.ObjectNode tree =
+                (com.fasterxml.jackson.databind.node.ObjectNode) org.mergelab.config.ConfigReader.toTree(this);
+        tree.remove(HEARTBEAT_KEY);
+        return tree;
+    }
+
+    /** The heartbeat timeout as a duration. */
+    public java.time.Duration heartbeatTimeout() {
+        return java.time.Duration.ofMillis(Math.round(heartbeatTimeoutSeconds * 1000));
     }
 
     /** The cue of T1, shared by every protocol. */

@@ -9,14 +9,14 @@ public interface ExperimentProgress {
     ExperimentProgress SILENT = new ExperimentProgress() {};
 
     /** The plan is known; {@code pending} will run. */
-    default void planned(List<Unit> all, List<Unit> pending, double estimatedSeconds) {}
+    default void planned(List<ExperimentUnit> all, List<ExperimentUnit> pending, double estimatedSeconds) {}
 
     /** A unit starts. */
-    default void unitStarted(Unit unit, int index, int count) {}
+    default void unitStarted(ExperimentUnit unit, int index, int count) {}
 
     /** Part of the running unit is done (0..1). */
-    default void unitProgress(Unit unit, double fraction) {}
+    default void unitProgress(ExperimentUnit unit, double fraction) {}
 
     /** A unit finished; {@code summary} is one line about its result. */
-    default void unitFinished(Unit unit, int index, int count, double seconds, String summary) {}
+    default void unitFinished(ExperimentUnit unit, int index, int count, double seconds, String summary) {}
 }

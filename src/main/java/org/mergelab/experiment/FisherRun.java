@@ -61,14 +61,14 @@ public final class FisherRun {
         }
         CheckpointModels.requireClasses(checkpoint, checkpointFile.toString(), datasetSpec, train.numClasses());
         int classes = train.numClasses();
+        TrainingRecipe recipe = TrainingRecipe.of(checkpoint.lineage(), checkpointFile.toString());
         BatchStream.Builder b = BatchStream.builder()
                 .setDataset(train)
                 .optIds(Splits.subset(train.size(), Math.min(samples, train.size()), seed))
                 .setBatchSize(64)
-                .optNormalization(CheckpointModels.normalization(checkpoint.lineage(), checkpointFile.toString()));
+                .optNormalization(recipe.normalization().toNormalization());
         if (cue != null && !cue.equals("none")) {
-            b.optCue(Cues.byName(cue, classes, CheckpointModels.cueSeed(checkpoint.lineage()),
-                    CheckpointModels.cueSettings(checkpoint.lineage())));
+            b.optCue(Cues.byName(cue, classes, recipe.cueSeed(), recipe.cues()));
         }
         List<Batch> batches = new ArrayList<>();
         b.build().epoch(0).forEach(batches::add);

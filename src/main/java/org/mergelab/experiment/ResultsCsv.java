@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.mergelab.eval.BatchNormPolicy;
+import org.mergelab.eval.Regime;
 import org.mergelab.eval.ResultRow;
 
 /**
@@ -26,8 +28,8 @@ public final class ResultsCsv {
     /** Sort order of the rows: the key columns. */
     public static final Comparator<ResultRow> ORDER = Comparator.comparingLong(ResultRow::seed)
             .thenComparing(ResultRow::protocol)
-            .thenComparing(ResultRow::regime)
-            .thenComparing(ResultRow::bnPolicy)
+            .thenComparing(r -> r.regime().yamlName())
+            .thenComparing(r -> r.bnPolicy().yamlName())
             .thenComparingDouble(ResultRow::alpha)
             .thenComparing(ResultRow::probe);
 
@@ -41,8 +43,8 @@ public final class ResultsCsv {
         for (ResultRow r : sorted) {
             sb.append(r.seed()).append(',')
                     .append(r.protocol()).append(',')
-                    .append(r.regime()).append(',')
-                    .append(r.bnPolicy()).append(',')
+                    .append(r.regime().yamlName()).append(',')
+                    .append(r.bnPolicy().yamlName()).append(',')
                     .append(formatAlpha(r.alpha())).append(',')
                     .append(r.probe()).append(',')
                     .append(String.format(Locale.ROOT, "%.6f", r.accuracy())).append(',')
@@ -86,10 +88,12 @@ public final class ResultsCsv {
                         + FORMAT_VERSION + ")");
             }
             try {
-                rows.add(new ResultRow(Long.parseLong(f[0]), f[1], f[2], f[3], Double.parseDouble(f[4]), f[5],
-                        Long.parseLong(f[9]), Long.parseLong(f[10]), f[7], f[8]));
+                rows.add(new ResultRow(Long.parseLong(f[0]), f[1], Regime.of(f[2]), BatchNormPolicy.of(f[3]), Double.parseDouble(f[4]),
+                        f[5], Long.parseLong(f[9]), Long.parseLong(f[10]), f[7], f[8]));
             } catch (NumberFormatException e) {
                 throw new IOException(file + ":" + (i + 1) + ": bad number: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
             }
         }
         return rows;

@@ -1,7 +1,5 @@
 package org.mergelab.experiment;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -10,7 +8,6 @@ import org.mergelab.checkpoint.Checkpoint;
 import org.mergelab.checkpoint.CheckpointId;
 import org.mergelab.checkpoint.CheckpointStore;
 import org.mergelab.checkpoint.NamedTensors;
-import org.mergelab.config.ConfigReader;
 import org.mergelab.config.Seeds;
 import org.mergelab.data.Augmentation;
 import org.mergelab.data.BatchStream;
@@ -101,25 +98,13 @@ public final class TaskTraining {
      * equal planned lineages, so its reuse key identifies the unit of work.
      */
     public Lineage plannedLineage() {
-        ObjectNode config = JsonNodeFactory.instance.objectNode();
-        config.put("dataset", data.spec());
-        config.set("model", ConfigReader.toTree(model));
-        config.set("training", ConfigReader.toTree(train));
-        config.put("task", task.name());
-        config.put("cue_seed", cueSeed);
-        config.set("cues", ConfigReader.toTree(cues));
-        ObjectNode norm = config.putObject("normalization");
-        for (float v : data.normalization().mean()) {
-            norm.withArray("mean").add(v);
-        }
-        for (float v : data.normalization().std()) {
-            norm.withArray("std").add(v);
-        }
+        TrainingRecipe recipe = new TrainingRecipe(data.spec(), model, train, task.name(), cueSeed, cues,
+                TrainingRecipe.NormalizationRecord.of(data.normalization()));
         Cue cue = cue();
         Lineage.Builder b = Lineage.builder()
                 .setKind(init == null ? "pretrain" : "finetune")
                 .optTask(new TaskRecord(data.spec(), task.split(), task.cue()))
-                .optConfig(config)
+                .optConfig(recipe.toTree())
                 .optSeed(seed)
                 .optThreads(threads)
                 .optVersions(VersionsRecord.current())

@@ -60,7 +60,7 @@ public final class TrainRun {
         ModelSpec model = config.modelFor(null, null);
         if (initFile != null) {
             init = CheckpointModels.read(initFile);
-            model = config.modelFor(CheckpointModels.modelSpec(init.lineage(), initFile.toString()), initFile.toString());
+            model = config.modelFor(TrainingRecipe.of(init.lineage(), initFile.toString()).model(), initFile.toString());
         }
         DataContext data = DataContext.load(config.dataset());
         int[] testIds = data.testIds(config.testSize(), config.testSubsetSeed(), "test_size"); // checked before training

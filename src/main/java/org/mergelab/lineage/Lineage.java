@@ -13,12 +13,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +22,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.mergelab.config.CanonicalJson;
 
 /**
  * What made an artefact: its kind, its checkpoint id, the lineage of every parent (nested: a merge holds the full
@@ -371,14 +368,7 @@ public record Lineage(
 
     /** Hex SHA-256 of the compact UTF-8 JSON of {@link #reuseKey()}. */
     public String reuseKeySha256() {
-        try {
-            byte[] bytes = MAPPER.writeValueAsString(reuseKey()).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from this JDK", e);
-        }
+        return CanonicalJson.sha256(reuseKey());
     }
 
     /** Sorted keys everywhere; drops wall_time_seconds from lineage objects (this node and nested parents). */

@@ -1,5 +1,6 @@
 package org.mergelab.report;
 
+import org.mergelab.eval.Regime;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -58,21 +59,19 @@ final class ChartTheme {
     /** How one regime is drawn apart from its colour. */
     record Look(Marker marker, BasicStroke stroke) {}
 
-    /** Circles and a solid line for incremental, diamonds and a dashed line for parallel, squares and dots otherwise. */
-    static Look regimeLook(String regime) {
+    /** Circles and a solid line for incremental, diamonds and a dashed line for parallel, one look per regime. */
+    static Look regimeLook(Regime regime) {
         return switch (regime) {
-            case "incremental" -> new Look(SeriesMarkers.CIRCLE, SOLID);
-            case "parallel" -> new Look(SeriesMarkers.DIAMOND, DASHED);
-            default -> new Look(SeriesMarkers.SQUARE, DOTTED);
+            case INCREMENTAL -> new Look(SeriesMarkers.CIRCLE, SOLID);
+            case PARALLEL -> new Look(SeriesMarkers.DIAMOND, DASHED);
         };
     }
 
-    /** Blue for incremental, orange for parallel, further Okabe-Ito colours otherwise. */
-    static Color regimeColor(String regime) {
+    /** Blue for incremental, orange for parallel, one colour per regime. */
+    static Color regimeColor(Regime regime) {
         return switch (regime) {
-            case "incremental" -> INCREMENTAL;
-            case "parallel" -> PARALLEL;
-            default -> OKABE_ITO.get(2);
+            case INCREMENTAL -> INCREMENTAL;
+            case PARALLEL -> PARALLEL;
         };
     }
 

@@ -1,5 +1,7 @@
 package org.mergelab.report;
 
+import org.mergelab.eval.Regime;
+import org.mergelab.eval.BatchNormPolicy;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,21 +28,21 @@ final class ComparePlots {
      * @param label "name · dataset · model · BN policy"
      * @param color its colour
      */
-    record Group(RunData run, String bnPolicy, String label, Color color) {}
+    record Group(RunData run, BatchNormPolicy bnPolicy, String label, Color color) {}
 
     /** Every run × BN policy, coloured in order; labels made unique with the directory name when needed. */
     static List<Group> groups(List<RunData> runs) {
         List<Group> out = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (RunData r : runs) {
-            for (String bn : r.bnPolicies()) {
+            for (BatchNormPolicy bn : r.bnPolicies()) {
                 labels.add(r.label() + " · BN " + bn);
             }
         }
         int i = 0;
         Set<String> taken = new java.util.HashSet<>();
         for (RunData r : runs) {
-            for (String bn : r.bnPolicies()) {
+            for (BatchNormPolicy bn : r.bnPolicies()) {
                 String label = labels.get(i);
                 if (labels.indexOf(label) != labels.lastIndexOf(label)) {
                     label = r.dir().toAbsolutePath().normalize().getFileName() + ": " + label;
@@ -115,7 +117,7 @@ final class ComparePlots {
                 + RunPlots.probeTitle(probe) + " — accuracy against α", "accuracy (" + probe + ")", series);
         for (Group g : groups) {
             Summary s = g.run().summary();
-            for (String regime : RunPlots.regimes(s)) {
+            for (Regime regime : RunPlots.regimes(s)) {
                 for (Summary.Curve c : s.curves()) {
                     if (c.protocol().equals(protocol) && c.probe().equals(probe) && c.bnPolicy().equals(g.bnPolicy())
                             && c.regime().equals(regime)) {
@@ -146,7 +148,7 @@ final class ComparePlots {
                 + RunPlots.protocolTitle(protocol).toLowerCase(java.util.Locale.ROOT), "retention R(α)", series);
         for (Group g : groups) {
             Summary s = g.run().summary();
-            for (String regime : RunPlots.regimes(s)) {
+            for (Regime regime : RunPlots.regimes(s)) {
                 for (Summary.CueFigures c : s.cues()) {
                     if (c.protocol().equals(protocol) && c.cue().equals(cue) && c.bnPolicy().equals(g.bnPolicy()) && c.regime().equals(regime)) {
                         boolean band = ChartTheme.hasBand(c.retention());

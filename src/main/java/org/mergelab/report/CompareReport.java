@@ -53,7 +53,7 @@ public final class CompareReport {
         for (ComparePlots.Group g : groups) {
             String hex = String.format("#%06X", g.color().getRGB() & 0xFFFFFF);
             rows.add(List.of("<span class=\"swatch\" style=\"background:" + hex + "\"></span>" + escape(hex),
-                    escape(g.label()), escape(g.run().dataset()), escape(g.run().model()), escape(g.bnPolicy()),
+                    escape(g.label()), escape(g.run().dataset()), escape(g.run().model()), escape(g.bnPolicy().yamlName()),
                     escape(Formats.seeds(g.run().seedCount())), escape(g.run().dir().toAbsolutePath().normalize().toString())));
         }
         b.append(ReportPage.table(List.of("colour", "run", "dataset", "model", "BN", "seeds", "directory"), rows, List.of()));

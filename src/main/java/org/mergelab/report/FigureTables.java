@@ -52,7 +52,7 @@ final class FigureTables {
         List<List<String>> rows = new ArrayList<>();
         for (Labelled l : runs) {
             for (Summary.Finding f : l.run().summary().findings()) {
-                rows.add(row(multi, l, Integer.toString(f.number()), escape(f.name()), escape(f.bnPolicy()),
+                rows.add(row(multi, l, Integer.toString(f.number()), escape(f.name()), escape(f.bnPolicy().yamlName()),
                         ReportPage.mark(f.status()), escape(f.statement())));
             }
         }
@@ -96,7 +96,7 @@ final class FigureTables {
                 if (!notes.isEmpty()) {
                     halfLife += " (" + String.join("; ", notes) + ")";
                 }
-                cues.add(row(multi, l, escape(c.protocol()), escape(c.regime()), escape(c.bnPolicy()), escape(c.cue()),
+                cues.add(row(multi, l, escape(c.protocol()), escape(c.regime().yamlName()), escape(c.bnPolicy().yamlName()), escape(c.cue()),
                         escape(Double.toString(c.referenceAlpha())),
                         Formats.signedStat(Formats.at(s.alphas(), c.advantage(), 0.0)),
                         Formats.signedStat(Formats.at(s.alphas(), c.advantage(), 1.0)),
@@ -113,7 +113,7 @@ final class FigureTables {
         List<List<String>> diffs = new ArrayList<>();
         for (Labelled l : runs) {
             for (Summary.RegimeDifference d : l.run().summary().incrementalMinusParallel()) {
-                diffs.add(row(multi, l, escape(d.protocol()), escape(d.bnPolicy()), escape(d.probe()), Formats.signedStat(d.difference())));
+                diffs.add(row(multi, l, escape(d.protocol()), escape(d.bnPolicy().yamlName()), escape(d.probe()), Formats.signedStat(d.difference())));
             }
         }
         sb.append(diffs.isEmpty() ? "<p>n/a: the run lacks one of the two regimes.</p>\n"
@@ -125,7 +125,7 @@ final class FigureTables {
         for (Labelled l : runs) {
             Summary s = l.run().summary();
             for (Summary.BaseRetention b : s.baseRetention()) {
-                base.add(row(multi, l, escape(b.protocol()), escape(b.regime()), escape(b.bnPolicy()),
+                base.add(row(multi, l, escape(b.protocol()), escape(b.regime().yamlName()), escape(b.bnPolicy().yamlName()),
                         Formats.signedStat(Formats.at(s.alphas(), b.difference(), 0.5))));
             }
         }

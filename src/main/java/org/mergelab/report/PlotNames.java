@@ -1,5 +1,6 @@
 package org.mergelab.report;
 
+import org.mergelab.eval.BatchNormPolicy;
 import java.util.Locale;
 
 /**
@@ -21,12 +22,12 @@ final class PlotNames {
 
     private PlotNames() {}
 
-    static String accuracy(String protocol, String probe, String bnPolicy) {
-        return "accuracy_" + part(protocol) + "_" + part(probe) + "_bn-" + part(bnPolicy);
+    static String accuracy(String protocol, String probe, BatchNormPolicy bnPolicy) {
+        return "accuracy_" + part(protocol) + "_" + part(probe) + "_bn-" + part(bnPolicy.yamlName());
     }
 
-    static String retention(String protocol, String cue, String bnPolicy) {
-        return "retention_" + part(protocol) + "_" + part(cue) + "_bn-" + part(bnPolicy);
+    static String retention(String protocol, String cue, BatchNormPolicy bnPolicy) {
+        return "retention_" + part(protocol) + "_" + part(cue) + "_bn-" + part(bnPolicy.yamlName());
     }
 
     static String compareAccuracy(String protocol, String probe) {

@@ -1,5 +1,6 @@
 package org.mergelab.report;
 
+import org.mergelab.eval.BatchNormPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -41,7 +42,7 @@ record RunData(
         String name,
         String dataset,
         String model,
-        List<String> bnPolicies,
+        List<BatchNormPolicy> bnPolicies,
         Integer threads,
         int testSize,
         Map<String, String> versions,
@@ -87,8 +88,14 @@ record RunData(
             throw new IOException(dir + ": cannot read " + ExperimentRunner.SUMMARY_FILE + ": " + e.getMessage(), e);
         }
         JsonNode context = root.path("context");
-        List<String> bn = new ArrayList<>();
-        context.path("bn_policies").forEach(n -> bn.add(n.asText()));
+        List<BatchNormPolicy> bn = new ArrayList<>();
+        for (JsonNode n : context.path("bn_policies")) {
+            try {
+                bn.add(BatchNormPolicy.of(n.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(summaryFile + ": context.bn_policies: " + e.getMessage(), e);
+            }
+        }
         if (bn.isEmpty()) {
             summary.curves().stream().map(Summary.Curve::bnPolicy).distinct().forEach(bn::add);
         }

@@ -1,5 +1,7 @@
 package org.mergelab.report;
 
+import org.mergelab.eval.Regime;
+import org.mergelab.eval.BatchNormPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,7 +30,7 @@ final class RunPlots {
         List<Plot> paper = new ArrayList<>();
         List<Plot> more = new ArrayList<>();
         List<Plot> retention = new ArrayList<>();
-        for (String bn : run.bnPolicies()) {
+        for (BatchNormPolicy bn : run.bnPolicies()) {
             addAccuracy(paper, run, "task-specific", "color", bn);
             addAccuracy(paper, run, "task-specific", "noise", bn);
             addAccuracy(paper, run, "shared", "color", bn);
@@ -59,24 +61,20 @@ final class RunPlots {
         return List.copyOf(out);
     }
 
-    static List<String> probes(Summary s, String protocol, String bn) {
+    static List<String> probes(Summary s, String protocol, BatchNormPolicy bn) {
         Set<String> out = new LinkedHashSet<>();
         s.curves().stream().filter(c -> c.protocol().equals(protocol) && c.bnPolicy().equals(bn)).forEach(c -> out.add(c.probe()));
         return List.copyOf(out);
     }
 
-    static List<String> cues(Summary s, String protocol, String bn) {
+    static List<String> cues(Summary s, String protocol, BatchNormPolicy bn) {
         Set<String> out = new LinkedHashSet<>();
         s.cues().stream().filter(c -> c.protocol().equals(protocol) && c.bnPolicy().equals(bn)).forEach(c -> out.add(c.cue()));
         return List.copyOf(out);
     }
 
-    static List<String> regimes(Summary s) {
-        Set<String> out = new LinkedHashSet<>();
-        out.add("incremental");
-        out.add("parallel");
-        s.curves().forEach(c -> out.add(c.regime()));
-        return List.copyOf(out);
+    static List<Regime> regimes(Summary s) {
+        return List.of(Regime.values());
     }
 
     /** "colour probe" / "base probe (no cue)" / "colour-conflict probe". */
@@ -98,12 +96,12 @@ final class RunPlots {
     }
 
     /** "builtin · ResNet-20 · 3 seeds · BN interpolate". */
-    static String context(RunData run, String bn) {
+    static String context(RunData run, BatchNormPolicy bn) {
         return run.datasetName() + ", " + run.model() + ", " + run.seedCount() + (run.seedCount() == 1 ? " seed" : " seeds")
                 + ", BN " + bn;
     }
 
-    private static void addAccuracy(List<Plot> out, RunData run, String protocol, String probe, String bn) {
+    private static void addAccuracy(List<Plot> out, RunData run, String protocol, String probe, BatchNormPolicy bn) {
         Summary s = run.summary();
         if (out.stream().anyMatch(p -> p.fileStem().equals(PlotNames.accuracy(protocol, probe, bn)))) {
             return;
@@ -116,7 +114,7 @@ final class RunPlots {
         XYChart chart = ChartTheme.newChart(protocolTitle(protocol) + ", " + probeTitle(probe) + " — " + context(run, bn),
                 "α (weight of θ2)", "accuracy (" + probe + ")");
         boolean band = true;
-        for (String regime : regimes(s)) {
+        for (Regime regime : regimes(s)) {
             for (Summary.Curve c : curves) {
                 if (c.regime().equals(regime)) {
                     boolean b = ChartTheme.hasBand(c.accuracy());
@@ -146,7 +144,7 @@ final class RunPlots {
                 || protocol.equals("shared") && probe.equals("color");
     }
 
-    private static Plot retention(RunData run, String protocol, String cue, String bn) {
+    private static Plot retention(RunData run, String protocol, String cue, BatchNormPolicy bn) {
         Summary s = run.summary();
         List<Summary.CueFigures> figs = s.cues().stream()
                 .filter(c -> c.protocol().equals(protocol) && c.cue().equals(cue) && c.bnPolicy().equals(bn)).toList();
@@ -154,7 +152,7 @@ final class RunPlots {
                 + protocolTitle(protocol).toLowerCase(java.util.Locale.ROOT) + " — " + context(run, bn),
                 "α (weight of θ2)", "retention R(α)");
         boolean any = false;
-        for (String regime : regimes(s)) {
+        for (Regime regime : regimes(s)) {
             for (Summary.CueFigures f : figs) {
                 if (f.regime().equals(regime)) {
                     boolean b = ChartTheme.hasBand(f.retention());

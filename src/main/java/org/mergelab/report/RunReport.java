@@ -1,5 +1,7 @@
 package org.mergelab.report;
 
+import org.mergelab.eval.BatchNormPolicy;
+
 import static org.mergelab.report.Html.escape;
 
 import java.io.IOException;
@@ -72,7 +74,7 @@ public final class RunReport {
     static String contextLine(RunData run) {
         String seeds = run.summary().seeds().stream().map(String::valueOf).collect(Collectors.joining(", "));
         return "Dataset " + run.dataset() + " · model " + run.model() + " · " + Formats.seeds(run.seedCount()) + " (" + seeds + ")"
-                + " · BN " + String.join(", ", run.bnPolicies())
+                + " · BN " + run.bnPolicies().stream().map(BatchNormPolicy::yamlName).collect(Collectors.joining(", "))
                 + " · " + (run.testSize() > 0 ? "test subset of " + run.testSize() + " images" : "whole test set")
                 + " · α grid of " + run.summary().alphas().size() + " points";
     }

@@ -14,7 +14,7 @@ class ProtocolFiguresTest {
     /** Adds rows for one curve; accuracies in thousandths of 1000 images. */
     private static void curve(List<ResultRow> rows, long seed, String protocol, String regime, String probe, int... permille) {
         for (int i = 0; i < ALPHAS.length; i++) {
-            rows.add(new ResultRow(seed, protocol, regime, "interpolate", ALPHAS[i], probe, permille[i], 1000, "t1", "t2"));
+            rows.add(new ResultRow(seed, protocol, Regime.of(regime), BatchNormPolicy.INTERPOLATE, ALPHAS[i], probe, permille[i], 1000, "t1", "t2"));
         }
     }
 
@@ -77,7 +77,7 @@ class ProtocolFiguresTest {
         assertThat(s.findings()).extracting(Summary.Finding::status).containsOnly(Summary.Finding.HELD);
 
         Summary.CueFigures tsColorInc = s.cues().stream()
-                .filter(c -> c.protocol().equals("task-specific") && c.regime().equals("incremental") && c.cue().equals("color"))
+                .filter(c -> c.protocol().equals("task-specific") && c.regime() == Regime.INCREMENTAL && c.cue().equals("color"))
                 .findFirst().orElseThrow();
         // per seed retention at 0.5 = (80 + s) / 300, mean over s = 1..3 -> 82 / 300
         assertThat(tsColorInc.retention().get(1).mean()).isCloseTo(82.0 / 300, within(1e-9));
@@ -97,7 +97,7 @@ class ProtocolFiguresTest {
         List<ResultRow> rows = new ArrayList<>();
         for (ResultRow r : fullRun()) {
             // make parallel better than incremental on both cues
-            if (r.regime().equals("parallel") && (r.probe().equals("color") || r.probe().equals("noise")) && r.alpha() == 0.5) {
+            if (r.regime() == Regime.PARALLEL && (r.probe().equals("color") || r.probe().equals("noise")) && r.alpha() == 0.5) {
                 rows.add(new ResultRow(r.seed(), r.protocol(), r.regime(), r.bnPolicy(), r.alpha(), r.probe(), r.correct() + 100,
                         r.total(), r.theta1(), r.theta2()));
             } else {

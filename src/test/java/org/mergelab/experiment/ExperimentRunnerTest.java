@@ -1,5 +1,7 @@
 package org.mergelab.experiment;
 
+import org.mergelab.eval.BatchNormPolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -69,7 +71,7 @@ class ExperimentRunnerTest {
     @Test
     void interpolateEndpointsEqualTheCheckpointsOwnProbeAccuracies() throws Exception {
         for (ResultRow r : rows) {
-            if (!r.bnPolicy().equals("interpolate") || r.seed() != 1 || !r.protocol().equals("task-specific")) {
+            if (r.bnPolicy() != BatchNormPolicy.INTERPOLATE || r.seed() != 1 || !r.protocol().equals("task-specific")) {
                 continue;
             }
             if (r.alpha() == 0.0) {
@@ -116,8 +118,8 @@ class ExperimentRunnerTest {
 
     @Test
     void recalibrationChangesTheEndpointsUnlikeInterpolation() {
-        long differing = rows.stream().filter(r -> r.alpha() == 0.0 && r.bnPolicy().equals("recalibrate")).filter(r -> {
-            ResultRow twin = rows.stream().filter(q -> q.alpha() == 0.0 && q.bnPolicy().equals("interpolate") && q.seed() == r.seed()
+        long differing = rows.stream().filter(r -> r.alpha() == 0.0 && r.bnPolicy() == BatchNormPolicy.RECALIBRATE).filter(r -> {
+            ResultRow twin = rows.stream().filter(q -> q.alpha() == 0.0 && q.bnPolicy() == BatchNormPolicy.INTERPOLATE && q.seed() == r.seed()
                     && q.protocol().equals(r.protocol()) && q.regime().equals(r.regime()) && q.probe().equals(r.probe()))
                     .findFirst().orElseThrow();
             return twin.correct() != r.correct();

@@ -40,8 +40,8 @@ class HtmlTest {
 
     @Test
     void plotNamesAreStable() {
-        assertThat(PlotNames.accuracy("task-specific", "color", "interpolate")).isEqualTo("accuracy_task-specific_color_bn-interpolate");
-        assertThat(PlotNames.retention("My Protocol", "noise", "recalibrate")).isEqualTo("retention_my-protocol_noise_bn-recalibrate");
+        assertThat(PlotNames.accuracy("task-specific", "color", org.mergelab.eval.BatchNormPolicy.INTERPOLATE)).isEqualTo("accuracy_task-specific_color_bn-interpolate");
+        assertThat(PlotNames.retention("My Protocol", "noise", org.mergelab.eval.BatchNormPolicy.RECALIBRATE)).isEqualTo("retention_my-protocol_noise_bn-recalibrate");
         assertThat(PlotNames.compareAccuracy("shared", "color-conflict")).isEqualTo("compare_accuracy_shared_color-conflict");
     }
 

@@ -114,7 +114,7 @@ public final class SyntheticRun {
                             for (int i = 0; i < ALPHAS.length; i++) {
                                 double acc = accuracy(protocol, regime, bn, probe, ALPHAS[i]) + jitter(s, i, probe, regime + protocol);
                                 long correct = Math.round(Math.max(0, Math.min(1, acc)) * TOTAL);
-                                rows.add(new ResultRow(s, protocol, regime, bn, ALPHAS[i], probe, correct, TOTAL,
+                                rows.add(new ResultRow(s, protocol, org.mergelab.eval.Regime.of(regime), org.mergelab.eval.BatchNormPolicy.of(bn), ALPHAS[i], probe, correct, TOTAL,
                                         "t1-" + s, "t2-" + regime + "-" + s));
                             }
                         }

@@ -1,0 +1,117 @@
+package org.mergelab.experiment;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mergelab.Versions;
+import org.mergelab.config.CanonicalJson;
+import org.mergelab.config.ConfigReader;
+import org.mergelab.data.CueSettings;
+import org.mergelab.engine.EngineSettings;
+import org.mergelab.eval.BatchNormPolicy;
+import org.mergelab.eval.Regime;
+import org.mergelab.model.ModelSpec;
+import org.mergelab.train.TrainConfig;
+
+/**
+ * Which units an experiment needs (PROTOCOL.md), in the order a single worker runs them. Per seed: theta0 =
+ * pretrain, with the probes of theta0; theta1 = train(theta0, T1 = first cue on split A), shared by every
+ * protocol and regime; for each protocol, incremental theta2 = train(theta1, T2 = second cue on split B) and
+ * parallel theta2' = train(theta0, T2); for each BatchNorm policy, the interpolation sweep between theta1 and
+ * theta2. A unit's key is the SHA-256 ({@link CanonicalJson}) of one of the key records below.
+ */
+public final class ExperimentPlan {
+
+    private ExperimentPlan() {}
+
+    /** What makes a training unit: its recipe, seed, threads, the versions that made it and its parent's key. */
+    @JsonPropertyOrder(alphabetic = true)
+    record TrainingKey(String kind, String dataset, ModelSpec model, TrainConfig training, TaskSpec task, long cueSeed,
+            Map<String, CueSettings> cues, long seed, int threads, String mergelab, String djl, String pytorch,
+            String onednnMaxCpuIsa, String parent) {}
+
+    /** What makes the probes of one checkpoint. */
+    @JsonPropertyOrder(alphabetic = true)
+    record ProbeKey(String kind, String checkpoint, List<String> probes, int testSize, long testSubsetSeed, long cueSeed,
+            Map<String, CueSettings> cues) {}
+
+    /** What makes one interpolation sweep. */
+    @JsonPropertyOrder(alphabetic = true)
+    record InterpolationKey(String kind, String protocol, Regime regime, BatchNormPolicy bnPolicy, List<Double> alphas,
+            List<String> probes, int testSize, long testSubsetSeed, long cueSeed, Map<String, CueSettings> cues,
+            int calibrationImages, int calibrationBatch, String first, String second, String firstCue, String secondCue) {}
+
+    /**
+     * The units of an experiment.
+     *
+     * @param config the experiment
+     * @param out its output directory
+     * @param data its dataset (for the sizes of the splits and the test subset)
+     */
+    public static List<ExperimentUnit> units(ExperimentConfig config, Path out, DataContext data) {
+        List<ExperimentUnit> units = new ArrayList<>();
+        int trainSize = data.train().size();
+        int half = trainSize / 2;
+        int testImages = data.testIds(config.testSize(), config.testSubsetSeed(), "test_size").length;
+        long probeImages = (long) testImages * config.probes().size();
+        int testSize = config.testSize() == null ? 0 : config.testSize();
+        for (long seed : config.seeds()) {
+            String s = "seed" + seed;
+            Path checkpoints = out.resolve("checkpoints").resolve(s);
+            Path results = out.resolve("units");
+            TrainingUnit theta0 = training(config, s + "/theta0", checkpoints.resolve("theta0.safetensors"), seed,
+                    TaskSpec.PRETRAIN, null, (long) trainSize * config.pretrain().epochs());
+            units.add(theta0);
+            units.add(new ProbeUnit(s + "/theta0-probes",
+                    key(new ProbeKey("probe", theta0.key(), config.probes(), testSize, config.testSubsetSeed(), config.cueSeed(),
+                            config.cues())),
+                    results.resolve(s + "-theta0-probes.json"), seed, theta0, probeImages));
+            String firstCue = config.firstCue();
+            TrainingUnit theta1 = training(config, s + "/theta1", checkpoints.resolve("theta1-" + firstCue + "-a.safetensors"), seed,
+                    new TaskSpec("t1", "a", firstCue), theta0, (long) half * config.finetune().epochs());
+            units.add(theta1);
+            for (Map.Entry<String, List<String>> p : config.protocols().entrySet()) {
+                String protocol = p.getKey();
+                String secondCue = p.getValue().get(1);
+                for (Regime regime : config.regimes()) {
+                    TrainingUnit parent = switch (regime) {
+                        case INCREMENTAL -> theta1;
+                        case PARALLEL -> theta0;
+                    };
+                    TrainingUnit theta2 = training(config, s + "/" + protocol + "/" + regime + "/theta2",
+                            checkpoints.resolve(protocol + "-" + regime + "-theta2-" + secondCue + "-b.safetensors"), seed,
+                            new TaskSpec("t2", "b", secondCue), parent, (long) half * config.finetune().epochs());
+                    units.add(theta2);
+                    for (BatchNormPolicy bn : config.bnPolicies()) {
+                        int calibrationImages = switch (bn) {
+                            case INTERPOLATE -> 0;
+                            case RECALIBRATE -> config.calibrationImages();
+                        };
+                        String k = key(new InterpolationKey("merge", protocol, regime, bn, config.alphas(), config.probes(), testSize,
+                                config.testSubsetSeed(), config.cueSeed(), config.cues(), calibrationImages,
+                                config.finetune().batchSize(), theta1.key(), theta2.key(), firstCue, secondCue));
+                        units.add(new InterpolationUnit(s + "/" + protocol + "/" + regime + "/" + bn, k,
+                                results.resolve(s + "-" + protocol + "-" + regime + "-" + bn + ".json"), seed, protocol, regime, bn,
+                                theta1, theta2, firstCue, secondCue,
+                                probeImages * config.alphas().size() + (long) calibrationImages * config.alphas().size()));
+                    }
+                }
+            }
+        }
+        return units;
+    }
+
+    private static TrainingUnit training(ExperimentConfig config, String name, Path output, long seed, TaskSpec task,
+            TrainingUnit parent, long images) {
+        String k = key(new TrainingKey("train", config.dataset(), config.model(), parent == null ? config.pretrain() : config.finetune(),
+                task, config.cueSeed(), config.cues(), seed, config.threads(), Versions.mergelab(), Versions.djl(), Versions.pytorch(),
+                EngineSettings.inEffect().onednnMaxCpuIsa(), parent == null ? "" : parent.key()));
+        return new TrainingUnit(name, k, output, seed, task, parent, images);
+    }
+
+    private static String key(Record keyRecord) {
+        return CanonicalJson.sha256(ConfigReader.toTree(keyRecord));
+    }
+}

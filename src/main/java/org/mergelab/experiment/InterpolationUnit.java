@@ -1,0 +1,170 @@
+package org.mergelab.experiment;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.config.Seeds;
+import org.mergelab.data.Batch;
+import org.mergelab.data.BatchStream;
+import org.mergelab.data.Cue;
+import org.mergelab.data.Cues;
+import org.mergelab.data.ImageDataset;
+import org.mergelab.data.Splits;
+import org.mergelab.eval.BatchNormCalibration;
+import org.mergelab.eval.BatchNormPolicy;
+import org.mergelab.eval.Probes;
+import org.mergelab.eval.Regime;
+import org.mergelab.eval.ResultRow;
+import org.mergelab.model.Network;
+import org.mergelab.work.UnitProgress;
+
+/**
+ * The merge-and-probe sweep of one protocol, regime and BatchNorm policy of a seed: theta(alpha) =
+ * (1 - alpha) theta1 + alpha theta2 at every alpha of the grid (BatchNorm statistics recalibrated under
+ * {@link BatchNormPolicy#RECALIBRATE}), probed at each. Its output is a {@link UnitResults} file of the
+ * {@link ResultRow}s of {@code results.csv}.
+ *
+ * @param name readable name, e.g. {@code seed0/task-specific/incremental/interpolate}
+ * @param key the unit key
+ * @param output the result file
+ * @param seed the run's seed
+ * @param protocol the protocol's name
+ * @param regime how theta2 was trained
+ * @param bnPolicy what happens to BatchNorm statistics
+ * @param first the unit of theta1
+ * @param second the unit of theta2
+ * @param firstCue the cue of T1
+ * @param secondCue the cue of T2
+ * @param evalImages images through the network, calibration included (for estimates)
+ */
+public record InterpolationUnit(String name, String key, Path output, long seed, String protocol, Regime regime,
+        BatchNormPolicy bnPolicy, TrainingUnit first, TrainingUnit second, String firstCue, String secondCue, long evalImages)
+        implements ExperimentUnit {
+
+    /** Requires every part. */
+    public InterpolationUnit {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(regime, "regime");
+        Objects.requireNonNull(bnPolicy, "bnPolicy");
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        Objects.requireNonNull(firstCue, "firstCue");
+        Objects.requireNonNull(secondCue, "secondCue");
+    }
+
+    @Override
+    public long trainImages() {
+        return 0;
+    }
+
+    @Override
+    public List<TrainingUnit> dependencies() {
+        return List.of(first, second);
+    }
+
+    @Override
+    public boolean isDone() {
+        return key.equals(UnitResults.keyOf(output));
+    }
+
+    @Override
+    public String run(UnitContext context, UnitProgress progress) {
+        ExperimentConfig config = context.config();
+        Checkpoint theta1 = context.checkpoint(first);
+        Checkpoint theta2 = context.checkpoint(second);
+        String firstName = first.output().toString();
+        String secondName = second.output().toString();
+        Interpolation.requireSameLayout(theta1.tensors(), firstName, theta2.tensors(), secondName);
+        List<Batch> calibration = switch (bnPolicy) {
+            case INTERPOLATE -> List.of();
+            case RECALIBRATE -> calibrationBatches(context);
+        };
+        List<ResultRow> rows = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        try (Network network = CheckpointModels.open(theta1, firstName)) {
+            int i = 0;
+            for (double alpha : config.alphas()) {
+                if (progress.lost()) {
+                    return "abandoned: another worker took this unit over";
+                }
+                NamedTensors merged = Interpolation.interpolate(theta1.tensors(), firstName, theta2.tensors(), secondName, alpha);
+                network.load(merged);
+                if (!calibration.isEmpty()) {
+                    BatchNormCalibration.recalibrate(network, calibration);
+                }
+                Map<String, Probes.Count> counts = Probes.evaluate(network, context.probes());
+                for (Map.Entry<String, Probes.Count> e : counts.entrySet()) {
+                    rows.add(new ResultRow(seed, protocol, regime, bnPolicy, alpha, e.getKey(),
+                            e.getValue().correct(), e.getValue().total(), theta1.id(), theta2.id()));
+                }
+                if (Math.abs(alpha - 0.5) < 1e-9) {
+                    counts.forEach((k, v) -> line.append(String.format("%s %.3f ", k, v.accuracy())));
+                }
+                progress.fraction(++i / (double) config.alphas().size());
+            }
+        }
+        if (progress.lost()) {
+            return "abandoned: another worker took this unit over";
+        }
+        UnitResults.write(this, rows);
+        return line.isEmpty() ? config.alphas().size() + " alphas" : "at alpha 0.5: " + line.toString().strip();
+    }
+
+    /** The rows in the published result. */
+    List<ResultRow> rows() {
+        return UnitResults.read(this, ResultRow.class);
+    }
+
+    /**
+     * The calibration sample of PROTOCOL.md: {@code calibration_images} training images drawn from the two tasks
+     * being merged (half from T1's split with its cue, half from T2's split with its cue; seeded), mixed in a
+     * seeded order, in batches of the fine-tuning batch size.
+     */
+    private List<Batch> calibrationBatches(UnitContext context) {
+        ExperimentConfig config = context.config();
+        DataContext data = context.data();
+        ImageDataset train = data.train();
+        int total = config.calibrationImages();
+        int fromFirst = (total + 1) / 2;
+        long sampleSeed = Seeds.derive(seed, "calibration/" + protocol + "/" + regime.yamlName());
+        long splitSeed = Seeds.derive(seed, "split");
+        byte[] pixels = new byte[total * ImageDataset.IMAGE_BYTES];
+        int[] labels = new int[total];
+        int k = 0;
+        for (int task = 0; task < 2; task++) {
+            int[] ids = data.trainIds(task == 0 ? "a" : "b", splitSeed);
+            int count = task == 0 ? fromFirst : total - fromFirst;
+            if (count > ids.length) {
+                throw new IllegalArgumentException("calibration_images: " + total + " needs " + count
+                        + " images of one split, which has " + ids.length);
+            }
+            Cue cue = Cues.byName(task == 0 ? firstCue : secondCue, train.numClasses(), config.cueSeed(), config.cues());
+            int[] chosen = Splits.subset(ids.length, count, Seeds.derive(sampleSeed, task));
+            for (int c : chosen) {
+                int id = ids[c];
+                System.arraycopy(train.pixels(), train.imageOffset(id), pixels, k * ImageDataset.IMAGE_BYTES, ImageDataset.IMAGE_BYTES);
+                labels[k] = train.labels()[id];
+                cue.apply(pixels, k * ImageDataset.IMAGE_BYTES, labels[k]);
+                k++;
+            }
+        }
+        ImageDataset sample = new ImageDataset(train.name() + "/calibration", train.numClasses(), train.classNames(), pixels, labels);
+        BatchStream stream = BatchStream.builder()
+                .setDataset(sample)
+                .setBatchSize(config.finetune().batchSize())
+                .optShuffle(true)
+                .setSeed(sampleSeed)
+                .optNormalization(data.normalization())
+                .build();
+        List<Batch> batches = new ArrayList<>();
+        stream.epoch(0).forEach(batches::add);
+        return batches;
+    }
+}
