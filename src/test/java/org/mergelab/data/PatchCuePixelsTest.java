@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Pins the pixels the three patch cues draw (default and custom placements, every class) and their
  * descriptions, which feed lineage and data fingerprints. The digests were recorded from the cues before
- * {@code PatchPlacement} replaced their own size and position handling (commit 3d0d5d6); a change here
+ * {@link PatchPlacement} replaced their own size and position handling (commit 3d0d5d6); a change here
  * changes every cached checkpoint's data and must bump the cue's description.
  */
 class PatchCuePixelsTest {
