@@ -129,7 +129,7 @@ public final class BuiltinDataset {
                 return this;
             }
 
-            /** Shape half-size range in pixels (default 5..12). */
+            /** Shape half-size range in pixels (default 8..12, at most 16). */
             public Builder optScaleRange(float min, float max) {
                 this.minScale = min;
                 this.maxScale = max;
@@ -142,25 +142,25 @@ public final class BuiltinDataset {
                 return this;
             }
 
-            /** Maximum number of distractors per image (default 6). */
+            /** Maximum number of distractors per image, at most 32 (default 1). */
             public Builder optMaxClutter(int count) {
                 this.maxClutter = count;
                 return this;
             }
 
-            /** Pixel noise standard deviation in 0..255 units (default 16). */
+            /** Pixel noise standard deviation in 0..255 units, at most 128 (default 6). */
             public Builder optNoiseSigma(float sigma) {
                 this.noiseSigma = sigma;
                 return this;
             }
 
-            /** Background texture strength 0..1 (default 0.7). */
+            /** Background texture strength 0..1 (default 0.3). */
             public Builder optTextureStrength(float strength) {
                 this.textureStrength = strength;
                 return this;
             }
 
-            /** Minimum foreground/background RGB distance, 0..255 (default 60). */
+            /** Minimum foreground/background RGB distance, 0..200 (default 60). */
             public Builder optMinContrast(float contrast) {
                 this.minContrast = contrast;
                 return this;

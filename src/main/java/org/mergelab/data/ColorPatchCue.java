@@ -6,14 +6,10 @@ package org.mergelab.data;
  * Name {@code color}.
  */
 public final class ColorPatchCue implements Cue {
-    private final int size;
-    private final int x;
-    private final int y;
+    private final PatchPlacement placement;
 
-    private ColorPatchCue(int size, int x, int y) {
-        this.size = size;
-        this.x = x;
-        this.y = y;
+    private ColorPatchCue(PatchPlacement placement) {
+        this.placement = placement;
     }
 
     /** The default cue: 4 x 4 at (0, 0). */
@@ -25,16 +21,8 @@ public final class ColorPatchCue implements Cue {
         return new Builder();
     }
 
-    public int size() {
-        return size;
-    }
-
-    public int x() {
-        return x;
-    }
-
-    public int y() {
-        return y;
+    PatchPlacement placement() {
+        return placement;
     }
 
     @Override
@@ -45,19 +33,12 @@ public final class ColorPatchCue implements Cue {
     @Override
     public void apply(byte[] pixels, int offset, int label) {
         int rgb = Palette.color(label);
-        byte[] c = {(byte) (rgb >> 16), (byte) (rgb >> 8), (byte) rgb};
-        for (int ch = 0; ch < 3; ch++) {
-            int plane = offset + ch * ImageDataset.PLANE;
-            for (int row = y; row < y + size; row++) {
-                int start = plane + row * ImageDataset.WIDTH + x;
-                java.util.Arrays.fill(pixels, start, start + size, c[ch]);
-            }
-        }
+        placement.fill(pixels, offset, new byte[] {(byte) (rgb >> 16), (byte) (rgb >> 8), (byte) rgb});
     }
 
     @Override
     public String describe() {
-        return "color-patch(size=" + size + ",x=" + x + ",y=" + y + ",palette=farthest-rgb-v1)";
+        return "color-patch(" + placement.describe() + ",palette=farthest-rgb-v1)";
     }
 
     @Override
@@ -68,8 +49,8 @@ public final class ColorPatchCue implements Cue {
     /** Builder; all values optional. */
     public static final class Builder {
         private int size = 4;
-        private int x = 0;
-        private int y = 0;
+        private Integer x;
+        private Integer y;
 
         private Builder() {}
 
@@ -87,8 +68,7 @@ public final class ColorPatchCue implements Cue {
         }
 
         public ColorPatchCue build() {
-            Patches.check("color cue", size, x, y);
-            return new ColorPatchCue(size, x, y);
+            return new ColorPatchCue(PatchPlacement.of("color cue", size, x, y, PatchPlacement.Corner.TOP_LEFT));
         }
     }
 }

@@ -52,7 +52,7 @@ public final class NoiseBlendCue implements Cue {
 
     @Override
     public void apply(byte[] pixels, int offset, int label) {
-        Patches.checkLabel("noise-blend cue", label, numClasses);
+        CueLabels.check("noise-blend cue", label, numClasses);
         int[] n = scaledNoise[label];
         for (int ch = 0; ch < 3; ch++) {
             int plane = offset + ch * ImageDataset.PLANE;

@@ -12,21 +12,17 @@ import java.util.SplittableRandom;
 public final class NoisePatchCue implements Cue {
     private final int numClasses;
     private final long seed;
-    private final int size;
-    private final int x;
-    private final int y;
+    private final PatchPlacement placement;
     private final byte[][] patterns;
 
-    private NoisePatchCue(int numClasses, long seed, int size, int x, int y) {
+    private NoisePatchCue(int numClasses, long seed, PatchPlacement placement) {
         this.numClasses = numClasses;
         this.seed = seed;
-        this.size = size;
-        this.x = x;
-        this.y = y;
+        this.placement = placement;
         this.patterns = new byte[numClasses][];
         for (int c = 0; c < numClasses; c++) {
             SplittableRandom r = new SplittableRandom(Seeds.derive(seed, c));
-            byte[] p = new byte[size * size];
+            byte[] p = new byte[placement.size() * placement.size()];
             for (int k = 0; k < p.length; k++) {
                 p[k] = r.nextBoolean() ? (byte) 255 : 0;
             }
@@ -40,20 +36,12 @@ public final class NoisePatchCue implements Cue {
 
     /** The pattern of class {@code label}: {@code size*size} bytes, row-major, each 0 or 255 (a copy). */
     public byte[] pattern(int label) {
-        Patches.checkLabel("noise cue", label, numClasses);
+        CueLabels.check("noise cue", label, numClasses);
         return patterns[label].clone();
     }
 
-    public int size() {
-        return size;
-    }
-
-    public int x() {
-        return x;
-    }
-
-    public int y() {
-        return y;
+    PatchPlacement placement() {
+        return placement;
     }
 
     @Override
@@ -63,14 +51,13 @@ public final class NoisePatchCue implements Cue {
 
     @Override
     public void apply(byte[] pixels, int offset, int label) {
-        Patches.checkLabel("noise cue", label, numClasses);
-        Patches.paintGray(pixels, offset, patterns[label], size, x, y);
+        CueLabels.check("noise cue", label, numClasses);
+        placement.paintGray(pixels, offset, patterns[label]);
     }
 
     @Override
     public String describe() {
-        return "noise-patch(size=" + size + ",x=" + x + ",y=" + y + ",seed=" + seed + ",classes=" + numClasses
-                + ",binary)";
+        return "noise-patch(" + placement.describe() + ",seed=" + seed + ",classes=" + numClasses + ",binary)";
     }
 
     @Override
@@ -119,10 +106,8 @@ public final class NoisePatchCue implements Cue {
             if (seed == null) {
                 throw new IllegalArgumentException("noise cue: setSeed is required (the cue seed from the config)");
             }
-            int px = x != null ? x : ImageDataset.WIDTH - size;
-            int py = y != null ? y : ImageDataset.HEIGHT - size;
-            Patches.check("noise cue", size, px, py);
-            return new NoisePatchCue(numClasses, seed, size, px, py);
+            return new NoisePatchCue(numClasses, seed,
+                    PatchPlacement.of("noise cue", size, x, y, PatchPlacement.Corner.BOTTOM_RIGHT));
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded index splits of a dataset of {@code n} images. Every result is sorted ascending and depends only on
- * its arguments.
+ * its arguments. {@link Split} names the splits a task trains on.
  */
 public final class Splits {
 
@@ -18,10 +18,10 @@ public final class Splits {
      * @param a ids of split A, sorted
      * @param b ids of split B, sorted, disjoint from {@code a}
      */
-    public record Split(int[] a, int[] b) {}
+    public record Halves(int[] a, int[] b) {}
 
     /** Disjoint sorted halves of {@code 0..n-1} from {@code seed}; sizes {@code ceil(n/2)} and {@code floor(n/2)}. */
-    public static Split halves(int n, long seed) {
+    public static Halves halves(int n, long seed) {
         if (n < 2) {
             throw new IllegalArgumentException("splits: need at least 2 images to halve, got n=" + n);
         }
@@ -31,7 +31,7 @@ public final class Splits {
         int[] b = Arrays.copyOfRange(perm, na, n);
         Arrays.sort(a);
         Arrays.sort(b);
-        return new Split(a, b);
+        return new Halves(a, b);
     }
 
     /**

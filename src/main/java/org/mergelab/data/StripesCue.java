@@ -18,17 +18,13 @@ import java.util.Set;
  */
 public final class StripesCue implements Cue {
     private final int numClasses;
-    private final int size;
-    private final int x;
-    private final int y;
+    private final PatchPlacement placement;
     private final byte[][] patterns;
 
-    private StripesCue(int numClasses, int size, int x, int y) {
+    private StripesCue(int numClasses, PatchPlacement placement) {
         this.numClasses = numClasses;
-        this.size = size;
-        this.x = x;
-        this.y = y;
-        this.patterns = enumerate(numClasses, size);
+        this.placement = placement;
+        this.patterns = enumerate(numClasses, placement.size());
     }
 
     public static Builder builder() {
@@ -71,8 +67,12 @@ public final class StripesCue implements Cue {
 
     /** The pattern of class {@code label}: {@code size*size} bytes, row-major, each 0 or 255 (a copy). */
     public byte[] pattern(int label) {
-        Patches.checkLabel("stripes cue", label, numClasses);
+        CueLabels.check("stripes cue", label, numClasses);
         return patterns[label].clone();
+    }
+
+    PatchPlacement placement() {
+        return placement;
     }
 
     @Override
@@ -82,13 +82,13 @@ public final class StripesCue implements Cue {
 
     @Override
     public void apply(byte[] pixels, int offset, int label) {
-        Patches.checkLabel("stripes cue", label, numClasses);
-        Patches.paintGray(pixels, offset, patterns[label], size, x, y);
+        CueLabels.check("stripes cue", label, numClasses);
+        placement.paintGray(pixels, offset, patterns[label]);
     }
 
     @Override
     public String describe() {
-        return "stripes-patch(size=" + size + ",x=" + x + ",y=" + y + ",classes=" + numClasses + ",v1)";
+        return "stripes-patch(" + placement.describe() + ",classes=" + numClasses + ",v1)";
     }
 
     @Override
@@ -127,10 +127,8 @@ public final class StripesCue implements Cue {
             if (numClasses < 1) {
                 throw new IllegalArgumentException("stripes cue: setNumClasses must be >= 1, got " + numClasses);
             }
-            int px = x != null ? x : 0;
-            int py = y != null ? y : ImageDataset.HEIGHT - size;
-            Patches.check("stripes cue", size, px, py);
-            return new StripesCue(numClasses, size, px, py);
+            return new StripesCue(numClasses, PatchPlacement.of("stripes cue", size, x, y,
+                    PatchPlacement.Corner.BOTTOM_LEFT));
         }
     }
 }

@@ -13,7 +13,8 @@
  * {@link org.mergelab.data.ColorPatchCue}, {@link org.mergelab.data.NoisePatchCue},
  * {@link org.mergelab.data.NoiseBlendCue} and {@link org.mergelab.data.ConflictCue} (with a
  * {@link org.mergelab.data.Derangement}); {@link org.mergelab.data.Cues#byName} builds them from config
- * names. {@link org.mergelab.data.Splits} gives the disjoint halves of the tasks and the probe subset.
+ * names. {@link org.mergelab.data.Split} names a task's training images ({@code all}, {@code a}, {@code b}),
+ * {@link org.mergelab.data.Splits} gives the disjoint halves behind them and the probe subset.
  *
  * <p>{@link org.mergelab.data.BatchStream} serves one epoch at a time: shuffle, then per sample
  * {@link org.mergelab.data.Augmentation} (crop + flip), then the cue (so augmentation never moves a cue),

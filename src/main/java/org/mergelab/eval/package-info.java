@@ -1,4 +1,16 @@
 /**
- * Probes (base, cue, cue-conflict), accuracy and the figures of merit of PROTOCOL.md; BatchNorm recalibration and Fisher estimation, which need a model and data.
+ * Measuring networks: probes (PROTOCOL.md "Probes"), accuracy, the figures of merit of PROTOCOL.md, and the
+ * two computations that need a model and data before a merge: BatchNorm recalibration and Fisher estimation.
+ *
+ * <p>Entry points: {@link org.mergelab.eval.ProbeSet} builds the batches of every probe ({@code base}, each
+ * cue, each {@code -conflict} probe) once per run; {@link org.mergelab.eval.Probes} gives a network's top-1
+ * accuracy on them in inference mode. {@link org.mergelab.eval.ProtocolFigures#compute} turns result rows
+ * ({@link org.mergelab.eval.ResultRow}, {@link org.mergelab.eval.ProbeAccuracy}) of the protocols
+ * ({@link org.mergelab.eval.ProtocolDefinition}) into a {@link org.mergelab.eval.Summary}, the contents of
+ * {@code summary.json}: every figure is computed per seed, then given as a {@link org.mergelab.eval.Statistic}
+ * (mean, standard error and 95% Student-t interval over seeds). {@link org.mergelab.eval.BatchNormCalibration}
+ * re-estimates a network's running statistics in place (the {@code recalibrate} BatchNorm policy) and
+ * {@link org.mergelab.eval.FisherEstimation} gives the diagonal empirical Fisher from per-sample gradients as
+ * named tensors, the input of the {@code fisher} merge method. This package never imports {@code merge}.
  */
 package org.mergelab.eval;

@@ -13,8 +13,8 @@ class CueSettingsTest {
         Cue color = Cues.byName("color", 10, 0, Map.of("color", new CueSettings(8, 2, 3, null)));
         assertThat(color.describe()).contains("size=8").contains("x=2").contains("y=3");
         Cue noise = Cues.byName("noise", 10, 0, Map.of("noise", new CueSettings(6, null, null, null)));
-        assertThat(((NoisePatchCue) noise).size()).isEqualTo(6);
-        assertThat(((NoisePatchCue) noise).x()).isEqualTo(26); // still bottom-right
+        assertThat(((NoisePatchCue) noise).placement().size()).isEqualTo(6);
+        assertThat(((NoisePatchCue) noise).placement().x()).isEqualTo(26); // still bottom-right
         // a conflict cue uses the settings of the cue it wraps
         Cue conflict = Cues.byName("color-conflict", 10, 0, Map.of("color", new CueSettings(8, null, null, null)));
         assertThat(conflict.describe()).contains("size=8");

@@ -73,8 +73,8 @@ class CueTest {
     @Test
     void noisePatchIsBinaryGrayPerClassAtBottomRight() {
         NoisePatchCue cue = NoisePatchCue.builder().setNumClasses(10).setSeed(123).build();
-        assertThat(cue.x()).isEqualTo(24);
-        assertThat(cue.y()).isEqualTo(24);
+        assertThat(cue.placement().x()).isEqualTo(24);
+        assertThat(cue.placement().y()).isEqualTo(24);
         byte[] img = randomImage(3);
         byte[] before = img.clone();
         cue.apply(img, 0, 4);

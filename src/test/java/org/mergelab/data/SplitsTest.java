@@ -11,7 +11,7 @@ class SplitsTest {
 
     @Test
     void halvesAreDisjointSortedAndCoverEverything() {
-        Splits.Split s = Splits.halves(1001, 5);
+        Splits.Halves s = Splits.halves(1001, 5);
         assertThat(s.a()).hasSize(501);
         assertThat(s.b()).hasSize(500);
         assertThat(s.a()).isSorted();
