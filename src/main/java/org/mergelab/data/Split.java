@@ -21,7 +21,7 @@ public enum Split {
 
     /** The name in configs: {@code all}, {@code a} or {@code b}. */
     @JsonValue
-    public String configName() {
+    public String yamlName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
@@ -31,14 +31,14 @@ public enum Split {
      * @throws IllegalArgumentException naming the value and the known names when there is no such split
      */
     @JsonCreator
-    public static Split fromConfigName(String name) {
+    public static Split of(String name) {
         for (Split split : values()) {
-            if (split.configName().equals(name)) {
+            if (split.yamlName().equals(name)) {
                 return split;
             }
         }
         throw new IllegalArgumentException("split: unknown split '" + name + "' (known: "
-                + Arrays.stream(values()).map(Split::configName).collect(Collectors.joining(", ")) + ")");
+                + Arrays.stream(values()).map(Split::yamlName).collect(Collectors.joining(", ")) + ")");
     }
 
     /**

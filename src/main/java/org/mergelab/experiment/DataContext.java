@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import org.mergelab.data.DatasetSpec;
 import org.mergelab.data.ImageDataset;
 import org.mergelab.data.Normalization;
+import org.mergelab.data.Split;
 import org.mergelab.data.Splits;
 
 /**
@@ -39,17 +40,9 @@ public record DataContext(String spec, ImageDataset train, ImageDataset test, No
         return train.numClasses();
     }
 
-    /**
-     * The training ids of a split: {@code all}, or half {@code a} or {@code b} of a seeded disjoint
-     * split.
-     */
-    public int[] trainIds(String split, long splitSeed) {
-        return switch (split) {
-            case "all" -> Splits.all(train.size());
-            case "a" -> Splits.halves(train.size(), splitSeed).a();
-            case "b" -> Splits.halves(train.size(), splitSeed).b();
-            default -> throw new IllegalArgumentException("split: unknown split '" + split + "' (known: all, a, b)");
-        };
+    /** The training ids of a split: all, or half A or B of a seeded disjoint split. */
+    public int[] trainIds(Split split, long splitSeed) {
+        return split.ids(train.size(), splitSeed);
     }
 
     /**

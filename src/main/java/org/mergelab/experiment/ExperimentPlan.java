@@ -8,6 +8,7 @@ import java.util.Map;
 import org.mergelab.Versions;
 import org.mergelab.config.CanonicalJson;
 import org.mergelab.config.ConfigReader;
+import org.mergelab.data.Split;
 import org.mergelab.data.CueSettings;
 import org.mergelab.engine.EngineSettings;
 import org.mergelab.eval.BatchNormPolicy;
@@ -70,7 +71,7 @@ public final class ExperimentPlan {
                     results.resolve(s + "-theta0-probes.json"), seed, theta0, probeImages));
             String firstCue = config.firstCue();
             TrainingUnit theta1 = training(config, s + "/theta1", checkpoints.resolve("theta1-" + firstCue + "-a.safetensors"), seed,
-                    new TaskSpec("t1", "a", firstCue), theta0, (long) half * config.finetune().epochs());
+                    new TaskSpec("t1", Split.A, firstCue), theta0, (long) half * config.finetune().epochs());
             units.add(theta1);
             for (Map.Entry<String, List<String>> p : config.protocols().entrySet()) {
                 String protocol = p.getKey();
@@ -82,7 +83,7 @@ public final class ExperimentPlan {
                     };
                     TrainingUnit theta2 = training(config, s + "/" + protocol + "/" + regime + "/theta2",
                             checkpoints.resolve(protocol + "-" + regime + "-theta2-" + secondCue + "-b.safetensors"), seed,
-                            new TaskSpec("t2", "b", secondCue), parent, (long) half * config.finetune().epochs());
+                            new TaskSpec("t2", Split.B, secondCue), parent, (long) half * config.finetune().epochs());
                     units.add(theta2);
                     for (BatchNormPolicy bn : config.bnPolicies()) {
                         int calibrationImages = switch (bn) {

@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.mergelab.checkpoint.Checkpoint;
 import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.config.Seeds;
+import org.mergelab.data.Split;
 import org.mergelab.data.Batch;
 import org.mergelab.data.BatchStream;
 import org.mergelab.data.Cue;
@@ -139,7 +140,7 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
         int[] labels = new int[total];
         int k = 0;
         for (int task = 0; task < 2; task++) {
-            int[] ids = data.trainIds(task == 0 ? "a" : "b", splitSeed);
+            int[] ids = data.trainIds(task == 0 ? Split.A : Split.B, splitSeed);
             int count = task == 0 ? fromFirst : total - fromFirst;
             if (count > ids.length) {
                 throw new IllegalArgumentException("calibration_images: " + total + " needs " + count

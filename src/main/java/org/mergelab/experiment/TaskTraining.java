@@ -9,6 +9,7 @@ import org.mergelab.checkpoint.CheckpointId;
 import org.mergelab.checkpoint.CheckpointStore;
 import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.config.Seeds;
+import org.mergelab.data.Split;
 import org.mergelab.data.Augmentation;
 import org.mergelab.data.BatchStream;
 import org.mergelab.data.Cue;
@@ -103,7 +104,7 @@ public final class TaskTraining {
         Cue cue = cue();
         Lineage.Builder b = Lineage.builder()
                 .setKind(init == null ? "pretrain" : "finetune")
-                .optTask(new TaskRecord(data.spec(), task.split(), task.cue()))
+                .optTask(new TaskRecord(data.spec(), task.split().yamlName(), task.cue()))
                 .optConfig(recipe.toTree())
                 .optSeed(seed)
                 .optThreads(threads)

@@ -22,7 +22,7 @@ class SplitTest {
         assertThat(ConfigReader.toYaml(new Holder(Split.B))).contains("split: b")
                 .doesNotContain("B");
         for (Split s : Split.values()) {
-            assertThat(Split.fromConfigName(s.configName())).isSameAs(s);
+            assertThat(Split.of(s.yamlName())).isSameAs(s);
         }
     }
 
@@ -31,7 +31,7 @@ class SplitTest {
         assertThatThrownBy(() -> ConfigReader.parse("split: A\n", Holder.class, "t.yaml"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("t.yaml")
                 .hasMessageContaining("'A'").hasMessageContaining("known: all, a, b");
-        assertThatThrownBy(() -> Split.fromConfigName("c")).hasMessage("split: unknown split 'c' (known: all, a, b)");
+        assertThatThrownBy(() -> Split.of("c")).hasMessage("split: unknown split 'c' (known: all, a, b)");
     }
 
     @Test
