@@ -155,8 +155,15 @@ public final class ClaimBenchmark {
         }
         long[] won = Stream.of(winner).flatMapToLong(Arrays::stream).filter(x -> x >= 0).toArray();
         long[] lost = Stream.of(loser).flatMapToLong(Arrays::stream).filter(x -> x >= 0).toArray();
-        if (won.length != rounds) {
-            throw new IllegalStateException(won.length + " winners in " + rounds + " rounds");
+        for (int round = 0; round < rounds; round++) {
+            int winners = 0;
+            for (long[] w : winner) {
+                winners += w[round] >= 0 ? 1 : 0;
+            }
+            if (winners != 1) {
+                throw new IllegalStateException(winners + " winners in contended round " + round + ": exclusive"
+                        + " create is not atomic on " + dir);
+            }
         }
         report("contended claim, " + claimers + " claimers: the winner", won);
         report("contended claim, " + claimers + " claimers: a loser", lost);

@@ -238,9 +238,8 @@ class UnitSchedulerTest {
         return dir.resolve("out");
     }
 
-    @SafeVarargs
-    private FakeUnit unit(String name, WorkUnit<Worker>... dependencies) {
-        return new FakeUnit(name, out(), List.of(dependencies), FakeUnit.PUBLISH);
+    private FakeUnit unit(String name, FakeUnit... dependencies) {
+        return new FakeUnit(name, out(), List.<WorkUnit<Worker>>of(dependencies), FakeUnit.PUBLISH);
     }
 
     private static Set<String> names(List<FakeUnit> plan) {
