@@ -47,7 +47,7 @@ import org.mergelab.train.TrainConfig;
  * @param heartbeatTimeoutSeconds how long a worker's claim on a unit may go without a heartbeat before another
  *     worker of the same output directory takes the unit over (the holder is taken to be dead); a worker
  *     beats every quarter of it; it does not change any result, so two configs that differ only here are the
- *     same experiment; default 60
+ *     same experiment; default 180 (well above the 60 s for which an NFS client may cache a file's modification time)
  */
 @JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "cues", "protocols", "regimes",
         "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed",
@@ -99,7 +99,7 @@ public record ExperimentConfig(
         threads = threads == null ? 2 : threads;
         testSize = testSize == null || testSize == 0 ? null : testSize;
         testSubsetSeed = testSubsetSeed == null ? 0L : testSubsetSeed;
-        heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 60.0 : heartbeatTimeoutSeconds;
+        heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 180.0 : heartbeatTimeoutSeconds;
         if (!(heartbeatTimeoutSeconds >= 0.5 && heartbeatTimeoutSeconds <= 86_400)) {
             throw new IllegalArgumentException(HEARTBEAT_KEY + ": " + heartbeatTimeoutSeconds + " is outside 0.5..86400 seconds");
         }

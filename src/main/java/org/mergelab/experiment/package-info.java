@@ -1,4 +1,18 @@
 /**
- * The cue protocol of PROTOCOL.md: plans units of work (pre-train, fine-tune, merge-and-probe) keyed by lineage, runs and resumes them.
+ * The cue protocol of PROTOCOL.md and the commands that train, probe and estimate on mergelab checkpoints.
+ *
+ * <p>Entry points: {@link org.mergelab.experiment.ExperimentRunner} ({@code mergelab run} and {@code demo}: plan,
+ * run with any number of workers, report), {@link org.mergelab.experiment.TrainRun} ({@code train}),
+ * {@link org.mergelab.experiment.Evaluation} ({@code eval}) and {@link org.mergelab.experiment.FisherRun}
+ * ({@code fisher}). An experiment is read into an {@link org.mergelab.experiment.ExperimentConfig}.
+ *
+ * <p>{@link org.mergelab.experiment.ExperimentPlan} says which units an experiment needs, each keyed by the SHA-256
+ * of a typed key record: {@link org.mergelab.experiment.TrainingUnit} (pre-training or a fine-tune, through
+ * {@link org.mergelab.experiment.TaskTraining}), {@link org.mergelab.experiment.ProbeUnit} (the probes of a
+ * checkpoint) and {@link org.mergelab.experiment.InterpolationUnit} (a merge-and-probe sweep over alpha). Each unit
+ * runs itself with a {@link org.mergelab.experiment.UnitContext}; the generic scheduler of
+ * {@link org.mergelab.work} decides who runs what. Trained checkpoints carry their
+ * {@link org.mergelab.experiment.TrainingRecipe} in their lineage, from which
+ * {@link org.mergelab.experiment.CheckpointModels} rebuilds the network.
  */
 package org.mergelab.experiment;

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.Duration;
 import org.mergelab.config.ConfigReader;
+import org.mergelab.work.Claim;
+import org.mergelab.work.ClaimDirectory;
 
 /** {@code run --force} deletes only mergelab's own unit outputs; a directory mergelab did not make is refused. */
 class ExperimentForceTest {
@@ -50,6 +53,28 @@ class ExperimentForceTest {
         assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("mine");
         assertThat(Files.readString(out.resolve("units/mine.json"))).isEqualTo("{\"format\": \"my-own\"}");
         assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).contains("recalibrate").doesNotContain("interpolate");
+    }
+
+    @Test
+    void forceIsRefusedWhileALiveWorkerHoldsAClaimThere() throws Exception {
+        Path out = dir.resolve("busy");
+        ExperimentRunner.create(ReducedExperiment.tinyConfig(), out, false, ExperimentProgress.SILENT).run();
+        String results = Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE));
+        ExperimentConfig other = ConfigReader.parse(ReducedExperiment.TINY_YAML.replace("bn_policies: [interpolate]",
+                "bn_policies: [recalibrate]"), ExperimentConfig.class, "other.yaml");
+        try (ClaimDirectory worker = ClaimDirectory.open(out.resolve(ExperimentRunner.CLAIMS_DIRECTORY), "other-worker",
+                Duration.ofSeconds(60)); Claim claim = worker.tryClaim("a".repeat(64)).orElseThrow()) {
+            assertThatThrownBy(() -> ExperimentRunner.create(other, out, true, ExperimentProgress.SILENT).run())
+                    .hasMessageContaining(out.toString())
+                    .hasMessageContaining("--force would delete outputs of the previous config while 1 live worker claim")
+                    .hasMessageContaining("other-worker");
+            assertThat(claim.lost()).isFalse();
+        }
+        assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).isEqualTo(results);
+        assertThat(names(out.resolve("units"))).anyMatch(n -> n.endsWith("-interpolate.json"));
+        // once the worker is gone, --force replaces the old config's outputs
+        ExperimentRunner.create(other, out, true, ExperimentProgress.SILENT).run();
+        assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).contains("recalibrate");
     }
 
     @Test
