@@ -1,8 +1,5 @@
 package org.mergelab.merge;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -17,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,12 +60,10 @@ public final class StreamingMerge {
 
     /** Default largest shard: 5 GB (10^9 bytes), as Hugging Face's {@code max_shard_size="5GB"}. */
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
-    /** Default range merged by one task: 2^20 elements. */
+    /** Default range merged by one task: 2^16 elements. */
     public static final int DEFAULT_CHUNK_ELEMENTS = 1 << 16;
     /** File name of a single-file output. */
     public static final String SINGLE_FILE_NAME = "model.safetensors";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final MergeMethod method;
     private final List<TensorSource> models;
@@ -155,11 +149,11 @@ public final class StreamingMerge {
         ExecutorService writer = Executors.newSingleThreadExecutor(daemon("mergelab-write"));
         Map<Path, Path> renames = new LinkedHashMap<>(); // staged -> final, index last
         try {
-            ObjectNode weightMap = JSON.createObjectNode();
+            Map<String, String> weightMap = new LinkedHashMap<>();
             long totalBytes = 0;
             for (int s = 0; s < shards.size(); s++) {
                 String fileName = shards.size() == 1 ? SINGLE_FILE_NAME
-                        : String.format("model-%05d-of-%05d.safetensors", s + 1, shards.size());
+                        : ShardedSafetensors.shardFileName(s + 1, shards.size());
                 Path target = outputDirectory.resolve(fileName);
                 Path staged = AtomicFiles.temporarySibling(target);
                 List<TensorSpec> specs = shards.get(s).stream().map(TensorPlan::output).toList();
@@ -194,15 +188,10 @@ public final class StreamingMerge {
                 }
             }
             if (shards.size() > 1) {
-                ObjectNode root = JSON.createObjectNode();
-                ObjectNode meta = root.putObject("metadata");
-                new TreeMap<>(metadata).forEach(meta::put);
-                meta.put("total_size", totalBytes);
-                root.set("weight_map", weightMap);
                 Path index = outputDirectory.resolve(ShardedSafetensors.INDEX_FILE_NAME);
                 Path staged = AtomicFiles.temporarySibling(index);
                 renames.put(staged, index);
-                Files.writeString(staged, JSON.writeValueAsString(root) + "\n");
+                ShardedSafetensors.writeIndex(staged, weightMap, metadata, totalBytes);
             }
             List<Path> written = new ArrayList<>();
             for (Map.Entry<Path, Path> r : renames.entrySet()) {
@@ -727,7 +716,7 @@ public final class StreamingMerge {
             return this;
         }
 
-        /** Elements merged by one task, a multiple of 65536; default 2^20. */
+        /** Elements merged by one task, a multiple of 65536; default 2^16. */
         public Builder optChunkElements(int chunkElements) {
             this.chunkElements = chunkElements;
             return this;
