@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.mergelab.checkpoint.SafetensorsWriter;
 import org.mergelab.checkpoint.ShardedSafetensors;
 import org.mergelab.checkpoint.Tensor;
 import org.mergelab.checkpoint.TensorInfo;
+import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.checkpoint.TensorSpec;
 import org.mergelab.merge.AbstractMergeMethod.Locality;
@@ -218,31 +218,11 @@ public final class StreamingMerge {
         if (base != null) {
             others.add(base);
         }
-        Map<String, TensorInfo> firstInfos = infos(first);
+        TensorLayout firstLayout = TensorLayout.of(first);
         for (TensorSource other : others) {
-            Map<String, TensorInfo> otherInfos = infos(other);
-            for (TensorInfo info : first.tensors()) {
-                TensorInfo o = otherInfos.get(info.name());
-                if (o == null) {
-                    throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + first.path()
-                            + " but not in " + other.path());
-                }
-                requireSameShape(info, first, o, other);
-                if (info.dtype().isFloatingPoint() != o.dtype().isFloatingPoint()
-                        || (!info.dtype().isFloatingPoint() && info.dtype() != o.dtype())) {
-                    throw new IllegalArgumentException("tensor '" + info.name() + "' is "
-                            + info.dtype().safetensorsName() + " in " + first.path() + " but "
-                            + o.dtype().safetensorsName() + " in " + other.path()
-                            + "; float tensors merge with float tensors, other dtypes must match exactly");
-                }
-            }
-            for (TensorInfo o : other.tensors()) {
-                if (!firstInfos.containsKey(o.name())) {
-                    throw new IllegalArgumentException("tensor '" + o.name() + "' is in " + other.path()
-                            + " but not in " + first.path());
-                }
-            }
+            TensorLayout.requireSame(firstLayout, TensorLayout.of(other), TensorLayout.DTypes.SAME_KIND);
         }
+        Map<String, TensorInfo> firstInfos = infos(first);
         if (fisher != null) {
             for (TensorSource f : fisher) {
                 Map<String, TensorInfo> fisherInfos = infos(f);
@@ -255,7 +235,7 @@ public final class StreamingMerge {
                         throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + first.path()
                                 + " but not in the Fisher file " + f.path());
                     }
-                    requireSameShape(info, first, o, f);
+                    TensorLayout.requireSameShape(info.name(), info.shape(), first.path(), o.shape(), f.path());
                     if (!o.dtype().isFloatingPoint()) {
                         throw new IllegalArgumentException("tensor '" + info.name() + "' is "
                                 + o.dtype().safetensorsName() + " in the Fisher file " + f.path()
@@ -361,15 +341,6 @@ public final class StreamingMerge {
             out.put(name, new TensorParameters(perModel, p.global()));
         });
         return out;
-    }
-
-    private static void requireSameShape(TensorInfo info, TensorSource first, TensorInfo other,
-            TensorSource otherSource) {
-        if (!Arrays.equals(info.shape(), other.shape())) {
-            throw new IllegalArgumentException("tensor '" + info.name() + "' has shape "
-                    + Tensor.shapeString(info.shape()) + " in " + first.path() + " but "
-                    + Tensor.shapeString(other.shape()) + " in " + otherSource.path());
-        }
     }
 
     private static Map<String, TensorInfo> infos(TensorSource source) {
