@@ -47,6 +47,11 @@ abstract class AbstractMergeMethod implements MergeMethod {
         return signature.globalKeys();
     }
 
+    /** What this method accepts, with each parameter's default. */
+    final MethodSignature signature() {
+        return signature;
+    }
+
     /** The fewest models a request may hold. */
     final int minimumModels() {
         return signature.minModels();

@@ -1,7 +1,6 @@
 package org.mergelab.merge;
 
 import static org.mergelab.merge.MergeParameter.LAMBDA;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,7 @@ import java.util.Map;
 final class MagMaxMerge extends AbstractMergeMethod {
 
     MagMaxMerge() {
-        super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, false, keys(), keys(LAMBDA)));
+        super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, false, Map.of(), Map.of(LAMBDA, 1.0)));
     }
 
     @Override
@@ -37,7 +36,7 @@ final class MagMaxMerge extends AbstractMergeMethod {
 
     @Override
     float[] compute(MergeRequest request) {
-        double lambda = request.globalParameter(LAMBDA, 1.0);
+        double lambda = signature().global(request, LAMBDA);
         float[] base = request.base();
         int n = base.length;
         float[] out = new float[n];

@@ -1,7 +1,6 @@
 package org.mergelab.merge;
 
 import static org.mergelab.merge.MergeParameter.T;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.Map;
 
@@ -32,7 +31,7 @@ final class SlerpMerge extends AbstractMergeMethod {
     static final double ZERO_NORM = 1e-12;
 
     SlerpMerge() {
-        super("slerp", References.SLERP, MethodSignature.of(2, 2, false, false, keys(), keys(T)));
+        super("slerp", References.SLERP, MethodSignature.of(2, 2, false, false, Map.of(), Map.of(T, 0.5)));
     }
 
     @Override
@@ -78,7 +77,7 @@ final class SlerpMerge extends AbstractMergeMethod {
      */
     @Override
     TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        double t = first.globalParameter(T, 0.5);
+        double t = signature().global(first, T);
         if (t == 0.0 || t == 1.0) {
             return new Coefficients(1.0 - t, t, t == 0.0 ? 0 : 1);
         }

@@ -12,9 +12,10 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
 
     private final SparsifiedTaskVectorMerge family;
 
-    TaskVectorFamilyMethod(String name, String reference, MethodSignature signature, SparsifiedTaskVectorMerge family) {
+    TaskVectorFamilyMethod(String name, String reference, MethodSignature signature, Sparsification sparsification,
+            Consensus consensus) {
         super(name, reference, signature);
-        this.family = family;
+        this.family = new SparsifiedTaskVectorMerge(sparsification, consensus, signature);
     }
 
     @Override

@@ -5,7 +5,8 @@ import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.Map;
 
 /**
  * {@code ties} (Yadav et al. 2023): task arithmetic + trim + sign election + disjoint mean.
@@ -25,11 +26,9 @@ import static org.mergelab.merge.MethodSignature.keys;
  */
 final class TiesMerge extends TaskVectorFamilyMethod {
 
-    private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.MAGNITUDE, Consensus.SIGN_ELECTION, 0.0, true, Rescale.NONE);
-
     TiesMerge() {
-        super("ties", References.TIES, MethodSignature.of(1, ANY, true, false, keys(WEIGHT, DENSITY),
-                keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
+        super("ties", References.TIES, MethodSignature.of(1, ANY, true, false, Map.of(WEIGHT, 1.0, DENSITY, 1.0),
+                Map.of(LAMBDA, 1.0, NORMALIZE, 1.0, RESCALE, Rescale.NONE.code())), Sparsification.MAGNITUDE,
+                Consensus.SIGN_ELECTION);
     }
 }

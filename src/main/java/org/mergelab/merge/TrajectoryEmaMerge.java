@@ -1,7 +1,6 @@
 package org.mergelab.merge;
 
 import static org.mergelab.merge.MergeParameter.BETA;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.Map;
 
@@ -19,10 +18,8 @@ import java.util.Map;
  */
 final class TrajectoryEmaMerge extends AbstractMergeMethod {
 
-    static final double DEFAULT_BETA = 0.9;
-
     TrajectoryEmaMerge() {
-        super("trajectory_ema", References.EMA, MethodSignature.of(1, ANY, false, false, keys(), keys(BETA)));
+        super("trajectory_ema", References.EMA, MethodSignature.of(1, ANY, false, false, Map.of(), Map.of(BETA, 0.9)));
     }
 
     @Override
@@ -32,7 +29,7 @@ final class TrajectoryEmaMerge extends AbstractMergeMethod {
 
     @Override
     float[] compute(MergeRequest request) {
-        double beta = request.globalParameter(BETA, DEFAULT_BETA);
+        double beta = signature().global(request, BETA);
         float[] first = request.models().getFirst();
         int n = first.length;
         double[] ema = new double[n];

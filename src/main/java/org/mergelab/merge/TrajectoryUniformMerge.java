@@ -1,7 +1,5 @@
 package org.mergelab.merge;
 
-import static org.mergelab.merge.MethodSignature.keys;
-
 import java.util.Arrays;
 import java.util.Map;
 
@@ -17,7 +15,7 @@ import java.util.Map;
 final class TrajectoryUniformMerge extends AbstractMergeMethod {
 
     TrajectoryUniformMerge() {
-        super("trajectory_uniform", References.SWA, MethodSignature.of(1, ANY, false, false, keys(), keys()));
+        super("trajectory_uniform", References.SWA, MethodSignature.of(1, ANY, false, false, Map.of(), Map.of()));
     }
 
     @Override
