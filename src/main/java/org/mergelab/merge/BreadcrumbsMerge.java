@@ -25,7 +25,7 @@ import java.util.Map;
  * outliers are dropped so that k_i entries stay (mergekit). When int(γ_i n) = 0 no outlier is
  * dropped: mergekit drops the whole task vector there (a slicing slip), mergelab does not.
  */
-final class BreadcrumbsMerge extends TaskVectorFamilyMethod {
+final class BreadcrumbsMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     BreadcrumbsMerge() {
         super("breadcrumbs", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,

@@ -21,7 +21,7 @@ import java.util.Map;
  * Needs a base. Per model: {@code weight} (1), {@code density} (1), {@code gamma} (0.01).
  * Global: {@code lambda} (1), {@code normalize} (0), {@code rescale} (false), as mergekit.
  */
-final class BreadcrumbsTiesMerge extends TaskVectorFamilyMethod {
+final class BreadcrumbsTiesMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     BreadcrumbsTiesMerge() {
         super("breadcrumbs_ties", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,

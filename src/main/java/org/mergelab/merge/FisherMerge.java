@@ -34,7 +34,7 @@ import java.util.Map;
  * (only with normalize_fishers). Global: {@code epsilon} &gt; 0 (default 1e-8),
  * {@code normalize_fishers} (default 0).
  */
-final class FisherMerge extends AbstractMergeMethod {
+final class FisherMerge extends AbstractMergeMethod implements RangeMergeable {
 
     FisherMerge() {
         super("fisher", References.FISHER, MethodSignature.of(1, ANY, false, true,
@@ -42,7 +42,7 @@ final class FisherMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

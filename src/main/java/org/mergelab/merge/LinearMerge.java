@@ -15,7 +15,7 @@ import java.util.Map;
  * Per model: {@code weight} w_i (default 1). Global: {@code normalize} (default 1). No base.
  * With normalize on, weights summing to 0 are rejected.
  */
-final class LinearMerge extends AbstractMergeMethod {
+final class LinearMerge extends AbstractMergeMethod implements RangeMergeable {
 
     LinearMerge() {
         super("linear", References.MODEL_SOUPS,
@@ -23,7 +23,7 @@ final class LinearMerge extends AbstractMergeMethod {
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

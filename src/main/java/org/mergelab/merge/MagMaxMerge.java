@@ -23,14 +23,14 @@ import java.util.Map;
  * mergekit, so that merging one model (or identical ones) returns it; write {@code lambda: 0.5} to
  * reproduce the paper.
  */
-final class MagMaxMerge extends AbstractMergeMethod {
+final class MagMaxMerge extends AbstractMergeMethod implements RangeMergeable {
 
     MagMaxMerge() {
         super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, false, Map.of(), Map.of(LAMBDA, 1.0)));
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

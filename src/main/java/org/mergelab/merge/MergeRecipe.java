@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.mergelab.checkpoint.DType;
 import org.mergelab.config.ConfigReader;
 
@@ -166,7 +167,7 @@ public record MergeRecipe(
         }
         if (models.isEmpty() && base != null && method.needsBaseModel()) {
             // the base merged with itself: zero task vectors, which every method with a base returns unchanged
-            int copies = minimumModels(method);
+            int copies = method.minimumModels();
             for (int i = 0; i < copies; i++) {
                 models.add(base);
                 perModel.add(Map.of());
@@ -176,17 +177,19 @@ public record MergeRecipe(
                     + " and returns the base (as mergekit)");
         }
         boolean anyFisher = fisher.stream().anyMatch(f -> f != null);
-        if (method.name().equals("fisher")) {
+        if (method.needsAuxiliary()) {
             if (fisher.contains(null)) {
-                throw new IllegalArgumentException(file + ": merge_method fisher needs parameters: {fisher: PATH} "
-                        + "for every model (a safetensors file of diagonal Fisher values, same tensor names)");
+                throw new IllegalArgumentException(file + ": merge_method " + method.name() + " needs parameters: "
+                        + "{fisher: PATH} for every model (a safetensors file of diagonal Fisher values, same tensor "
+                        + "names)");
             }
         } else if (anyFisher) {
-            throw new IllegalArgumentException(file + ": parameter 'fisher' is only read by merge_method fisher, "
-                    + "not " + method.name());
+            throw new IllegalArgumentException(file + ": parameter 'fisher' is only read by merge_method "
+                    + MergeMethods.all().stream().filter(MergeMethod::needsAuxiliary).map(MergeMethod::name)
+                            .collect(Collectors.joining(", ")) + ", not " + method.name());
         }
         Path mergedBase = base;
-        if (method.name().equals("slerp") && base != null) {
+        if (method.recipeBaseIsFirstModel() && base != null) {
             // mergekit: slerp goes from the base (t = 0) to the one other model (t = 1)
             int index = models.indexOf(base);
             if (index >= 0) {
@@ -261,11 +264,6 @@ public record MergeRecipe(
         }
         return new MergeRecipe(file, root, method, models, mergedBase, parameters, layerPattern,
                 anyFisher ? fisher : null, out, seed, configSource, warnings);
-    }
-
-    /** The fewest models {@code method} merges (model_stock: 2). */
-    private static int minimumModels(MergeMethod method) {
-        return method instanceof AbstractMergeMethod m ? m.minimumModels() : 1;
     }
 
     private static String text(JsonNode node, String key, Path file, boolean required) {

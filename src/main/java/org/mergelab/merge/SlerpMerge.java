@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>Exactly two models, no base. Global: {@code t} in [0, 1] (default 0.5).
  */
-final class SlerpMerge extends AbstractMergeMethod {
+final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
 
     /** |cos Ω| above this counts as parallel (mergekit's threshold). */
     static final double DOT_THRESHOLD = 0.9995;
@@ -34,8 +34,14 @@ final class SlerpMerge extends AbstractMergeMethod {
         super("slerp", References.SLERP, MethodSignature.of(2, 2, false, false, Map.of(), Map.of(T, 0.5)));
     }
 
+    /** mergekit's convention: a recipe's base_model is the t = 0 end. */
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public boolean recipeBaseIsFirstModel() {
+        return true;
+    }
+
+    @Override
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.TENSOR_STATISTICS;
     }
 
@@ -76,7 +82,7 @@ final class SlerpMerge extends AbstractMergeMethod {
      * coefficients.
      */
     @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
+    public TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
         double t = signature().global(first, T);
         if (t == 0.0 || t == 1.0) {
             return new Coefficients(1.0 - t, t, t == 0.0 ? 0 : 1);

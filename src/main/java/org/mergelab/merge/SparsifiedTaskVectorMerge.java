@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.mergelab.merge.AbstractMergeMethod.Locality;
-import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
+import org.mergelab.merge.RangeMergeable.Locality;
+import org.mergelab.merge.RangeMergeable.TensorStatistics;
 import org.mergelab.merge.MagnitudeRanking.RankCut;
 
 /**

@@ -27,8 +27,8 @@ import org.mergelab.checkpoint.TensorInfo;
 import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.checkpoint.TensorSpec;
-import org.mergelab.merge.AbstractMergeMethod.Locality;
-import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
+import org.mergelab.merge.RangeMergeable.Locality;
+import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
 /**
  * Merges whole checkpoints tensor by tensor, so that memory is bounded by a few copies of the largest tensor, not by
@@ -44,7 +44,8 @@ import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
  * under a final name in the output directory.
  *
  * <p><b>Parallelism</b>: the ranges of one tensor are merged on {@code threads} workers while the previous tensor is
- * written by a writer thread (two tensors in flight). Methods whose output element depends only on the same element
+ * written by a writer thread (two tensors in flight). A {@link RangeMergeable} method says how it splits: methods
+ * whose output element depends only on the same element
  * of the inputs ({@link Locality#ELEMENTWISE}) are merged range by range; methods that need whole-tensor statistics
  * (TIES, Breadcrumbs: rank thresholds; slerp: norms) gather them range by range first
  * ({@link Locality#TENSOR_STATISTICS}); the rest (DARE, model_stock) merge whole tensors. Results are the bits of
@@ -437,12 +438,12 @@ public final class StreamingMerge {
     }
 
     private void compute(Inputs in, int n, TensorPlan plan, ByteBuffer out, ExecutorService workers) throws IOException {
-        Locality locality = method instanceof AbstractMergeMethod m ? m.locality(in.parameters().global())
+        Locality locality = method instanceof RangeMergeable ranged ? ranged.locality(in.parameters().global())
                 : Locality.WHOLE_TENSOR;
         if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
             put(out, 0, plan, method.merge(request(in, 0, n)));
         } else {
-            AbstractMergeMethod ranged = (AbstractMergeMethod) method;
+            RangeMergeable ranged = (RangeMergeable) method;
             List<long[]> ranges = new ArrayList<>();
             for (long from = 0; from < n; from += chunkElements) {
                 ranges.add(new long[] {from, Math.min(n, from + chunkElements)});
@@ -720,9 +721,9 @@ public final class StreamingMerge {
             if (threads <= 0) {
                 throw new IllegalArgumentException("threads must be > 0, got " + threads);
             }
-            if (chunkElements <= 0 || chunkElements % AbstractMergeMethod.RANGE_ALIGNMENT != 0) {
+            if (chunkElements <= 0 || chunkElements % RangeMergeable.RANGE_ALIGNMENT != 0) {
                 throw new IllegalArgumentException("chunkElements must be a positive multiple of "
-                        + AbstractMergeMethod.RANGE_ALIGNMENT + ", got " + chunkElements);
+                        + RangeMergeable.RANGE_ALIGNMENT + ", got " + chunkElements);
             }
             if (outputDType != null && !outputDType.isFloatingPoint()) {
                 throw new IllegalArgumentException("output dtype must be floating point, got "

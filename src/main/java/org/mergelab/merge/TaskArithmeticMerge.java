@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code normalize} (default 0, as mergekit). A {@link SparsifiedTaskVectorMerge} with no
  * sparsification and a plain sum.
  */
-final class TaskArithmeticMerge extends TaskVectorFamilyMethod {
+final class TaskArithmeticMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     TaskArithmeticMerge() {
         super("task_arithmetic", References.TASK_ARITHMETIC,

@@ -24,7 +24,7 @@ import java.util.Map;
  * mean; 0 = disjoint sum), {@code rescale} (default false; true rescales each trimmed τ'_i to the
  * L1 norm of τ_i, see {@link Rescale}). Ties in magnitude are trimmed by index (lower index kept).
  */
-final class TiesMerge extends TaskVectorFamilyMethod {
+final class TiesMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     TiesMerge() {
         super("ties", References.TIES, MethodSignature.of(1, ANY, true, false, Map.of(WEIGHT, 1.0, DENSITY, 1.0),

@@ -16,14 +16,14 @@ import java.util.Map;
  * The weights sum to 1. β = 0 returns the last checkpoint, β = 1 the first. No base. Global:
  * {@code beta} in [0, 1] (default 0.9).
  */
-final class TrajectoryEmaMerge extends AbstractMergeMethod {
+final class TrajectoryEmaMerge extends AbstractMergeMethod implements RangeMergeable {
 
     TrajectoryEmaMerge() {
         super("trajectory_ema", References.EMA, MethodSignature.of(1, ANY, false, false, Map.of(), Map.of(BETA, 0.9)));
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 
