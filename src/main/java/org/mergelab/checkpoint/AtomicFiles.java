@@ -8,13 +8,17 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -23,14 +27,77 @@ import java.util.stream.Stream;
  * to {@code <name>.tmp-<12 hex>} in the same directory and is renamed atomically when complete. A
  * temporary not yet renamed is deleted when the JVM shuts down (SIGINT, SIGTERM, exit); a process
  * killed with SIGKILL leaves only such temporaries, which {@link #removeTemporaries} deletes (and
- * {@link StagingDirectory#removeAbandoned}, for staging directories).
+ * {@link StagingDirectory#removeAbandoned}, for staging directories). Publishing a directory (one or more renames
+ * onto final names, {@link #publish}) and that shutdown hook exclude each other.
  */
 public final class AtomicFiles {
 
     private static final Pattern TEMPORARY = Pattern.compile(".*\\.tmp-[0-9a-f]{12}");
     private static final Pattern TEMPORARY_SUFFIX = Pattern.compile("\\.tmp-[0-9a-f]{12}(?=/|$)");
 
+    private static final ReentrantLock PUBLISHING = new ReentrantLock();
+    private static volatile boolean shuttingDown;
+
     private AtomicFiles() {}
+
+    /** Something that moves files into place. */
+    interface Publication {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code publication} while the shutdown hook cannot run, so the hook never deletes a directory while it
+     * becomes the output.
+     *
+     * @throws IOException when the JVM is already shutting down (nothing is published then)
+     */
+    static void publish(Publication publication) throws IOException {
+        PUBLISHING.lock();
+        try {
+            if (shuttingDown) {
+                throw new IOException("mergelab is shutting down; the output was not published");
+            }
+            publication.run();
+        } finally {
+            PUBLISHING.unlock();
+        }
+    }
+
+    /**
+     * For the shutdown hook: lets a publication in progress finish (it renames, or deletes an old output, then
+     * returns; at most 60 s are waited), refuses every later one, and runs {@code cleanup} meanwhile.
+     */
+    static void afterLastPublication(Runnable cleanup) {
+        boolean locked = false;
+        try {
+            locked = PUBLISHING.tryLock(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shuttingDown = true;
+        try {
+            cleanup.run();
+        } finally {
+            if (locked) {
+                PUBLISHING.unlock();
+            }
+        }
+    }
+
+    /** Deletes a file, or a directory and everything in it, deepest first, never following links. */
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(root);
+            return;
+        }
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : all) {
+            Files.deleteIfExists(p);
+        }
+    }
 
     /**
      * A fresh temporary path beside {@code target}, deleted (with everything in it, if it becomes a

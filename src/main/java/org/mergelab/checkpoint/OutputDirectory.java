@@ -138,7 +138,7 @@ public final class OutputDirectory {
     public void removeCreated() {
         if (!created.isEmpty()) {
             try {
-                ShutdownCleanup.deleteRecursively(created.getFirst());
+                AtomicFiles.deleteRecursively(created.getFirst());
             } catch (IOException | UncheckedIOException e) {
                 // best effort: the failure being reported matters more
             }

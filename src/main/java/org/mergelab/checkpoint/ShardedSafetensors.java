@@ -7,12 +7,14 @@ import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A checkpoint split over several safetensors files ("shards") with a {@code model.safetensors.index.json}:
@@ -169,10 +171,10 @@ public final class ShardedSafetensors implements TensorSource {
 
         int n = groups.size();
         Map<Path, Path> renames = new LinkedHashMap<>(); // temporary -> final, index last
-        ObjectNode weightMap = StrictJson.MAPPER.createObjectNode();
+        Map<String, String> weightMap = new LinkedHashMap<>();
         try {
             for (int i = 0; i < n; i++) {
-                String shardName = String.format("model-%05d-of-%05d.safetensors", i + 1, n);
+                String shardName = shardFileName(i + 1, n);
                 Path shard = dir.resolve(shardName);
                 List<TensorSpec> specs = new ArrayList<>();
                 for (String name : groups.get(i)) {
@@ -186,16 +188,10 @@ public final class ShardedSafetensors implements TensorSource {
                     renames.put(w.finishTemporary(false), shard);
                 }
             }
-            ObjectNode root = StrictJson.MAPPER.createObjectNode();
-            ObjectNode meta = root.putObject("metadata");
-            new java.util.TreeMap<>(metadata).forEach(meta::put);
-            meta.put("total_size", totalBytes);
-            root.set("weight_map", weightMap);
             Path indexFile = dir.resolve(INDEX_FILE_NAME);
             Path indexTemp = AtomicFiles.temporarySibling(indexFile);
-            Files.write(indexTemp, (StrictJson.PRETTY.writeValueAsString(root) + "\n")
-                    .getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW);
             renames.put(indexTemp, indexFile);
+            writeIndex(indexTemp, weightMap, metadata, totalBytes);
             for (Map.Entry<Path, Path> r : renames.entrySet()) {
                 AtomicFiles.moveAtomically(r.getKey(), r.getValue());
             }
@@ -206,6 +202,31 @@ public final class ShardedSafetensors implements TensorSource {
                 Files.deleteIfExists(leftover);
             }
         }
+    }
+
+    /** The name of shard {@code shard} (from 1) of {@code shards}: {@code model-00001-of-00003.safetensors}. */
+    public static String shardFileName(int shard, int shards) {
+        return String.format("model-%05d-of-%05d.safetensors", shard, shards);
+    }
+
+    /**
+     * Writes an index to {@code temporary} (a fresh name, from {@link AtomicFiles#temporarySibling}; the caller renames
+     * it onto {@value #INDEX_FILE_NAME} after the shards): {@code metadata} in key order plus {@code total_size}, then
+     * {@code weight_map} in the given order, pretty-printed with {@code "\n"} line ends.
+     *
+     * @param weightMap tensor name to shard file name, in tensor order
+     * @param totalBytes the sum of all tensor bytes
+     */
+    public static void writeIndex(Path temporary, Map<String, String> weightMap, Map<String, String> metadata,
+            long totalBytes) throws IOException {
+        ObjectNode root = StrictJson.MAPPER.createObjectNode();
+        ObjectNode meta = root.putObject("metadata");
+        new TreeMap<>(metadata).forEach(meta::put);
+        meta.put("total_size", totalBytes);
+        ObjectNode weights = root.putObject("weight_map");
+        weightMap.forEach(weights::put);
+        Files.write(temporary, (StrictJson.PRETTY.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE_NEW);
     }
 
     private static boolean isPlainFileName(String name) {

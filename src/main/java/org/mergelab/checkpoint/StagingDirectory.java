@@ -87,7 +87,7 @@ public final class StagingDirectory implements AutoCloseable {
      */
     public void publish() throws IOException {
         Path out = target.path();
-        ShutdownCleanup.publish(() -> {
+        AtomicFiles.publish(() -> {
             if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
                 requireStillReplaceable(out);
                 removeOld(out);
@@ -192,7 +192,7 @@ public final class StagingDirectory implements AutoCloseable {
         for (Path dir : candidates) {
             StagingOwner owner = readOwner(dir);
             if (owner != null && owner.provablyGone(here)) {
-                ShutdownCleanup.deleteRecursively(dir);
+                AtomicFiles.deleteRecursively(dir);
                 removed.add(dir);
             }
         }
@@ -224,7 +224,7 @@ public final class StagingDirectory implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try {
-            ShutdownCleanup.deleteRecursively(dir);
+            AtomicFiles.deleteRecursively(dir);
             ShutdownCleanup.forget(dir);
         } catch (IOException | UncheckedIOException e) {
             // left for the shutdown hook or the next command's removeAbandoned

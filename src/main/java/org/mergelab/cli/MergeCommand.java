@@ -2,13 +2,13 @@ package org.mergelab.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mergelab.merge.MergeRecipe;
+import org.mergelab.merge.RecipeMerge;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code mergelab merge RECIPE.yaml --out DIR}: runs a mergekit-style recipe with {@link MergeRecipe#merge}. */
+/** {@code mergelab merge RECIPE.yaml --out DIR}: runs a mergekit-style recipe with {@link RecipeMerge#merge}. */
 @Command(
         name = "merge",
         mixinStandardHelpOptions = true,
@@ -37,7 +37,7 @@ final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
-        MergeRecipe.Outcome outcome = MergeRecipe.merge(recipe, out, force, w -> err.println("mergelab: warning: " + w));
+        RecipeMerge.Outcome outcome = RecipeMerge.merge(recipe, out, force, w -> err.println("mergelab: warning: " + w));
         spec.commandLine().getOut().printf("merged %d tensors (%d bytes) into %s%n",
                 outcome.merge().tensors(), outcome.merge().tensorBytes(), outcome.directory());
         return 0;

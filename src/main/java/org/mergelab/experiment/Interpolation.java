@@ -1,10 +1,10 @@
 package org.mergelab.experiment;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.checkpoint.Tensor;
+import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.merge.MergeMethod;
 import org.mergelab.merge.MergeMethods;
 import org.mergelab.merge.MergeRequest;
@@ -29,7 +29,7 @@ public final class Interpolation {
      * @throws IllegalArgumentException naming the tensor and both sources on a mismatch
      */
     public static NamedTensors interpolate(NamedTensors first, String firstName, NamedTensors second, String secondName, double alpha) {
-        requireSameLayout(first, firstName, second, secondName);
+        TensorLayout.requireSame(TensorLayout.of(firstName, first), TensorLayout.of(secondName, second), TensorLayout.DTypes.SAME);
         NamedTensors out = new NamedTensors();
         for (String name : first.names()) {
             Tensor a = first.get(name);
@@ -44,27 +44,8 @@ public final class Interpolation {
         return out;
     }
 
-    /** Same names (in any order), shapes and dtypes, or an error naming the first difference. */
+    /** Same names (in any order), shapes and dtypes, or an error naming the first difference; see {@link TensorLayout}. */
     public static void requireSameLayout(NamedTensors first, String firstName, NamedTensors second, String secondName) {
-        for (String name : first.names()) {
-            if (!second.contains(name)) {
-                throw new IllegalArgumentException("tensor '" + name + "' is in " + firstName + " but not in " + secondName);
-            }
-            Tensor a = first.get(name);
-            Tensor b = second.get(name);
-            if (!Arrays.equals(a.shape(), b.shape())) {
-                throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(a.shape()) + " in "
-                        + firstName + " but " + Arrays.toString(b.shape()) + " in " + secondName);
-            }
-            if (a.dtype() != b.dtype()) {
-                throw new IllegalArgumentException("tensor '" + name + "' is " + a.dtype() + " in " + firstName + " but "
-                        + b.dtype() + " in " + secondName);
-            }
-        }
-        for (String name : second.names()) {
-            if (!first.contains(name)) {
-                throw new IllegalArgumentException("tensor '" + name + "' is in " + secondName + " but not in " + firstName);
-            }
-        }
+        TensorLayout.requireSame(TensorLayout.of(firstName, first), TensorLayout.of(secondName, second), TensorLayout.DTypes.SAME);
     }
 }

@@ -6,7 +6,8 @@ import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.Map;
 
 /**
  * {@code breadcrumbs} (Davari &amp; Belilovsky 2023): mask both tails of each task vector, then
@@ -24,15 +25,12 @@ import static org.mergelab.merge.MethodSignature.keys;
  * outliers are dropped so that k_i entries stay (mergekit). When int(γ_i n) = 0 no outlier is
  * dropped: mergekit drops the whole task vector there (a slicing slip), mergelab does not.
  */
-final class BreadcrumbsMerge extends TaskVectorFamilyMethod {
-
-    static final double DEFAULT_GAMMA = 0.01;
-
-    private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.MAGNITUDE_OUTLIERS, Consensus.SUM, DEFAULT_GAMMA, false, Rescale.NONE);
+final class BreadcrumbsMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     BreadcrumbsMerge() {
         super("breadcrumbs", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
+                Map.of(WEIGHT, 1.0, DENSITY, 1.0, GAMMA, 0.01),
+                Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.NONE.code())),
+                Sparsification.MAGNITUDE_OUTLIERS, Consensus.SUM);
     }
 }

@@ -6,7 +6,8 @@ import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.Map;
 
 /**
  * {@code breadcrumbs_ties} (Davari &amp; Belilovsky 2023, with TIES sign election as in
@@ -20,14 +21,12 @@ import static org.mergelab.merge.MethodSignature.keys;
  * Needs a base. Per model: {@code weight} (1), {@code density} (1), {@code gamma} (0.01).
  * Global: {@code lambda} (1), {@code normalize} (0), {@code rescale} (false), as mergekit.
  */
-final class BreadcrumbsTiesMerge extends TaskVectorFamilyMethod {
-
-    private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.MAGNITUDE_OUTLIERS, Consensus.SIGN_ELECTION, BreadcrumbsMerge.DEFAULT_GAMMA, false,
-            Rescale.NONE);
+final class BreadcrumbsTiesMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     BreadcrumbsTiesMerge() {
         super("breadcrumbs_ties", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY, GAMMA), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
+                Map.of(WEIGHT, 1.0, DENSITY, 1.0, GAMMA, 0.01),
+                Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.NONE.code())),
+                Sparsification.MAGNITUDE_OUTLIERS, Consensus.SIGN_ELECTION);
     }
 }

@@ -9,13 +9,11 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mergelab.checkpoint.Tensor;
 import org.mergelab.checkpoint.TensorInfo;
+import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.checkpoint.TensorSource;
 
 /**
@@ -88,30 +86,7 @@ public record CheckpointDiff(Path a, Path b, List<TensorDiff> tensors, List<Summ
      */
     public static CheckpointDiff compare(Path a, Path b, double tolerance) throws IOException {
         try (TensorSource sa = TensorSource.open(a); TensorSource sb = TensorSource.open(b)) {
-            Map<String, TensorInfo> inB = new HashMap<>();
-            for (TensorInfo info : sb.tensors()) {
-                inB.put(info.name(), info);
-            }
-            Map<String, TensorInfo> inA = new HashMap<>();
-            for (TensorInfo info : sa.tensors()) {
-                inA.put(info.name(), info);
-                TensorInfo other = inB.get(info.name());
-                if (other == null) {
-                    throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + sa.path()
-                            + " but not in " + sb.path());
-                }
-                if (!Arrays.equals(info.shape(), other.shape())) {
-                    throw new IllegalArgumentException("tensor '" + info.name() + "' has shape "
-                            + Tensor.shapeString(info.shape()) + " in " + sa.path() + " but "
-                            + Tensor.shapeString(other.shape()) + " in " + sb.path());
-                }
-            }
-            for (TensorInfo info : sb.tensors()) {
-                if (!inA.containsKey(info.name())) {
-                    throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + sb.path()
-                            + " but not in " + sa.path());
-                }
-            }
+            TensorLayout.requireSame(TensorLayout.of(sa), TensorLayout.of(sb), TensorLayout.DTypes.ANY);
             List<TensorDiff> diffs = new ArrayList<>();
             Map<String, Sums> layers = new LinkedHashMap<>();
             Sums total = new Sums();

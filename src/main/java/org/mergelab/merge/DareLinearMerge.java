@@ -5,7 +5,8 @@ import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.Map;
 
 /**
  * {@code dare_linear} (Yu et al. 2023): DARE drop-and-rescale of each task vector, then task
@@ -25,11 +26,9 @@ import static org.mergelab.merge.MethodSignature.keys;
  */
 final class DareLinearMerge extends TaskVectorFamilyMethod {
 
-    private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.RANDOM, Consensus.SUM, 0.0, false, Rescale.L1);
-
     DareLinearMerge() {
         super("dare_linear", References.DARE, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
+                Map.of(WEIGHT, 1.0, DENSITY, 1.0), Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.L1.code())),
+                Sparsification.RANDOM, Consensus.SUM);
     }
 }

@@ -5,7 +5,8 @@ import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.Map;
 
 /**
  * {@code dare_ties} (Yu et al. 2023, combined with TIES as in mergekit): DARE drop-and-rescale of
@@ -22,11 +23,9 @@ import static org.mergelab.merge.MethodSignature.keys;
  */
 final class DareTiesMerge extends TaskVectorFamilyMethod {
 
-    private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.RANDOM, Consensus.SIGN_ELECTION, 0.0, false, Rescale.L1);
-
     DareTiesMerge() {
         super("dare_ties", References.DARE, MethodSignature.of(1, ANY, true, false,
-                keys(WEIGHT, DENSITY), keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
+                Map.of(WEIGHT, 1.0, DENSITY, 1.0), Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.L1.code())),
+                Sparsification.RANDOM, Consensus.SIGN_ELECTION);
     }
 }

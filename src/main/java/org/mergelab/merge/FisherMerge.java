@@ -4,7 +4,6 @@ import static org.mergelab.merge.MergeParameter.EPSILON;
 import static org.mergelab.merge.MergeParameter.FISHER_NORM;
 import static org.mergelab.merge.MergeParameter.NORMALIZE_FISHERS;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.Map;
 
@@ -35,17 +34,15 @@ import java.util.Map;
  * (only with normalize_fishers). Global: {@code epsilon} &gt; 0 (default 1e-8),
  * {@code normalize_fishers} (default 0).
  */
-final class FisherMerge extends AbstractMergeMethod {
-
-    static final double DEFAULT_EPSILON = 1e-8;
+final class FisherMerge extends AbstractMergeMethod implements RangeMergeable {
 
     FisherMerge() {
-        super("fisher", References.FISHER, MethodSignature.of(1, ANY, false, true, keys(WEIGHT, FISHER_NORM),
-                keys(EPSILON, NORMALIZE_FISHERS)));
+        super("fisher", References.FISHER, MethodSignature.of(1, ANY, false, true,
+                Map.of(WEIGHT, 1.0, FISHER_NORM, MethodSignature.COMPUTED), Map.of(EPSILON, 1e-8, NORMALIZE_FISHERS, 0.0)));
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 
@@ -53,12 +50,12 @@ final class FisherMerge extends AbstractMergeMethod {
     float[] compute(MergeRequest request) {
         String where = "method 'fisher', tensor '" + request.tensorName() + "'";
         int models = request.modelCount();
-        double epsilon = request.globalParameter(EPSILON, DEFAULT_EPSILON);
-        boolean normalizeFishers = request.globalFlag(NORMALIZE_FISHERS, false);
+        double epsilon = signature().global(request, EPSILON);
+        boolean normalizeFishers = signature().globalFlag(request, NORMALIZE_FISHERS);
         double[] weights = new double[models];
         double total = 0.0;
         for (int i = 0; i < models; i++) {
-            weights[i] = request.modelParameter(i, WEIGHT, 1.0);
+            weights[i] = signature().perModel(request, i, WEIGHT);
             if (weights[i] < 0.0) {
                 throw new IllegalArgumentException(where + ": weight of model " + i + " is " + weights[i]
                         + "; Fisher averaging needs weights >= 0");
@@ -75,7 +72,7 @@ final class FisherMerge extends AbstractMergeMethod {
                         + " is read only with normalize_fishers = 1");
             }
             if (normalizeFishers) {
-                weights[i] /= request.modelParameter(i, FISHER_NORM, Double.NaN);
+                weights[i] /= signature().perModel(request, i, FISHER_NORM);
             }
             float[] fisher = request.auxiliary().get(i);
             for (int j = 0; j < fisher.length; j++) {

@@ -2,7 +2,6 @@ package org.mergelab.merge;
 
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.List;
 import java.util.Map;
@@ -16,15 +15,15 @@ import java.util.Map;
  * Per model: {@code weight} w_i (default 1). Global: {@code normalize} (default 1). No base.
  * With normalize on, weights summing to 0 are rejected.
  */
-final class LinearMerge extends AbstractMergeMethod {
+final class LinearMerge extends AbstractMergeMethod implements RangeMergeable {
 
     LinearMerge() {
         super("linear", References.MODEL_SOUPS,
-                MethodSignature.of(1, ANY, false, false, keys(WEIGHT), keys(NORMALIZE)));
+                MethodSignature.of(1, ANY, false, false, Map.of(WEIGHT, 1.0), Map.of(NORMALIZE, 1.0)));
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 
@@ -34,11 +33,11 @@ final class LinearMerge extends AbstractMergeMethod {
         double[] weights = new double[models];
         double total = 0.0;
         for (int i = 0; i < models; i++) {
-            weights[i] = request.modelParameter(i, WEIGHT, 1.0);
+            weights[i] = signature().perModel(request, i, WEIGHT);
             total += weights[i];
         }
         double divisor = 1.0;
-        if (request.globalFlag(NORMALIZE, true)) {
+        if (signature().globalFlag(request, NORMALIZE)) {
             if (Math.abs(total) < 1e-12) {
                 throw new IllegalArgumentException("method 'linear', tensor '" + request.tensorName()
                         + "': normalize is on but the weights sum to " + total);

@@ -1,7 +1,6 @@
 package org.mergelab.merge;
 
 import static org.mergelab.merge.MergeParameter.LAMBDA;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.List;
 import java.util.Map;
@@ -24,20 +23,20 @@ import java.util.Map;
  * mergekit, so that merging one model (or identical ones) returns it; write {@code lambda: 0.5} to
  * reproduce the paper.
  */
-final class MagMaxMerge extends AbstractMergeMethod {
+final class MagMaxMerge extends AbstractMergeMethod implements RangeMergeable {
 
     MagMaxMerge() {
-        super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, false, keys(), keys(LAMBDA)));
+        super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, false, Map.of(), Map.of(LAMBDA, 1.0)));
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 
     @Override
     float[] compute(MergeRequest request) {
-        double lambda = request.globalParameter(LAMBDA, 1.0);
+        double lambda = signature().global(request, LAMBDA);
         float[] base = request.base();
         int n = base.length;
         float[] out = new float[n];

@@ -24,6 +24,23 @@ public interface MergeMethod {
     /** True when {@link MergeRequest#base()} must be given; false when it must be absent. */
     boolean needsBaseModel();
 
+    /**
+     * True when {@link MergeRequest#auxiliary()} must hold one array per model (fisher: each model's diagonal
+     * Fisher, which a recipe names with {@code fisher: PATH}); false when it must be absent.
+     */
+    boolean needsAuxiliary();
+
+    /** The fewest models a request may hold (model_stock: 2, for an angle between task vectors). */
+    int minimumModels();
+
+    /**
+     * True when a recipe's {@code base_model} is this method's first model rather than a base (slerp: the t = 0
+     * end, as mergekit); false for every other method.
+     */
+    default boolean recipeBaseIsFirstModel() {
+        return false;
+    }
+
     /** Keys this method reads from each model's parameter map; any other key is rejected. */
     Set<String> perModelParameters();
 

@@ -1,6 +1,8 @@
 package org.mergelab.merge;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Collectors;
@@ -8,8 +10,8 @@ import java.util.stream.Collectors;
 /**
  * The catalogue of parameter keys any {@link MergeMethod} may take, with the range each value
  * must lie in. Keys follow mergekit's names so that recipes read the same. Which method takes
- * which key, and its default there, is in that method's Javadoc; this enum only says what a
- * value may be. Flags ({@code normalize}, {@code normalize_fishers}) are carried as {@code 0.0} or
+ * which key, and its default there, is in that method's {@link MethodSignature}; this enum only
+ * says what a value may be. Flags ({@code normalize}, {@code normalize_fishers}) are carried as {@code 0.0} or
  * {@code 1.0}, the rescale rule as its {@link Rescale#code()}.
  */
 enum MergeParameter {
@@ -70,6 +72,15 @@ enum MergeParameter {
     /** What a value may be, in words. */
     String range() {
         return range;
+    }
+
+    /** {@code value} as a recipe writes it: {@code true}/{@code false} for flags, a rescale rule's name, else a number. */
+    String format(double value) {
+        return switch (this) {
+            case NORMALIZE, NORMALIZE_FISHERS -> value == 0.0 ? "false" : "true";
+            case RESCALE -> Rescale.ofCode(value) == Rescale.L1 ? "true" : Rescale.ofCode(value).yamlName();
+            default -> BigDecimal.valueOf(value).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
+        };
     }
 
     /** The value a recipe's name stands for ({@code rescale: inverse_density}), or empty if it names none. */

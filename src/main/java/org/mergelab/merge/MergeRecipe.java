@@ -1,40 +1,24 @@
 package org.mergelab.merge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
-import org.mergelab.checkpoint.AtomicFiles;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.mergelab.checkpoint.DType;
-import org.mergelab.checkpoint.OutputDirectory;
-import org.mergelab.checkpoint.OutputKind;
-import org.mergelab.checkpoint.ShardedSafetensors;
-import org.mergelab.checkpoint.InputFiles;
-import org.mergelab.checkpoint.StagingDirectory;
-import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.config.ConfigReader;
-import org.mergelab.lineage.Lineage;
 
 /**
- * A merge recipe in mergekit's YAML, for the methods mergekit and mergelab share, and running it with
- * {@link StreamingMerge}.
+ * A merge recipe in mergekit's YAML, for the methods mergekit and mergelab share: parsed, checked and resolved (paths,
+ * parameters, dtype, seed, where config files come from); {@link RecipeMerge} runs it.
  *
  * <pre>{@code
  * merge_method: ties
@@ -82,15 +66,6 @@ public record MergeRecipe(
         long seed,
         Path configSource,
         List<String> warnings) {
-
-    /** Name of the recipe copy in the output directory. */
-    public static final String RECIPE_FILE_NAME = "mergelab-recipe.yaml";
-    /** Name of the lineage file in the output directory. */
-    public static final String LINEAGE_FILE_NAME = "mergelab-lineage.json";
-    /** Files copied from the base (or first) model's directory: HF config and tokenizer. */
-    public static final List<String> CONFIG_FILES = List.of("config.json", "generation_config.json",
-            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.model",
-            "added_tokens.json", "vocab.json", "vocab.txt", "merges.txt");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_KEYS = Set.of("merge_method", "models", "base_model", "parameters",
@@ -192,7 +167,7 @@ public record MergeRecipe(
         }
         if (models.isEmpty() && base != null && method.needsBaseModel()) {
             // the base merged with itself: zero task vectors, which every method with a base returns unchanged
-            int copies = minimumModels(method);
+            int copies = method.minimumModels();
             for (int i = 0; i < copies; i++) {
                 models.add(base);
                 perModel.add(Map.of());
@@ -202,17 +177,19 @@ public record MergeRecipe(
                     + " and returns the base (as mergekit)");
         }
         boolean anyFisher = fisher.stream().anyMatch(f -> f != null);
-        if (method.name().equals("fisher")) {
+        if (method.needsAuxiliary()) {
             if (fisher.contains(null)) {
-                throw new IllegalArgumentException(file + ": merge_method fisher needs parameters: {fisher: PATH} "
-                        + "for every model (a safetensors file of diagonal Fisher values, same tensor names)");
+                throw new IllegalArgumentException(file + ": merge_method " + method.name() + " needs parameters: "
+                        + "{fisher: PATH} for every model (a safetensors file of diagonal Fisher values, same tensor "
+                        + "names)");
             }
         } else if (anyFisher) {
-            throw new IllegalArgumentException(file + ": parameter 'fisher' is only read by merge_method fisher, "
-                    + "not " + method.name());
+            throw new IllegalArgumentException(file + ": parameter 'fisher' is only read by merge_method "
+                    + MergeMethods.all().stream().filter(MergeMethod::needsAuxiliary).map(MergeMethod::name)
+                            .collect(Collectors.joining(", ")) + ", not " + method.name());
         }
         Path mergedBase = base;
-        if (method.name().equals("slerp") && base != null) {
+        if (method.recipeBaseIsFirstModel() && base != null) {
             // mergekit: slerp goes from the base (t = 0) to the one other model (t = 1)
             int index = models.indexOf(base);
             if (index >= 0) {
@@ -289,11 +266,6 @@ public record MergeRecipe(
                 anyFisher ? fisher : null, out, seed, configSource, warnings);
     }
 
-    /** The fewest models {@code method} merges (model_stock: 2). */
-    private static int minimumModels(MergeMethod method) {
-        return method instanceof AbstractMergeMethod m ? m.minimumModels() : 1;
-    }
-
     private static String text(JsonNode node, String key, Path file, boolean required) {
         JsonNode value = node.get(key);
         if (value == null || !value.isValueNode() || value.isNull()) {
@@ -336,21 +308,22 @@ public record MergeRecipe(
 
     /**
      * Each tensor's parameters: the recipe's settings at the tensor's name and layer position ({@link LayerPositions}
-     * over the first model's names, the layer count from the {@code config.json} beside {@link #configSource} when
-     * it gives one).
+     * over {@code tensorNames}, the first model's, with the layer count from the {@code config.json} in
+     * {@link #configDirectory} when it gives one).
      */
-    private java.util.function.Function<String, StreamingMerge.TensorParameters> tensorParameters(TensorSource first)
-            throws IOException {
+    Function<String, StreamingMerge.TensorParameters> tensorParameters(List<String> tensorNames) throws IOException {
         if (!parameters.dependsOnLayer()) {
             return name -> parameters.at(name, 0.0); // no value depends on t
         }
-        Path config = (Files.isDirectory(configSource) ? configSource : configSource.toAbsolutePath().getParent())
-                .resolve("config.json");
-        java.util.regex.Pattern pattern = LayerPositions.compile(
-                layerPattern != null ? layerPattern : LayerPositions.DEFAULT_PATTERN);
-        LayerPositions positions = LayerPositions.of(first.tensors().stream().map(t -> t.name()).toList(), pattern,
-                configLayers(config), config.toString());
+        Path config = configDirectory().resolve("config.json");
+        Pattern pattern = LayerPositions.compile(layerPattern != null ? layerPattern : LayerPositions.DEFAULT_PATTERN);
+        LayerPositions positions = LayerPositions.of(tensorNames, pattern, configLayers(config), config.toString());
         return name -> parameters.at(name, positions.t(name));
+    }
+
+    /** The directory config and tokenizer files come from: {@link #configSource}, or the directory of that file. */
+    Path configDirectory() {
+        return Files.isDirectory(configSource) ? configSource : configSource.toAbsolutePath().getParent();
     }
 
     /** The layer count a {@code config.json} gives ({@code num_hidden_layers}, {@code n_layer}, {@code num_layers}). */
@@ -377,147 +350,6 @@ public record MergeRecipe(
         return null;
     }
 
-    /**
-     * What {@link #merge} wrote.
-     *
-     * @param directory the output directory
-     * @param merge the merged model files
-     * @param copiedFiles config and tokenizer files copied
-     * @param warnings everything accepted but not applied
-     */
-    public record Outcome(Path directory, StreamingMerge.Result merge, List<String> copiedFiles,
-            List<String> warnings) {}
-
-    /**
-     * Parses {@code recipe}, merges into {@code outputDirectory} and writes the recipe copy and lineage there.
-     * The output directory is claimed first ({@link OutputDirectory}: never an input, the recipe, the current
-     * directory or an ancestor of them; a non-empty one only if mergelab's merge marker is in it, and only with
-     * {@code force}, which replaces it). Everything is written to a sibling {@link StagingDirectory} and moved into
-     * place at the end, after the old output is gone, so a failure or an interruption leaves no output.
-     *
-     * @param warnings receives each warning as it arises
-     */
-    public static Outcome merge(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings)
-            throws IOException {
-        MergeRecipe parsed = parse(recipe);
-        parsed.warnings().forEach(warnings);
-        return parsed.run(outputDirectory, force, warnings, Runtime.getRuntime().availableProcessors(),
-                StreamingMerge.DEFAULT_MAX_SHARD_BYTES);
-    }
-
-    /** Runs this recipe; see {@link #merge}. */
-    Outcome run(Path outputDirectory, boolean force, Consumer<String> warnings, int threads, long maxShardBytes)
-            throws IOException {
-        OutputDirectory target = OutputDirectory.builder()
-                .setPath(outputDirectory)
-                .setCommand("merge", OutputKind.MERGE)
-                .optForce(force)
-                .optInputs(inputs())
-                .claim();
-        Path out = target.path();
-        List<String> outcomeWarnings = new ArrayList<>(this.warnings);
-        long start = System.nanoTime();
-        List<TensorSource> opened = new ArrayList<>();
-        try {
-            List<TensorSource> modelSources = new ArrayList<>();
-            for (Path p : models) {
-                modelSources.add(open(p, opened));
-            }
-            TensorSource baseSource = base == null ? null : open(base, opened);
-            List<TensorSource> fisherSources = null;
-            if (fisher != null) {
-                fisherSources = new ArrayList<>();
-                for (Path p : fisher) {
-                    fisherSources.add(open(p, opened));
-                }
-            }
-            List<CompletableFuture<ObjectNode>> inputs = new ArrayList<>();
-            for (int i = 0; i < modelSources.size(); i++) {
-                inputs.add(describe("model", models.get(i), modelSources.get(i)));
-            }
-            if (baseSource != null) {
-                inputs.add(describe("base", base, baseSource));
-            }
-            if (fisherSources != null) {
-                for (int i = 0; i < fisherSources.size(); i++) {
-                    inputs.add(describe("fisher", fisher.get(i), fisherSources.get(i)));
-                }
-            }
-            try (StagingDirectory stagingDirectory = StagingDirectory.create(target)) {
-                Path staging = stagingDirectory.path();
-                StreamingMerge.Result result = StreamingMerge.builder()
-                        .setMethod(method)
-                        .setModels(modelSources)
-                        .optBase(baseSource)
-                        .optFisher(fisherSources)
-                        .optTensorParameters(tensorParameters(modelSources.getFirst()))
-                        .optSeed(seed)
-                        .optOutputDType(outputDType)
-                        .optThreads(threads)
-                        .optMaxShardBytes(maxShardBytes)
-                        .setOutputDirectory(staging)
-                        .optMetadata(Map.of("format", "pt", "mergelab_merge_method", method.name()))
-                        .build()
-                        .run();
-                List<String> copied = copyConfigFiles(staging);
-                if (copied.isEmpty()) {
-                    String message = "no config or tokenizer files next to " + configSource + "; the output holds "
-                            + "weights only" + (tree.has("tokenizer_source") || tree.has("tokenizer")
-                                    ? " (tokenizer_source/tokenizer ignored)" : "");
-                    outcomeWarnings.add(message);
-                    warnings.accept(message);
-                }
-                Files.copy(file, staging.resolve(RECIPE_FILE_NAME));
-                ArrayNode described = JSON.createArrayNode();
-                List<Lineage> parents = new ArrayList<>();
-                for (CompletableFuture<ObjectNode> input : inputs) {
-                    ObjectNode node;
-                    try {
-                        node = input.join();
-                    } catch (CompletionException e) {
-                        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                    }
-                    JsonNode lineage = node.get("lineage");
-                    if (lineage != null) {
-                        Lineage parent = Lineage.fromJsonNode(lineage);
-                        if (parent.checkpointId() != null) {
-                            parents.add(parent);
-                            node.remove("lineage");
-                            node.put("lineage_checkpoint_id", parent.checkpointId());
-                        }
-                    }
-                    described.add(node);
-                }
-                ObjectNode config = JSON.createObjectNode();
-                config.set("recipe", tree);
-                config.put("merge_method", method.name());
-                config.set("inputs", described);
-                config.set("parameters", parameters.toJson());
-                config.put("output_dtype", outputDType == null ? "first model's, per tensor"
-                        : outputDType.safetensorsName());
-                ArrayNode files = config.putArray("output_files");
-                result.files().forEach(f -> files.add(f.getFileName().toString()));
-                Lineage lineage = Lineage.builder()
-                        .setKind("merge")
-                        .optParents(parents)
-                        .optConfig(config)
-                        .optSeed(seed)
-                        .optThreads(threads)
-                        .putExtra("merge_method", method.name())
-                        .optWallTimeSeconds((System.nanoTime() - start) / 1e9)
-                        .build();
-                AtomicFiles.writeString(staging.resolve(LINEAGE_FILE_NAME), lineage.toJson());
-                closeAll(opened);
-                stagingDirectory.publish();
-                List<Path> finalFiles = result.files().stream().map(f -> out.resolve(f.getFileName())).toList();
-                return new Outcome(out, new StreamingMerge.Result(finalFiles, result.tensors(), result.tensorBytes()),
-                        copied, outcomeWarnings);
-            }
-        } finally {
-            closeAll(opened);
-        }
-    }
-
     /** Every file or directory this recipe reads: an output may not be, or contain, one of them. */
     List<Path> inputs() {
         List<Path> all = new ArrayList<>(models);
@@ -528,87 +360,5 @@ public record MergeRecipe(
             all.addAll(fisher);
         }
         return all;
-    }
-
-    private static TensorSource open(Path path, List<TensorSource> opened) throws IOException {
-        TensorSource source = TensorSource.open(path);
-        opened.add(source);
-        return source;
-    }
-
-    private static void closeAll(List<TensorSource> opened) throws IOException {
-        for (TensorSource s : opened) {
-            s.close();
-        }
-        opened.clear();
-    }
-
-    /** Path, files with SHA-256 (hashed on a background thread) and embedded lineage of one input. */
-    private static CompletableFuture<ObjectNode> describe(String role, Path given, TensorSource source) {
-        List<Path> files = new ArrayList<>();
-        files.add(source.path());
-        if (source instanceof ShardedSafetensors sharded) {
-            files.addAll(sharded.shardFiles());
-        }
-        Map<String, String> metadata = source.metadata();
-        return CompletableFuture.supplyAsync(() -> {
-            ObjectNode node = JSON.createObjectNode();
-            node.put("role", role);
-            node.put("path", given.toString());
-            ArrayNode hashed = node.putArray("files");
-            for (Path f : files) {
-                hashed.addObject().put("file", f.toAbsolutePath().normalize().toString())
-                        .put("sha256", sha256(f));
-            }
-            JsonNode lineage = embeddedLineage(given, metadata);
-            if (lineage != null) {
-                node.set("lineage", lineage);
-            }
-            return node;
-        });
-    }
-
-    /** The input's own lineage: {@code lineage} in its metadata, else a {@value #LINEAGE_FILE_NAME} beside it. */
-    private static JsonNode embeddedLineage(Path given, Map<String, String> metadata) {
-        try {
-            if (metadata.containsKey("lineage")) {
-                return Lineage.fromJson(metadata.get("lineage")).toJsonNode();
-            }
-            Path dir = Files.isDirectory(given) ? given : given.toAbsolutePath().getParent();
-            Path file = dir.resolve(LINEAGE_FILE_NAME);
-            if (InputFiles.isPresent(file)) {
-                return Lineage.fromJson(Files.readString(InputFiles.requireInside(dir, file))).toJsonNode();
-            }
-            return null;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            byte[] buffer = new byte[1 << 20];
-            while (in.read(buffer) >= 0) {
-                // digesting
-            }
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(file + ": cannot hash", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private List<String> copyConfigFiles(Path staging) throws IOException {
-        Path dir = Files.isDirectory(configSource) ? configSource : configSource.toAbsolutePath().getParent();
-        List<String> copied = new ArrayList<>();
-        for (String name : CONFIG_FILES) {
-            Path source = dir.resolve(name);
-            if (InputFiles.isPresent(source)) {
-                Files.copy(InputFiles.requireInside(dir, source), staging.resolve(name));
-                copied.add(name);
-            }
-        }
-        return copied;
     }
 }

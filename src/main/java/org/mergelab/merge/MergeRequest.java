@@ -102,23 +102,6 @@ public record MergeRequest(
         return models.size();
     }
 
-    /** The value of {@code parameter} for model {@code model}, or {@code defaultValue} if unset. */
-    double modelParameter(int model, MergeParameter parameter, double defaultValue) {
-        Double value = perModelParameters.get(model).get(parameter.key());
-        return value == null ? defaultValue : value;
-    }
-
-    /** The global value of {@code parameter}, or {@code defaultValue} if unset. */
-    double globalParameter(MergeParameter parameter, double defaultValue) {
-        Double value = globalParameters.get(parameter.key());
-        return value == null ? defaultValue : value;
-    }
-
-    /** A global flag ({@code normalize}, {@code rescale}), or {@code defaultValue} if unset. */
-    boolean globalFlag(MergeParameter parameter, boolean defaultValue) {
-        return globalParameter(parameter, defaultValue ? 1.0 : 0.0) != 0.0;
-    }
-
     private static List<float[]> copyArrays(List<float[]> arrays, String what, String where) {
         for (int i = 0; i < arrays.size(); i++) {
             if (arrays.get(i) == null) {

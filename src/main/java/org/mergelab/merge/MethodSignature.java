@@ -1,7 +1,7 @@
 package org.mergelab.merge;
 
-import java.util.Arrays;
-import java.util.EnumSet;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,37 +9,85 @@ import java.util.stream.Collectors;
 
 /**
  * What a method accepts: how many models, whether it needs a base, whether it reads auxiliary
- * arrays, and which parameter keys it takes. {@link #check} rejects any request that does not
- * fit, with a message naming the method and the tensor.
+ * arrays, and which parameter keys it takes, each with its default. This is the one place a
+ * default is written: methods read values through {@link #perModel} and {@link #global}, and the
+ * README's table of methods is checked against it ({@code MergeMethodsTest}). {@link #check}
+ * rejects any request that does not fit, with a message naming the method and the tensor.
+ *
+ * @param perModel per-model keys and their defaults, in {@link MergeParameter} order
+ * @param global global keys and their defaults, in {@link MergeParameter} order
  */
 record MethodSignature(
         int minModels,
         int maxModels,
         boolean needsBase,
         boolean needsAuxiliary,
-        Set<MergeParameter> perModel,
-        Set<MergeParameter> global) {
+        Map<MergeParameter, Double> perModel,
+        Map<MergeParameter, Double> global) {
 
+    /**
+     * The "default" of a parameter a recipe never gives, because the merge computes it from its inputs
+     * ({@code fisher_norm}); reading it without a value is an error.
+     */
+    static final double COMPUTED = Double.NaN;
+
+    /** Copies, in {@link MergeParameter} order. */
     MethodSignature {
-        perModel = Set.copyOf(perModel);
-        global = Set.copyOf(global);
+        perModel = ordered(perModel);
+        global = ordered(global);
     }
 
     static MethodSignature of(int minModels, int maxModels, boolean needsBase, boolean needsAuxiliary,
-            Set<MergeParameter> perModel, Set<MergeParameter> global) {
+            Map<MergeParameter, Double> perModel, Map<MergeParameter, Double> global) {
         return new MethodSignature(minModels, maxModels, needsBase, needsAuxiliary, perModel, global);
     }
 
-    static Set<MergeParameter> keys(MergeParameter... parameters) {
-        return parameters.length == 0 ? Set.of() : EnumSet.copyOf(Arrays.asList(parameters));
+    private static Map<MergeParameter, Double> ordered(Map<MergeParameter, Double> parameters) {
+        EnumMap<MergeParameter, Double> copy = new EnumMap<>(MergeParameter.class);
+        copy.putAll(parameters);
+        return Collections.unmodifiableMap(copy);
     }
 
     Set<String> perModelKeys() {
-        return names(perModel);
+        return names(perModel.keySet());
     }
 
     Set<String> globalKeys() {
-        return names(global);
+        return names(global.keySet());
+    }
+
+    /** Model {@code model}'s value of per-model {@code parameter} in {@code request}, else its default. */
+    double perModel(MergeRequest request, int model, MergeParameter parameter) {
+        return valueOrDefault(request.perModelParameters().get(model), parameter, perModel, "per-model");
+    }
+
+    /** The value of global {@code parameter} in {@code given}, else its default. */
+    double global(Map<String, Double> given, MergeParameter parameter) {
+        return valueOrDefault(given, parameter, global, "global");
+    }
+
+    /** The value of global {@code parameter} in {@code request}, else its default. */
+    double global(MergeRequest request, MergeParameter parameter) {
+        return global(request.globalParameters(), parameter);
+    }
+
+    /** A global flag ({@code normalize}, {@code normalize_fishers}): its value or default is not 0. */
+    boolean globalFlag(MergeRequest request, MergeParameter parameter) {
+        return global(request, parameter) != 0.0;
+    }
+
+    private static double valueOrDefault(Map<String, Double> given, MergeParameter parameter,
+            Map<MergeParameter, Double> declared, String kind) {
+        Double fallback = declared.get(parameter);
+        if (fallback == null) {
+            throw new IllegalStateException("the signature has no " + kind + " parameter '" + parameter.key() + "'");
+        }
+        Double value = given.get(parameter.key());
+        if (value == null && Double.isNaN(fallback)) {
+            throw new IllegalStateException("parameter '" + parameter.key() + "' is computed by the merge and has no"
+                    + " default; none was given");
+        }
+        return value != null ? value : fallback;
     }
 
     void check(String method, MergeRequest request) {
@@ -64,14 +112,12 @@ record MethodSignature(
             throw new IllegalArgumentException(where + ": takes no auxiliary arrays, but some were given");
         }
         for (int i = 0; i < n; i++) {
-            requireKnown(request.perModelParameters().get(i), perModel, where + ", model " + i, "per-model");
+            requireKnown(request.perModelParameters().get(i), perModelKeys(), where + ", model " + i, "per-model");
         }
-        requireKnown(request.globalParameters(), global, where, "global");
+        requireKnown(request.globalParameters(), globalKeys(), where, "global");
     }
 
-    private static void requireKnown(Map<String, Double> given, Set<MergeParameter> accepted, String where,
-            String kind) {
-        Set<String> names = names(accepted);
+    private static void requireKnown(Map<String, Double> given, Set<String> names, String where, String kind) {
         for (String key : given.keySet()) {
             if (!names.contains(key)) {
                 throw new IllegalArgumentException(where + ": does not take " + kind + " parameter '" + key

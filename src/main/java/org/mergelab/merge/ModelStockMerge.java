@@ -1,6 +1,6 @@
 package org.mergelab.merge;
 
-import static org.mergelab.merge.MethodSignature.keys;
+import java.util.Map;
 
 /**
  * {@code model_stock} (Jang et al. 2024): move from the base towards the average of the
@@ -25,7 +25,7 @@ import static org.mergelab.merge.MethodSignature.keys;
 final class ModelStockMerge extends AbstractMergeMethod {
 
     ModelStockMerge() {
-        super("model_stock", References.MODEL_STOCK, MethodSignature.of(2, ANY, true, false, keys(), keys()));
+        super("model_stock", References.MODEL_STOCK, MethodSignature.of(2, ANY, true, false, Map.of(), Map.of()));
     }
 
     @Override

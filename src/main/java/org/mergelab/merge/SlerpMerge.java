@@ -1,7 +1,6 @@
 package org.mergelab.merge;
 
 import static org.mergelab.merge.MergeParameter.T;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.Map;
 
@@ -24,7 +23,7 @@ import java.util.Map;
  *
  * <p>Exactly two models, no base. Global: {@code t} in [0, 1] (default 0.5).
  */
-final class SlerpMerge extends AbstractMergeMethod {
+final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
 
     /** |cos Ω| above this counts as parallel (mergekit's threshold). */
     static final double DOT_THRESHOLD = 0.9995;
@@ -32,11 +31,17 @@ final class SlerpMerge extends AbstractMergeMethod {
     static final double ZERO_NORM = 1e-12;
 
     SlerpMerge() {
-        super("slerp", References.SLERP, MethodSignature.of(2, 2, false, false, keys(), keys(T)));
+        super("slerp", References.SLERP, MethodSignature.of(2, 2, false, false, Map.of(), Map.of(T, 0.5)));
+    }
+
+    /** mergekit's convention: a recipe's base_model is the t = 0 end. */
+    @Override
+    public boolean recipeBaseIsFirstModel() {
+        return true;
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.TENSOR_STATISTICS;
     }
 
@@ -77,8 +82,8 @@ final class SlerpMerge extends AbstractMergeMethod {
      * coefficients.
      */
     @Override
-    TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
-        double t = first.globalParameter(T, 0.5);
+    public TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
+        double t = signature().global(first, T);
         if (t == 0.0 || t == 1.0) {
             return new Coefficients(1.0 - t, t, t == 0.0 ? 0 : 1);
         }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.mergelab.merge.AbstractMergeMethod.Locality;
-import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
+import org.mergelab.merge.RangeMergeable.Locality;
+import org.mergelab.merge.RangeMergeable.TensorStatistics;
 import org.mergelab.merge.MagnitudeRanking.RankCut;
 
 /**
@@ -19,10 +19,9 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  *   θ    = θ_base + λ · m
  * </pre>
  *
- * Task arithmetic, TIES, DARE and Breadcrumbs are this class with different parameters; each
- * method class holds one instance and documents its defaults. The rules are mergekit's
- * ({@code generalized_task_arithmetic.GTATask.execute}): {@code density} defaults to 1 (nothing
- * trimmed), {@code lambda} to 1; with normalize the plain sum is divided by Σ_i w_i, or by 1 when
+ * Task arithmetic, TIES, DARE and Breadcrumbs are this class with different stages; each
+ * method class holds one instance, and its {@link MethodSignature} gives the parameters' defaults. The
+ * rules are mergekit's ({@code generalized_task_arithmetic.GTATask.execute}); with normalize the plain sum is divided by Σ_i w_i, or by 1 when
  * |Σ_i w_i| &lt; 1e-8, and the sign election by the agreeing weights, or by 1 where none agree.
  *
  * <p>Splitting a tensor: without sparsification every entry is merged on its own
@@ -35,24 +34,17 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  */
 final class SparsifiedTaskVectorMerge {
 
-    /** Density when a model gives none: 1, nothing trimmed (mergekit's default). */
-    static final double DEFAULT_DENSITY = 1.0;
     /** Below this |Σ_i w_i| the plain sum is not divided by it (mergekit's threshold). */
     static final double ZERO_WEIGHT_SUM = 1e-8;
 
     private final Sparsification sparsification;
     private final Consensus consensus;
-    private final double defaultGamma;
-    private final boolean defaultNormalize;
-    private final Rescale defaultRescale;
+    private final MethodSignature signature;
 
-    SparsifiedTaskVectorMerge(Sparsification sparsification, Consensus consensus, double defaultGamma,
-            boolean defaultNormalize, Rescale defaultRescale) {
+    SparsifiedTaskVectorMerge(Sparsification sparsification, Consensus consensus, MethodSignature signature) {
         this.sparsification = sparsification;
         this.consensus = consensus;
-        this.defaultGamma = defaultGamma;
-        this.defaultNormalize = defaultNormalize;
-        this.defaultRescale = defaultRescale;
+        this.signature = signature;
     }
 
     Locality locality(Map<String, Double> globalParameters) {
@@ -64,9 +56,22 @@ final class SparsifiedTaskVectorMerge {
         };
     }
 
+    // A method that does not take density, gamma or rescale (task_arithmetic sparsifies nothing; only breadcrumbs drop
+    // outliers) gets the value that leaves its task vectors as they are; its sparsification never reads it.
+
     private Rescale rescale(Map<String, Double> globalParameters) {
-        Double code = globalParameters.get(MergeParameter.RESCALE.key());
-        return code == null ? defaultRescale : Rescale.ofCode(code);
+        return signature.global().containsKey(MergeParameter.RESCALE)
+                ? Rescale.ofCode(signature.global(globalParameters, MergeParameter.RESCALE)) : Rescale.NONE;
+    }
+
+    private double density(MergeRequest request, int model) {
+        return signature.perModel().containsKey(MergeParameter.DENSITY)
+                ? signature.perModel(request, model, MergeParameter.DENSITY) : 1.0;
+    }
+
+    private double gamma(MergeRequest request, int model) {
+        return signature.perModel().containsKey(MergeParameter.GAMMA)
+                ? signature.perModel(request, model, MergeParameter.GAMMA) : 0.0;
     }
 
     /** Magnitudes of every model's task vector over one range, and their high-bit histograms. */
@@ -115,9 +120,7 @@ final class SparsifiedTaskVectorMerge {
                     histogram[b] += h[b];
                 }
             }
-            Sparsification.RankWindow window = sparsification.window(
-                    first.modelParameter(i, MergeParameter.DENSITY, DEFAULT_DENSITY),
-                    first.modelParameter(i, MergeParameter.GAMMA, defaultGamma), n);
+            Sparsification.RankWindow window = sparsification.window(density(first, i), gamma(first, i), n);
             from[i] = RankCut.of(window.from(), histogram, magnitudes);
             to[i] = RankCut.of(window.to(), histogram, magnitudes);
         }
@@ -150,8 +153,8 @@ final class SparsifiedTaskVectorMerge {
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
-        double lambda = request.globalParameter(MergeParameter.LAMBDA, 1.0);
-        boolean normalize = request.globalFlag(MergeParameter.NORMALIZE, defaultNormalize);
+        double lambda = signature.global(request, MergeParameter.LAMBDA);
+        boolean normalize = signature.globalFlag(request, MergeParameter.NORMALIZE);
         Rescale rescale = rescale(request.globalParameters());
         SplittableRandom tensorRandom = TensorRandom.forTensor(request.seed(), request.tensorName());
 
@@ -165,7 +168,7 @@ final class SparsifiedTaskVectorMerge {
             }
             // split for every model, whatever the method, so model i always gets the same stream
             SplittableRandom modelRandom = tensorRandom.split();
-            double density = request.modelParameter(i, MergeParameter.DENSITY, DEFAULT_DENSITY);
+            double density = density(request, i);
             if (cuts != null) {
                 MagnitudeRanking.keepWindow(tau, rangeIndex, cuts.from()[i], cuts.to()[i]);
                 if (density < 1.0) {
@@ -173,10 +176,9 @@ final class SparsifiedTaskVectorMerge {
                     rescale.apply(tau, Double.NaN, density);
                 }
             } else {
-                sparsification.apply(tau, density, request.modelParameter(i, MergeParameter.GAMMA, defaultGamma),
-                        rescale, modelRandom);
+                sparsification.apply(tau, density, gamma(request, i), rescale, modelRandom);
             }
-            weights[i] = request.modelParameter(i, MergeParameter.WEIGHT, 1.0);
+            weights[i] = signature.perModel(request, i, MergeParameter.WEIGHT);
             for (int j = 0; j < n; j++) {
                 tau[j] *= weights[i];
             }

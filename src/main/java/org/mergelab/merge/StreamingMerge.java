@@ -1,8 +1,5 @@
 package org.mergelab.merge;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -11,13 +8,11 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,10 +24,11 @@ import org.mergelab.checkpoint.SafetensorsWriter;
 import org.mergelab.checkpoint.ShardedSafetensors;
 import org.mergelab.checkpoint.Tensor;
 import org.mergelab.checkpoint.TensorInfo;
+import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.checkpoint.TensorSpec;
-import org.mergelab.merge.AbstractMergeMethod.Locality;
-import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
+import org.mergelab.merge.RangeMergeable.Locality;
+import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
 /**
  * Merges whole checkpoints tensor by tensor, so that memory is bounded by a few copies of the largest tensor, not by
@@ -48,7 +44,8 @@ import org.mergelab.merge.AbstractMergeMethod.TensorStatistics;
  * under a final name in the output directory.
  *
  * <p><b>Parallelism</b>: the ranges of one tensor are merged on {@code threads} workers while the previous tensor is
- * written by a writer thread (two tensors in flight). Methods whose output element depends only on the same element
+ * written by a writer thread (two tensors in flight). A {@link RangeMergeable} method says how it splits: methods
+ * whose output element depends only on the same element
  * of the inputs ({@link Locality#ELEMENTWISE}) are merged range by range; methods that need whole-tensor statistics
  * (TIES, Breadcrumbs: rank thresholds; slerp: norms) gather them range by range first
  * ({@link Locality#TENSOR_STATISTICS}); the rest (DARE, model_stock) merge whole tensors. Results are the bits of
@@ -64,12 +61,10 @@ public final class StreamingMerge {
 
     /** Default largest shard: 5 GB (10^9 bytes), as Hugging Face's {@code max_shard_size="5GB"}. */
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
-    /** Default range merged by one task: 2^20 elements. */
+    /** Default range merged by one task: 2^16 elements. */
     public static final int DEFAULT_CHUNK_ELEMENTS = 1 << 16;
     /** File name of a single-file output. */
     public static final String SINGLE_FILE_NAME = "model.safetensors";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final MergeMethod method;
     private final List<TensorSource> models;
@@ -155,11 +150,11 @@ public final class StreamingMerge {
         ExecutorService writer = Executors.newSingleThreadExecutor(daemon("mergelab-write"));
         Map<Path, Path> renames = new LinkedHashMap<>(); // staged -> final, index last
         try {
-            ObjectNode weightMap = JSON.createObjectNode();
+            Map<String, String> weightMap = new LinkedHashMap<>();
             long totalBytes = 0;
             for (int s = 0; s < shards.size(); s++) {
                 String fileName = shards.size() == 1 ? SINGLE_FILE_NAME
-                        : String.format("model-%05d-of-%05d.safetensors", s + 1, shards.size());
+                        : ShardedSafetensors.shardFileName(s + 1, shards.size());
                 Path target = outputDirectory.resolve(fileName);
                 Path staged = AtomicFiles.temporarySibling(target);
                 List<TensorSpec> specs = shards.get(s).stream().map(TensorPlan::output).toList();
@@ -194,15 +189,10 @@ public final class StreamingMerge {
                 }
             }
             if (shards.size() > 1) {
-                ObjectNode root = JSON.createObjectNode();
-                ObjectNode meta = root.putObject("metadata");
-                new TreeMap<>(metadata).forEach(meta::put);
-                meta.put("total_size", totalBytes);
-                root.set("weight_map", weightMap);
                 Path index = outputDirectory.resolve(ShardedSafetensors.INDEX_FILE_NAME);
                 Path staged = AtomicFiles.temporarySibling(index);
                 renames.put(staged, index);
-                Files.writeString(staged, JSON.writeValueAsString(root) + "\n");
+                ShardedSafetensors.writeIndex(staged, weightMap, metadata, totalBytes);
             }
             List<Path> written = new ArrayList<>();
             for (Map.Entry<Path, Path> r : renames.entrySet()) {
@@ -229,31 +219,11 @@ public final class StreamingMerge {
         if (base != null) {
             others.add(base);
         }
-        Map<String, TensorInfo> firstInfos = infos(first);
+        TensorLayout firstLayout = TensorLayout.of(first);
         for (TensorSource other : others) {
-            Map<String, TensorInfo> otherInfos = infos(other);
-            for (TensorInfo info : first.tensors()) {
-                TensorInfo o = otherInfos.get(info.name());
-                if (o == null) {
-                    throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + first.path()
-                            + " but not in " + other.path());
-                }
-                requireSameShape(info, first, o, other);
-                if (info.dtype().isFloatingPoint() != o.dtype().isFloatingPoint()
-                        || (!info.dtype().isFloatingPoint() && info.dtype() != o.dtype())) {
-                    throw new IllegalArgumentException("tensor '" + info.name() + "' is "
-                            + info.dtype().safetensorsName() + " in " + first.path() + " but "
-                            + o.dtype().safetensorsName() + " in " + other.path()
-                            + "; float tensors merge with float tensors, other dtypes must match exactly");
-                }
-            }
-            for (TensorInfo o : other.tensors()) {
-                if (!firstInfos.containsKey(o.name())) {
-                    throw new IllegalArgumentException("tensor '" + o.name() + "' is in " + other.path()
-                            + " but not in " + first.path());
-                }
-            }
+            TensorLayout.requireSame(firstLayout, TensorLayout.of(other), TensorLayout.DTypes.SAME_KIND);
         }
+        Map<String, TensorInfo> firstInfos = infos(first);
         if (fisher != null) {
             for (TensorSource f : fisher) {
                 Map<String, TensorInfo> fisherInfos = infos(f);
@@ -266,7 +236,7 @@ public final class StreamingMerge {
                         throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + first.path()
                                 + " but not in the Fisher file " + f.path());
                     }
-                    requireSameShape(info, first, o, f);
+                    TensorLayout.requireSameShape(info.name(), info.shape(), first.path(), o.shape(), f.path());
                     if (!o.dtype().isFloatingPoint()) {
                         throw new IllegalArgumentException("tensor '" + info.name() + "' is "
                                 + o.dtype().safetensorsName() + " in the Fisher file " + f.path()
@@ -374,15 +344,6 @@ public final class StreamingMerge {
         return out;
     }
 
-    private static void requireSameShape(TensorInfo info, TensorSource first, TensorInfo other,
-            TensorSource otherSource) {
-        if (!Arrays.equals(info.shape(), other.shape())) {
-            throw new IllegalArgumentException("tensor '" + info.name() + "' has shape "
-                    + Tensor.shapeString(info.shape()) + " in " + first.path() + " but "
-                    + Tensor.shapeString(other.shape()) + " in " + otherSource.path());
-        }
-    }
-
     private static Map<String, TensorInfo> infos(TensorSource source) {
         Map<String, TensorInfo> map = new HashMap<>();
         for (TensorInfo info : source.tensors()) {
@@ -477,12 +438,12 @@ public final class StreamingMerge {
     }
 
     private void compute(Inputs in, int n, TensorPlan plan, ByteBuffer out, ExecutorService workers) throws IOException {
-        Locality locality = method instanceof AbstractMergeMethod m ? m.locality(in.parameters().global())
+        Locality locality = method instanceof RangeMergeable ranged ? ranged.locality(in.parameters().global())
                 : Locality.WHOLE_TENSOR;
         if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
             put(out, 0, plan, method.merge(request(in, 0, n)));
         } else {
-            AbstractMergeMethod ranged = (AbstractMergeMethod) method;
+            RangeMergeable ranged = (RangeMergeable) method;
             List<long[]> ranges = new ArrayList<>();
             for (long from = 0; from < n; from += chunkElements) {
                 ranges.add(new long[] {from, Math.min(n, from + chunkElements)});
@@ -727,7 +688,7 @@ public final class StreamingMerge {
             return this;
         }
 
-        /** Elements merged by one task, a multiple of 65536; default 2^20. */
+        /** Elements merged by one task, a multiple of 65536; default 2^16. */
         public Builder optChunkElements(int chunkElements) {
             this.chunkElements = chunkElements;
             return this;
@@ -760,9 +721,9 @@ public final class StreamingMerge {
             if (threads <= 0) {
                 throw new IllegalArgumentException("threads must be > 0, got " + threads);
             }
-            if (chunkElements <= 0 || chunkElements % AbstractMergeMethod.RANGE_ALIGNMENT != 0) {
+            if (chunkElements <= 0 || chunkElements % RangeMergeable.RANGE_ALIGNMENT != 0) {
                 throw new IllegalArgumentException("chunkElements must be a positive multiple of "
-                        + AbstractMergeMethod.RANGE_ALIGNMENT + ", got " + chunkElements);
+                        + RangeMergeable.RANGE_ALIGNMENT + ", got " + chunkElements);
             }
             if (outputDType != null && !outputDType.isFloatingPoint()) {
                 throw new IllegalArgumentException("output dtype must be floating point, got "

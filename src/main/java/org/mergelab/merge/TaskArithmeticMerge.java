@@ -3,7 +3,8 @@ package org.mergelab.merge;
 import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.Map;
 
 /**
  * {@code task_arithmetic} (Ilharco et al. 2023): add the weighted task vectors to the base.
@@ -15,13 +16,11 @@ import static org.mergelab.merge.MethodSignature.keys;
  * {@code normalize} (default 0, as mergekit). A {@link SparsifiedTaskVectorMerge} with no
  * sparsification and a plain sum.
  */
-final class TaskArithmeticMerge extends TaskVectorFamilyMethod {
-
-    private static final SparsifiedTaskVectorMerge FAMILY =
-            new SparsifiedTaskVectorMerge(Sparsification.NONE, Consensus.SUM, 0.0, false, Rescale.NONE);
+final class TaskArithmeticMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     TaskArithmeticMerge() {
         super("task_arithmetic", References.TASK_ARITHMETIC,
-                MethodSignature.of(1, ANY, true, false, keys(WEIGHT), keys(LAMBDA, NORMALIZE)), FAMILY);
+                MethodSignature.of(1, ANY, true, false, Map.of(WEIGHT, 1.0),
+                Map.of(LAMBDA, 1.0, NORMALIZE, 0.0)), Sparsification.NONE, Consensus.SUM);
     }
 }

@@ -2,23 +2,27 @@ package org.mergelab.merge;
 
 import java.util.List;
 import java.util.Map;
+import org.mergelab.merge.RangeMergeable.Locality;
+import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
 /**
  * A method of the task-vector family: one {@link SparsifiedTaskVectorMerge} (a sparsification
  * followed by a consensus) does the work, whole-tensor or range by range; subclasses only name the
- * family member and its signature. TIES is task arithmetic + trim + sign election, not a copy.
+ * family member, its signature and its stages. TIES is task arithmetic + trim + sign election, not a copy.
+ * DARE's random masks (one stream per tensor) never split, so the DARE methods are not {@link RangeMergeable}.
  */
 abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
 
     private final SparsifiedTaskVectorMerge family;
 
-    TaskVectorFamilyMethod(String name, String reference, MethodSignature signature, SparsifiedTaskVectorMerge family) {
+    TaskVectorFamilyMethod(String name, String reference, MethodSignature signature, Sparsification sparsification,
+            Consensus consensus) {
         super(name, reference, signature);
-        this.family = family;
+        this.family = new SparsifiedTaskVectorMerge(sparsification, consensus, signature);
     }
 
-    @Override
-    final Locality locality(Map<String, Double> globalParameters) {
+    /** The family's locality; a member that can split some tensors says so by implementing {@link RangeMergeable}. */
+    public final Locality locality(Map<String, Double> globalParameters) {
         return family.locality(globalParameters);
     }
 
@@ -28,7 +32,7 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
     }
 
     @Override
-    final TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
+    public final TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
         return family.tensorStatistics(first, ranges);
     }
 

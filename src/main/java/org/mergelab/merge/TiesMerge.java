@@ -5,7 +5,8 @@ import static org.mergelab.merge.MergeParameter.LAMBDA;
 import static org.mergelab.merge.MergeParameter.NORMALIZE;
 import static org.mergelab.merge.MergeParameter.RESCALE;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
-import static org.mergelab.merge.MethodSignature.keys;
+
+import java.util.Map;
 
 /**
  * {@code ties} (Yadav et al. 2023): task arithmetic + trim + sign election + disjoint mean.
@@ -23,13 +24,11 @@ import static org.mergelab.merge.MethodSignature.keys;
  * mean; 0 = disjoint sum), {@code rescale} (default false; true rescales each trimmed τ'_i to the
  * L1 norm of τ_i, see {@link Rescale}). Ties in magnitude are trimmed by index (lower index kept).
  */
-final class TiesMerge extends TaskVectorFamilyMethod {
-
-    private static final SparsifiedTaskVectorMerge FAMILY = new SparsifiedTaskVectorMerge(
-            Sparsification.MAGNITUDE, Consensus.SIGN_ELECTION, 0.0, true, Rescale.NONE);
+final class TiesMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     TiesMerge() {
-        super("ties", References.TIES, MethodSignature.of(1, ANY, true, false, keys(WEIGHT, DENSITY),
-                keys(LAMBDA, NORMALIZE, RESCALE)), FAMILY);
+        super("ties", References.TIES, MethodSignature.of(1, ANY, true, false, Map.of(WEIGHT, 1.0, DENSITY, 1.0),
+                Map.of(LAMBDA, 1.0, NORMALIZE, 1.0, RESCALE, Rescale.NONE.code())), Sparsification.MAGNITUDE,
+                Consensus.SIGN_ELECTION);
     }
 }

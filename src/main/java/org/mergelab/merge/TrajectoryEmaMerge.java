@@ -1,7 +1,6 @@
 package org.mergelab.merge;
 
 import static org.mergelab.merge.MergeParameter.BETA;
-import static org.mergelab.merge.MethodSignature.keys;
 
 import java.util.Map;
 
@@ -17,22 +16,20 @@ import java.util.Map;
  * The weights sum to 1. β = 0 returns the last checkpoint, β = 1 the first. No base. Global:
  * {@code beta} in [0, 1] (default 0.9).
  */
-final class TrajectoryEmaMerge extends AbstractMergeMethod {
-
-    static final double DEFAULT_BETA = 0.9;
+final class TrajectoryEmaMerge extends AbstractMergeMethod implements RangeMergeable {
 
     TrajectoryEmaMerge() {
-        super("trajectory_ema", References.EMA, MethodSignature.of(1, ANY, false, false, keys(), keys(BETA)));
+        super("trajectory_ema", References.EMA, MethodSignature.of(1, ANY, false, false, Map.of(), Map.of(BETA, 0.9)));
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 
     @Override
     float[] compute(MergeRequest request) {
-        double beta = request.globalParameter(BETA, DEFAULT_BETA);
+        double beta = signature().global(request, BETA);
         float[] first = request.models().getFirst();
         int n = first.length;
         double[] ema = new double[n];

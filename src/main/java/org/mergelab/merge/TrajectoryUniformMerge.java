@@ -1,7 +1,5 @@
 package org.mergelab.merge;
 
-import static org.mergelab.merge.MethodSignature.keys;
-
 import java.util.Arrays;
 import java.util.Map;
 
@@ -14,14 +12,14 @@ import java.util.Map;
  * Models are the checkpoints in training order (the order does not change this average). No
  * base, no parameters.
  */
-final class TrajectoryUniformMerge extends AbstractMergeMethod {
+final class TrajectoryUniformMerge extends AbstractMergeMethod implements RangeMergeable {
 
     TrajectoryUniformMerge() {
-        super("trajectory_uniform", References.SWA, MethodSignature.of(1, ANY, false, false, keys(), keys()));
+        super("trajectory_uniform", References.SWA, MethodSignature.of(1, ANY, false, false, Map.of(), Map.of()));
     }
 
     @Override
-    Locality locality(Map<String, Double> globalParameters) {
+    public Locality locality(Map<String, Double> globalParameters) {
         return Locality.ELEMENTWISE;
     }
 

@@ -10,6 +10,11 @@
  * breadcrumbs*) are one family with different sparsification and consensus stages.
  * {@link org.mergelab.merge.TensorDiff} compares one tensor across two models.
  *
+ * <p>Whole checkpoints: {@link org.mergelab.merge.StreamingMerge} merges them tensor by tensor;
+ * {@link org.mergelab.merge.MergeRecipe} reads a mergekit-style YAML recipe and
+ * {@link org.mergelab.merge.RecipeMerge} runs it into an output directory with its lineage
+ * ({@code mergelab merge}); {@link org.mergelab.merge.CheckpointDiff} compares two checkpoints.
+ *
  * <p>This package never imports train, data, model or eval, nor DJL: what needs a model and
  * data (Fisher estimation, BatchNorm recalibration) hands plain tensors in.
  */

@@ -87,4 +87,12 @@ class BreadcrumbsMergeTest extends MergeMethodContractTest {
         assertClose(method().merge(request),
                 new double[] {0.5, 0.4, 2.5, -2.5, 0.7, 1.5, 0.0, 0.5, 0.8, -2.0}, 1e-6);
     }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(Map.of("density", 0.5, "gamma", 0.05), Map.of("density", 0.8),
+                Map.of("density", 0.3, "gamma", 0.2)), Map.of("lambda", 0.9)),
+                new RangeCase(List.of(Map.of("density", 0.9), Map.of("density", 0.6, "gamma", 0.3),
+                        Map.of("density", 0.95)), Map.of("rescale", Rescale.INVERSE_DENSITY.code())));
+    }
 }

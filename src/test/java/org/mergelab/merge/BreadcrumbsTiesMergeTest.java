@@ -1,6 +1,7 @@
 package org.mergelab.merge;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BreadcrumbsTiesMergeTest extends MergeMethodContractTest {
@@ -26,5 +27,11 @@ class BreadcrumbsTiesMergeTest extends MergeMethodContractTest {
                 .build();
         assertClose(method().merge(request),
                 new double[] {-0.5, 0.5, -1.7, 3.5, 0.5, 1.5, 1.1, 4.5, 0.5, -2.0}, 1e-6);
+    }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(Map.of("density", 0.5, "gamma", 0.05), Map.of("density", 0.8),
+                Map.of("density", 0.3, "gamma", 0.2, "weight", 0.4)), Map.of("normalize", 1.0)));
     }
 }

@@ -86,4 +86,11 @@ class FisherMergeTest extends MergeMethodContractTest {
                         .optAuxiliary(List.of(new float[] {1, 1}, new float[] {1})).build())
                 .hasMessageContaining("'blocks.3.w'").hasMessageContaining("auxiliary 1 has 1 elements");
     }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(Map.of("weight", 0.2), Map.of("weight", 0.5), Map.of("weight", 1.3)),
+                Map.of("epsilon", 1e-3)), new RangeCase(List.of(Map.of("fisher_norm", 2.0), Map.of("fisher_norm", 0.5),
+                        Map.of("fisher_norm", 7.0)), Map.of("normalize_fishers", 1.0)));
+    }
 }

@@ -48,4 +48,10 @@ class LinearMergeTest extends MergeMethodContractTest {
                 .optPerModelParameters(List.of(Map.of("weight", 1.0), Map.of("weight", -1.0))).build();
         assertThatThrownBy(() -> method().merge(request)).hasMessageContaining("'emb'").hasMessageContaining("sum to 0");
     }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(Map.of("weight", 0.2), Map.of("weight", 0.5), Map.of("weight", 1.3)),
+                Map.of("normalize", 1.0)), new RangeCase(List.of(), Map.of("normalize", 0.0)));
+    }
 }

@@ -1,5 +1,7 @@
 package org.mergelab.merge;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MagMaxMergeTest extends MergeMethodContractTest {
@@ -32,5 +34,10 @@ class MagMaxMergeTest extends MergeMethodContractTest {
         // [0, 1, 2, 3] + 0.5·[−2, −2, −2, −0.5]
         assertClose(method().merge(request().optGlobalParameter("lambda", 0.5).build()),
                 new double[] {-1, 0, 1, 2.75}, 1e-7);
+    }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of("lambda", 0.5)));
     }
 }

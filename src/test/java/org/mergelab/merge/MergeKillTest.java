@@ -124,7 +124,7 @@ class MergeKillTest {
         Map<String, byte[]> theirs = files(reference);
         assertThat(mine.keySet()).containsExactlyElementsOf(theirs.keySet());
         for (String name : theirs.keySet()) {
-            if (name.equals(MergeRecipe.LINEAGE_FILE_NAME)) {
+            if (name.equals(RecipeMerge.LINEAGE_FILE_NAME)) {
                 assertThat(withoutWallTime(mine.get(name))).as(name).isEqualTo(withoutWallTime(theirs.get(name)));
             } else {
                 assertThat(mine.get(name)).as(name).isEqualTo(theirs.get(name));

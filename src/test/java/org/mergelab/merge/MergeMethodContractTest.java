@@ -3,16 +3,20 @@ package org.mergelab.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.mergelab.merge.RangeMergeable.Locality;
+import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
 /**
  * What every {@link MergeMethod} must do; one subclass per method adds its hand-computed cases.
@@ -188,5 +192,86 @@ abstract class MergeMethodContractTest {
         List<String> catalogue = Arrays.stream(MergeParameter.values()).map(MergeParameter::key).toList();
         assertThat(method().perModelParameters()).isSubsetOf(catalogue);
         assertThat(method().globalParameters()).isSubsetOf(catalogue);
+    }
+
+    /**
+     * Parameters a {@link RangeMergeable} method is merged range by range with.
+     *
+     * @param perModel one map per model, or none
+     * @param global the global parameters
+     */
+    record RangeCase(List<Map<String, Double>> perModel, Map<String, Double> global) {}
+
+    /**
+     * The parameters {@link #mergingRangeByRangeGivesTheBitsOfMergingTheWholeTensor} tries; each must let the method
+     * split the tensor. The default is the method's defaults; methods override it with what exercises their maths.
+     */
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of()));
+    }
+
+    /** Elements {@code [from, to)} of every array of {@code whole}, with its name, parameters and seed. */
+    static MergeRequest slice(MergeRequest whole, int from, int to) {
+        MergeRequest.Builder range = MergeRequest.builder().setTensorName(whole.tensorName())
+                .setModels(whole.models().stream().map(m -> Arrays.copyOfRange(m, from, to)).toList())
+                .optPerModelParameters(whole.perModelParameters()).optGlobalParameters(whole.globalParameters())
+                .optSeed(whole.seed());
+        if (whole.base() != null) {
+            range.optBase(Arrays.copyOfRange(whole.base(), from, to));
+        }
+        if (whole.auxiliary() != null) {
+            range.optAuxiliary(whole.auxiliary().stream().map(a -> Arrays.copyOfRange(a, from, to)).toList());
+        }
+        return range.build();
+    }
+
+    /**
+     * Every method that declares it can merge range by range ({@link RangeMergeable}) gives, range by range, the
+     * bits of its whole-tensor merge: the protocol of {@link StreamingMerge} (statistics of every range, combined in
+     * index order from a one-element request that carries the parameters, then every range merged), for ranges of
+     * one and two alignments and a short last range. Exact: no tolerance, as range statistics are combined in index
+     * order in float64 blocks of {@link RangeMergeable#RANGE_ALIGNMENT}, the order the whole-tensor merge uses.
+     */
+    @Test
+    void mergingRangeByRangeGivesTheBitsOfMergingTheWholeTensor() {
+        assumeTrue(method() instanceof RangeMergeable, method().name() + " merges whole tensors only");
+        RangeMergeable ranged = (RangeMergeable) method();
+        int n = 2 * RangeMergeable.RANGE_ALIGNMENT + 4321;
+        SplittableRandom random = new SplittableRandom(16);
+        List<float[]> models = randomModels(random, n);
+        float[] base = randomTensor(random, n);
+        for (RangeCase c : rangeCases()) {
+            MergeRequest whole = requestFor("blocks.3.mlp.weight", models, base).optSeed(31)
+                    .optPerModelParameters(c.perModel()).optGlobalParameters(c.global()).build();
+            int[] expected = bits(method().merge(whole));
+            Locality locality = ranged.locality(c.global());
+            assertThat(locality).as("%s with %s", method().name(), c).isNotEqualTo(Locality.WHOLE_TENSOR);
+            for (int chunk : new int[] {RangeMergeable.RANGE_ALIGNMENT, 2 * RangeMergeable.RANGE_ALIGNMENT}) {
+                TensorStatistics statistics = null;
+                if (locality == Locality.TENSOR_STATISTICS) {
+                    List<TensorStatistics> parts = new ArrayList<>();
+                    for (int from = 0; from < n; from += chunk) {
+                        parts.add(ranged.statisticsOfRange(slice(whole, from, Math.min(n, from + chunk)), from));
+                    }
+                    statistics = ranged.tensorStatistics(slice(whole, 0, 1), parts);
+                }
+                float[] merged = new float[n];
+                for (int from = 0; from < n; from += chunk) {
+                    int to = Math.min(n, from + chunk);
+                    float[] part = ranged.mergeRange(slice(whole, from, to), from, statistics);
+                    System.arraycopy(part, 0, merged, from, to - from);
+                }
+                assertThat(bits(merged)).as("%s with %s in ranges of %d", method().name(), c, chunk)
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    private static int[] bits(float[] values) {
+        int[] out = new int[values.length];
+        for (int j = 0; j < values.length; j++) {
+            out[j] = Float.floatToRawIntBits(values[j]);
+        }
+        return out;
     }
 }

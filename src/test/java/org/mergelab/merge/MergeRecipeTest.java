@@ -47,8 +47,8 @@ class MergeRecipeTest {
 
     List<String> warnings = new ArrayList<>();
 
-    MergeRecipe.Outcome run(String yaml, boolean force) throws IOException {
-        return MergeRecipe.merge(recipe(yaml), dir.resolve("out"), force, warnings::add);
+    RecipeMerge.Outcome run(String yaml, boolean force) throws IOException {
+        return RecipeMerge.merge(recipe(yaml), dir.resolve("out"), force, warnings::add);
     }
 
     NamedTensors output() throws IOException {
@@ -94,7 +94,7 @@ class MergeRecipeTest {
         JsonNode inputs = lineage.config().get("inputs");
         assertThat(inputs).hasSize(3);
         assertThat(inputs.get(0).get("files").get(0).get("sha256").asText())
-                .isEqualTo(MergeRecipe.sha256(dir.resolve("model_a/model.safetensors")));
+                .isEqualTo(RecipeMerge.sha256(dir.resolve("model_a/model.safetensors")));
         assertThat(inputs.get(2).get("role").asText()).isEqualTo("base");
         assertThat(lineage.extra()).containsEntry("merge_method", "ties");
     }

@@ -73,11 +73,8 @@ class MergeRequestTest {
         Map<String, Double> globals = new HashMap<>(Map.of("lambda", 0.5));
         MergeRequest request = twoModels().optGlobalParameters(globals).build();
         globals.put("lambda", 9.0);
-        assertThat(request.globalParameter(MergeParameter.LAMBDA, 1.0)).isEqualTo(0.5);
-        assertThat(request.globalParameter(MergeParameter.T, 0.25)).isEqualTo(0.25);
-        assertThat(request.globalFlag(MergeParameter.NORMALIZE, true)).isTrue();
+        assertThat(request.globalParameters()).isEqualTo(Map.of("lambda", 0.5));
         assertThat(request.perModelParameters()).hasSize(2).allMatch(Map::isEmpty);
-        assertThat(request.modelParameter(1, MergeParameter.WEIGHT, 1.0)).isEqualTo(1.0);
         assertThat(request.seed()).isZero();
         assertThat(request.base()).isNull();
         assertThat(request.auxiliary()).isNull();

@@ -23,7 +23,7 @@ import org.mergelab.checkpoint.TensorSource;
  * mergelab against mergekit's numbers (issue 11). The expected values in {@code src/test/resources/mergekit/cases.json}
  * come from {@code make_expected.py} beside it: numpy transcriptions, written from the rules, of the mergekit
  * function each test names. Outputs must agree to one float32 rounding (mergelab rounds its float64 result once).
- * Recipe cases ({@code recipes/recipes.json}) run {@code mergelab merge}'s {@link MergeRecipe} on the small float32
+ * Recipe cases ({@code recipes/recipes.json}) run {@code mergelab merge}'s {@link RecipeMerge} on the small float32
  * checkpoints the script wrote beside them.
  */
 class MergekitReferenceTest {
@@ -203,7 +203,7 @@ class MergekitReferenceTest {
         }
         Path recipe = Files.writeString(work.resolve("recipe.yaml"), c.get("yaml").asText());
         List<String> warnings = new ArrayList<>();
-        MergeRecipe.merge(recipe, work.resolve("out"), false, warnings::add);
+        RecipeMerge.merge(recipe, work.resolve("out"), false, warnings::add);
         NamedTensors merged;
         try (TensorSource source = TensorSource.open(work.resolve("out"))) {
             merged = source.readAll();

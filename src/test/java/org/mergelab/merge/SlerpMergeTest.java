@@ -93,4 +93,9 @@ class SlerpMergeTest extends MergeMethodContractTest {
         assertThatThrownBy(() -> method().merge(three)).hasMessageContaining("exactly 2 models, got 3");
         assertThatThrownBy(() -> slerp(A, B, 1.5)).hasMessageContaining("'t' = 1.5");
     }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of("t", 0.3)), new RangeCase(List.of(), Map.of("t", 1.0)));
+    }
 }

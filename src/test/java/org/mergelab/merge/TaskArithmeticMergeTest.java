@@ -42,4 +42,10 @@ class TaskArithmeticMergeTest extends MergeMethodContractTest {
                 .optBase(new float[] {1, 1, 1, 1}).build();
         assertClose(method().merge(request), new double[] {2, 2, 0, 3}, 1e-7);
     }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(Map.of("weight", 0.2), Map.of("weight", 0.5), Map.of("weight", 1.3)),
+                Map.of("lambda", 0.7, "normalize", 1.0)));
+    }
 }

@@ -76,4 +76,12 @@ class TiesMergeTest extends MergeMethodContractTest {
         assertClose(method().merge(request(1, 1, 1, 1.0).build()),
                 new double[] {3, 2.5, -2, -1.25, 2.25}, 1e-6);
     }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(Map.of("density", 0.3, "weight", 0.7), Map.of("density", 0.6),
+                Map.of("density", 0.5, "weight", 1.2)), Map.of()),
+                new RangeCase(List.of(Map.of("density", 0.2), Map.of("density", 0.9), Map.of("density", 0.5)),
+                        Map.of("rescale", Rescale.INVERSE_DENSITY.code(), "normalize", 0.0)));
+    }
 }

@@ -1,5 +1,7 @@
 package org.mergelab.merge;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrajectoryEmaMergeTest extends MergeMethodContractTest {
@@ -39,5 +41,10 @@ class TrajectoryEmaMergeTest extends MergeMethodContractTest {
                 new double[] {8, 0}, 0);
         assertClose(method().merge(checkpoints(C0, C1, C2).optGlobalParameter("beta", 1).build()),
                 new double[] {1, 2}, 0);
+    }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of("beta", 0.7)));
     }
 }
