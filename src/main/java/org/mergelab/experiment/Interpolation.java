@@ -43,9 +43,4 @@ public final class Interpolation {
         }
         return out;
     }
-
-    /** Same names (in any order), shapes and dtypes, or an error naming the first difference; see {@link TensorLayout}. */
-    public static void requireSameLayout(NamedTensors first, String firstName, NamedTensors second, String secondName) {
-        TensorLayout.requireSame(TensorLayout.of(firstName, first), TensorLayout.of(secondName, second), TensorLayout.DTypes.SAME);
-    }
 }

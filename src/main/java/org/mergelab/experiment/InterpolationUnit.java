@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.mergelab.checkpoint.Checkpoint;
 import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.config.Seeds;
 import org.mergelab.data.Split;
 import org.mergelab.data.Batch;
@@ -82,7 +83,8 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
         Checkpoint theta2 = context.checkpoint(second);
         String firstName = first.output().toString();
         String secondName = second.output().toString();
-        Interpolation.requireSameLayout(theta1.tensors(), firstName, theta2.tensors(), secondName);
+        TensorLayout.requireSame(TensorLayout.of(firstName, theta1.tensors()), TensorLayout.of(secondName, theta2.tensors()),
+                TensorLayout.DTypes.SAME);
         List<Batch> calibration = switch (bnPolicy) {
             case INTERPOLATE -> List.of();
             case RECALIBRATE -> calibrationBatches(context);
