@@ -83,6 +83,26 @@ class ExperimentWorkersTest {
     }
 
     @Test
+    void runWithWorkersStartsLocalWorkersAndPrintsTheFindings() throws Exception {
+        String expected = singleProcessResults(ReducedExperiment.tinyConfig(), dir.resolve("one"));
+        Path config = Files.writeString(dir.resolve("tiny.yaml"), ReducedExperiment.TINY_YAML);
+        Path out = dir.resolve("flag");
+        Path console = dir.resolve("console.log");
+        assertThat(MergelabProcess.run(dir, console, List.of(), "run", config.toString(), "--out", out.toString(), "--workers", "2"))
+                .as(Files.readString(console)).isZero();
+        String printed = Files.readString(console);
+        assertThat(printed).contains("starting 2 workers").contains("worker 1: pid").contains("worker 2: pid")
+                .contains("done seed0/theta0 in").contains("Findings");
+        assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).isEqualTo(expected);
+        assertThat(doneCounts(out).values()).allMatch(n -> n == 1);
+        assertThat(out.resolve("workers/worker-1.log")).as("each worker's console output").exists();
+        assertThat(MergelabProcess.run(dir, dir.resolve("zero.log"), List.of(), "run", config.toString(), "--out",
+                dir.resolve("zero").toString(), "--workers", "0")).isNotZero();
+        assertThat(Files.readString(dir.resolve("zero.log"))).contains("--workers: 0 is below 1");
+        assertThat(dir.resolve("zero")).doesNotExist();
+    }
+
+    @Test
     void aUnitOfAWorkerKilledInItsMiddleIsFinishedByAnotherWorker() throws Exception {
         // pre-training long enough (several seconds) to kill its worker in the middle of it; every other unit
         // depends on theta0, so the second worker waits for it until it takes the dead worker's claim over
