@@ -2,7 +2,6 @@ package org.mergelab.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +16,7 @@ import org.mergelab.eval.ResultRow;
 import org.mergelab.eval.Summary;
 import org.mergelab.work.ClaimDirectory;
 import org.mergelab.work.ClaimInfo;
-import org.mergelab.work.SchedulerListener;
 import org.mergelab.work.UnitScheduler;
-import org.mergelab.work.WorkUnit;
 
 /**
  * Runs the cue protocol of PROTOCOL.md in an output directory: plans its units ({@link ExperimentPlan}), runs
@@ -160,7 +157,7 @@ public final class ExperimentRunner {
                 scheduled = UnitScheduler.<UnitContext>builder()
                         .setPlan(all)
                         .setClaims(claims)
-                        .optListener(new Listener(worker, pending.size()))
+                        .optListener(new UnitEvents(directory, progress, worker, pending.size(), config.heartbeatTimeoutSeconds()))
                         .build()
                         .run(context);
             } catch (InterruptedException e) {
@@ -256,48 +253,6 @@ public final class ExperimentRunner {
             host = "localhost";
         }
         return host + ":" + ProcessHandle.current().pid();
-    }
-
-    /** Passes the scheduler's events to the progress receiver and the shared log. */
-    private final class Listener implements SchedulerListener {
-        private final String worker;
-        private final int count;
-        private int index;
-
-        Listener(String worker, int count) {
-            this.worker = worker;
-            this.count = count;
-        }
-
-        @Override
-        public void started(WorkUnit<?> unit, String workerId) {
-            index++;
-            directory.log("begin " + unit.name() + " [worker " + worker + "]");
-            progress.unitStarted((ExperimentUnit) unit, index, Math.max(index, count));
-        }
-
-        @Override
-        public void progress(WorkUnit<?> unit, double fraction) {
-            progress.unitProgress((ExperimentUnit) unit, fraction);
-        }
-
-        @Override
-        public void finished(WorkUnit<?> unit, String summary, java.time.Duration took, String workerId) {
-            double seconds = took.toNanos() / 1e9;
-            directory.log(String.format("done %s in %.1f s: %s [worker %s]", unit.name(), seconds, summary, worker));
-            progress.unitFinished((ExperimentUnit) unit, index, Math.max(index, count), seconds, summary);
-        }
-
-        @Override
-        public void tookOver(WorkUnit<?> unit, ClaimInfo previous) {
-            directory.log("take over " + unit.name() + " [worker " + worker + "] from " + previous.describe()
-                    + ", whose claim had no heartbeat for " + config.heartbeatTimeoutSeconds() + " s");
-        }
-
-        @Override
-        public void lost(WorkUnit<?> unit, String reason) {
-            directory.log("abandoned " + unit.name() + " [worker " + worker + "]: another worker took its claim over");
-        }
     }
 
     /** The output directory. */

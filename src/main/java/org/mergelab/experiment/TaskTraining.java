@@ -9,7 +9,6 @@ import org.mergelab.checkpoint.CheckpointId;
 import org.mergelab.checkpoint.CheckpointStore;
 import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.config.Seeds;
-import org.mergelab.data.Split;
 import org.mergelab.data.Augmentation;
 import org.mergelab.data.BatchStream;
 import org.mergelab.data.Cue;
