@@ -132,8 +132,26 @@ public final class AtomicFiles {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes bytes to {@code target} through a temporary file and an atomic rename. */
+    /**
+     * Writes bytes to {@code target} through a temporary file and an atomic rename. When the temporary vanishes before
+     * the rename (another mergelab process sharing the directory, a worker of the same run starting up, removed what
+     * it took for a killed writer's leftover), it is written again, up to three times.
+     */
     public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                writeOnce(target, bytes);
+                return;
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException gone) || !isTemporary(Path.of(String.valueOf(gone.getFile())))
+                        || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void writeOnce(Path target, byte[] bytes) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Path tmp = temporarySibling(target);
         try {

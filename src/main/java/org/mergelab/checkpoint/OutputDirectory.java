@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -125,11 +126,25 @@ public final class OutputDirectory {
         if (kind.replacedWhole()) {
             throw new IllegalStateException(kind.markerName() + " outputs are staged (StagingDirectory), not created");
         }
-        created.addAll(createDirectories(path));
-        if (!Files.exists(path.resolve(MARKER_FILE), LinkOption.NOFOLLOW_LINKS)) {
-            writeMarker(path, kind, command);
+        for (int attempt = 1; ; attempt++) {
+            created.addAll(createDirectories(path));
+            try {
+                if (!Files.exists(path.resolve(MARKER_FILE), LinkOption.NOFOLLOW_LINKS)) {
+                    writeMarker(path, kind, command);
+                }
+                return;
+            } catch (NoSuchFileException e) {
+                // another mergelab process (a worker of the same run) removed the empty directory its own writability
+                // probe had made, between our creating it and writing the marker: make it again
+                if (attempt == RACE_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
     }
+
+    /** How often a step that races with another mergelab process on the same new directory is tried. */
+    private static final int RACE_ATTEMPTS = 5;
 
     /**
      * Deletes the directories {@link #create} made, with everything in them (only this command wrote there); a
@@ -205,8 +220,15 @@ public final class OutputDirectory {
         List<Path> made = new ArrayList<>();
         try {
             for (Path p : missing) {
-                Files.createDirectory(p);
-                made.add(p);
+                try {
+                    Files.createDirectory(p);
+                    made.add(p);
+                } catch (FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(p)) {
+                        throw e;
+                    }
+                    // another process made it at the same moment: it is not ours to remove
+                }
             }
         } catch (IOException e) {
             removeEmpty(made);
@@ -261,6 +283,21 @@ public final class OutputDirectory {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
+    /**
+     * True when {@code dir} is empty or holds only what another mergelab process claiming it at this moment makes for
+     * an instant: a writability probe, or the marker's temporary before its rename. Several workers of one run start
+     * on the same new directory at once.
+     */
+    static boolean holdsOnlyTransients(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).allMatch(name -> PROBE.matcher(name).matches()
+                    || (name.startsWith(MARKER_FILE + ".") && AtomicFiles.isTemporary(dir.resolve(name))));
+        }
+    }
+
+    /** The names {@link #probeWritable} gives its probe files. */
+    private static final java.util.regex.Pattern PROBE = java.util.regex.Pattern.compile("\\.mergelab-probe-[0-9]+\\.tmp");
+
     static boolean isEmptyDirectory(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
@@ -282,8 +319,18 @@ public final class OutputDirectory {
         List<Path> made = List.of();
         Path probe = null;
         try {
-            made = createDirectories(dir);
-            probe = Files.createTempFile(dir, ".mergelab-probe-", ".tmp");
+            for (int attempt = 1; ; attempt++) {
+                made = createDirectories(dir);
+                try {
+                    probe = Files.createTempFile(dir, ".mergelab-probe-", ".tmp");
+                    break;
+                } catch (NoSuchFileException e) {
+                    // another mergelab process removed the empty directory its own probe had made: make it again
+                    if (attempt == RACE_ATTEMPTS || !made.isEmpty()) {
+                        throw e;
+                    }
+                }
+            }
         } catch (IOException e) {
             // name the directory, not the probe's temporary name
             String why = e instanceof NoSuchFileException ? "no such file or directory"
@@ -380,7 +427,7 @@ public final class OutputDirectory {
             }
             boolean existing = false;
             try {
-                if (exists && !isEmptyDirectory(abs)) {
+                if (exists && !holdsOnlyTransients(abs)) {
                     Marker m = readMarker(abs);
                     if (m == null) {
                         throw new IllegalArgumentException(what + " is not empty and was not made by mergelab (it has no "

@@ -110,14 +110,14 @@ class BuiltinDatasetTest {
     }
 
     @Test
-    void twentyThousandImagesQuickly() {
-        BuiltinDataset.generate(4000, 99); // warm-up of the JIT
-        long t0 = System.nanoTime();
+    void twentyThousandImagesInEveryClass() {
+        // its speed is a benchmark goal (data.bench.BuiltinDatasetBenchmark: under 4 s on 2 cores), not a timed test
         ImageDataset ds = BuiltinDataset.generate(20_000, 1);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("builtin: 20000 images in %.2f s (%d cores)%n", seconds,
-                Runtime.getRuntime().availableProcessors());
         assertThat(ds.size()).isEqualTo(20_000);
-        assertThat(seconds).isLessThan(4.0);
+        int[] perClass = new int[ds.numClasses()];
+        for (int label : ds.labels()) {
+            perClass[label]++;
+        }
+        assertThat(java.util.Arrays.stream(perClass).min().orElseThrow()).as("images of the rarest class").isPositive();
     }
 }
