@@ -144,7 +144,7 @@ public final class OutputDirectory {
     }
 
     /** How often a step that races with another mergelab process on the same new directory is tried. */
-    private static final int RACE_ATTEMPTS = 5;
+    private static final int RACE_ATTEMPTS = 20;
 
     /**
      * Deletes the directories {@link #create} made, with everything in them (only this command wrote there); a
@@ -213,6 +213,20 @@ public final class OutputDirectory {
 
     /** Creates {@code dir} and its missing parents; returns those created, outermost first. */
     static List<Path> createDirectories(Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return createDirectoriesOnce(dir);
+            } catch (NoSuchFileException e) {
+                // a parent vanished under us: another mergelab process removed the empty directories its own
+                // writability probe had made; they are missing again, so make them again
+                if (attempt == RACE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<Path> createDirectoriesOnce(Path dir) throws IOException {
         Deque<Path> missing = new ArrayDeque<>();
         for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
             missing.push(p);
@@ -224,6 +238,9 @@ public final class OutputDirectory {
                     Files.createDirectory(p);
                     made.add(p);
                 } catch (FileAlreadyExistsException e) {
+                    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new NoSuchFileException(p.toString()); // made and removed again meanwhile: start over
+                    }
                     if (!Files.isDirectory(p)) {
                         throw e;
                     }
@@ -292,6 +309,8 @@ public final class OutputDirectory {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).allMatch(name -> PROBE.matcher(name).matches()
                     || (name.startsWith(MARKER_FILE + ".") && AtomicFiles.isTemporary(dir.resolve(name))));
+        } catch (NoSuchFileException e) {
+            return true; // removed meanwhile by the process whose probe had made it: as good as empty
         }
     }
 
@@ -305,8 +324,8 @@ public final class OutputDirectory {
     }
 
     /**
-     * Checks that a probe file can be written in {@code dir} (creating {@code dir} and its parents for the time of
-     * the check): a path under /proc, on a read-only file system or through a regular file fails here, before work.
+     * Checks that a probe file can be written in {@code dir}, or where {@code dir} would be made (its nearest existing
+     * ancestor): a path under /proc, on a read-only file system or through a regular file fails here, before work.
      */
     static void probeWritable(Path dir, String what) {
         Path first = dir;
@@ -316,21 +335,12 @@ public final class OutputDirectory {
         if (first != null && !Files.isDirectory(first)) {
             throw new IllegalArgumentException(what + " cannot be created: " + first + " is not a directory");
         }
-        List<Path> made = List.of();
+        // the probe goes into the directory if it exists, else into its nearest existing ancestor, where the missing
+        // directories would be made: no directory is made and removed again, which would pull the directory from
+        // under another mergelab process (a worker of the same run) claiming the same new directory at this moment
         Path probe = null;
         try {
-            for (int attempt = 1; ; attempt++) {
-                made = createDirectories(dir);
-                try {
-                    probe = Files.createTempFile(dir, ".mergelab-probe-", ".tmp");
-                    break;
-                } catch (NoSuchFileException e) {
-                    // another mergelab process removed the empty directory its own probe had made: make it again
-                    if (attempt == RACE_ATTEMPTS || !made.isEmpty()) {
-                        throw e;
-                    }
-                }
-            }
+            probe = Files.createTempFile(first == null ? dir : first, ".mergelab-probe-", ".tmp");
         } catch (IOException e) {
             // name the directory, not the probe's temporary name
             String why = e instanceof NoSuchFileException ? "no such file or directory"
@@ -346,7 +356,6 @@ public final class OutputDirectory {
             } catch (IOException ignored) {
                 // the directory was writable a moment ago; nothing else to do
             }
-            removeEmpty(made);
         }
     }
 

@@ -48,6 +48,37 @@ class OutputDirectoryTest {
     }
 
     @Test
+    void workersStartingTogetherOnOneNewDirectoryAllClaimAndCreateIt() throws Exception {
+        // several `mergelab run` workers of one experiment start at once on a directory none has made yet: each one's
+        // writability probe, directory creation and marker must not trip the others
+        int workers = 8;
+        for (int round = 0; round < 100; round++) {
+            Path out = dir.resolve("round-" + round + "/run");
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(workers);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int w = 0; w < workers; w++) {
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        claim(out, OutputKind.EXPERIMENT, false).create();
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(); // rethrows a worker's failure
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(OutputDirectory.readMarker(out).kind()).isEqualTo(OutputKind.EXPERIMENT);
+            try (Stream<Path> files = Files.list(out)) {
+                assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(OutputDirectory.MARKER_FILE);
+            }
+        }
+    }
+
+    @Test
     void removeCreatedDeletesOnlyTheDirectoriesThisCommandMade() throws Exception {
         Files.createDirectories(dir.resolve("kept"));
         OutputDirectory o = claim(dir.resolve("kept/new/deeper"), OutputKind.TRAIN, false);
