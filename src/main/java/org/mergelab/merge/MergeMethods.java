@@ -23,6 +23,8 @@ public final class MergeMethods {
             new DareTiesMerge(),
             new BreadcrumbsMerge(),
             new BreadcrumbsTiesMerge(),
+            new DellaMerge(),
+            new DellaLinearMerge(),
             new ModelStockMerge(),
             new MagMaxMerge(),
             new FisherMerge(),
