@@ -25,6 +25,7 @@ public final class MergeMethods {
             new BreadcrumbsTiesMerge(),
             new DellaMerge(),
             new DellaLinearMerge(),
+            new SceMerge(),
             new ModelStockMerge(),
             new MagMaxMerge(),
             new FisherMerge(),

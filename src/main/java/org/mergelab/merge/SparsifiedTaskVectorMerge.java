@@ -263,7 +263,7 @@ final class SparsifiedTaskVectorMerge {
             for (double[] tau : weighted) {
                 total += tau[j];
             }
-            double elected = total >= 0.0 ? 1.0 : -1.0;
+            double elected = Consensus.electedSign(total);
             double agreeing = 0.0;
             double divisor = 0.0;
             for (int i = 0; i < weighted.length; i++) {
