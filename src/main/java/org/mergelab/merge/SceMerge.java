@@ -15,9 +15,9 @@ import java.util.Map;
  *   θ_j   = θ_base,j + Σ_i τ_i,j c_i a_i,j / max(Σ_i c_i a_i,j, 1e-6)</pre>
  *
  * Needs a base. No per-model parameters (mergekit's sce takes no weight); global {@code select_topk} (1: select
- * everything), as mergekit ({@code int8_mask}, a storage option there, is not taken). Variances are ranked as
- * {@link MagnitudeRanking} ranks magnitudes (rounded to float32, equal values by index, lower index first);
- * mergekit's {@code topk} leaves ties open. Not a member of the task-vector family: its selection looks across
+ * everything), as mergekit (a recipe's {@code int8_mask}, a storage option there, is ignored as for every
+ * method). Variances are ranked as {@link MagnitudeRanking} ranks magnitudes (rounded to float32, equal values by
+ * index, lower index first); mergekit's {@code topk} leaves ties open. Not a member of the task-vector family: its selection looks across
  * models, its weights come from the task vectors, its election is unweighted and its divisor is clamped, none of
  * which is a stage of {@link SparsifiedTaskVectorMerge}. The selection and the weights need the whole tensor, so
  * sce is not {@link RangeMergeable}.
