@@ -8,12 +8,19 @@ import static org.mergelab.merge.MergekitReferenceTest.floats;
 import static org.mergelab.merge.MergekitReferenceTest.referenceCase;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.checkpoint.Tensor;
+import org.mergelab.checkpoint.TensorSource;
 
 /**
  * della, della_linear and sce against mergekit's rules (issue 11). The expected values in
@@ -107,6 +114,82 @@ class MergekitTvmReferenceTest {
             JsonNode c = referenceCase(CASES, name);
             assertMatchesToFloat32Rounding(MergeMethods.byName("sce").merge(request(c)), doubles(c.get("expected")),
                     name + " (" + c.get("follows").asText() + ")");
+        }
+    }
+
+    @TempDir Path dir;
+
+    private static NamedTensors read(Path checkpoint) throws IOException {
+        try (TensorSource source = TensorSource.open(checkpoint)) {
+            return source.readAll();
+        }
+    }
+
+    /**
+     * mergekit's documented della recipe (top-level density 0.7 and epsilon 0.01, global lambda) and a della_linear
+     * one with density 0.5, epsilon 0.4 run through {@code mergelab merge} on the 3-layer Llama-shaped fixtures, with
+     * the model names replaced: every output tensor is the method's merge of that tensor with its shape and the
+     * recipe's seed. With epsilon 0.4 some matrix ranked as one line gives other masks, so the shape reaches della.
+     */
+    @Test
+    void mergekitsDellaRecipesRunWithTheTensorsShapeAndTheRecipesSeed() throws Exception {
+        Path fixtures = Path.of(MergekitTvmReferenceTest.class.getResource("/mergekit/llama").toURI());
+        for (String method : List.of("della", "della_linear")) {
+            double density = method.equals("della") ? 0.7 : 0.5;
+            double epsilon = method.equals("della") ? 0.01 : 0.4;
+            Path work = Files.createDirectories(dir.resolve(method));
+            for (String model : List.of("base", "model_a", "model_b")) {
+                Path to = Files.createDirectories(work.resolve(model));
+                try (var files = Files.list(fixtures.resolve(model))) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, to.resolve(f.getFileName().toString()));
+                    }
+                }
+            }
+            Path recipe = Files.writeString(work.resolve("recipe.yaml"), """
+                    models:
+                      - model: model_a
+                        parameters:
+                          weight: 0.3
+                      - model: model_b
+                        parameters:
+                          weight: 0.7
+                    merge_method: %s
+                    base_model: base
+                    parameters:
+                      lambda: 0.5
+                      density: %s
+                      epsilon: %s
+                      int8_mask: true
+                    random_seed: 7
+                    dtype: float32
+                    """.formatted(method, density, epsilon));
+            RecipeMerge.merge(recipe, work.resolve("out"), false, warning -> { });
+            NamedTensors merged = read(work.resolve("out"));
+            NamedTensors base = read(work.resolve("base"));
+            NamedTensors a = read(work.resolve("model_a"));
+            NamedTensors b = read(work.resolve("model_b"));
+            boolean aMatrixDiffersAsOneLine = false;
+            for (String name : merged.names()) {
+                Tensor tensor = base.get(name);
+                MergeRequest.Builder request = MergeRequest.builder().setTensorName(name)
+                        .setModels(a.get(name).toFloats(), b.get(name).toFloats()).optBase(tensor.toFloats())
+                        .optSeed(7).optPerModelParameters(List.of(
+                                Map.of("weight", 0.3, "density", density, "epsilon", epsilon),
+                                Map.of("weight", 0.7, "density", density, "epsilon", epsilon)))
+                        .optGlobalParameter("lambda", 0.5);
+                float[] expected = MergeMethods.byName(method).merge(request.optShape(tensor.shape()).build());
+                assertThat(merged.get(name).toFloats()).as("%s %s", method, name).containsExactly(expected);
+                if (tensor.shape().length == 2) {
+                    float[] asOneLine = MergeMethods.byName(method).merge(
+                            request.optShape(new long[] {tensor.numel()}).build());
+                    aMatrixDiffersAsOneLine |= !java.util.Arrays.equals(asOneLine, expected);
+                }
+            }
+            if (epsilon > 0.1) {
+                assertThat(aMatrixDiffersAsOneLine).as("%s: some matrix merges otherwise ranked as one line", method)
+                        .isTrue();
+            }
         }
     }
 }
