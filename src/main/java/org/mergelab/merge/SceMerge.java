@@ -17,9 +17,9 @@ import java.util.Map;
  * Needs a base. No per-model parameters (mergekit's sce takes no weight); global {@code select_topk} (1: select
  * everything), as mergekit (a recipe's {@code int8_mask}, a storage option there, is ignored as for every
  * method). Variances are ranked as {@link MagnitudeRanking} ranks magnitudes (rounded to float32, equal values by
- * index, lower index first); mergekit's {@code topk} leaves ties open. Not a member of the task-vector family: its selection looks across
- * models, its weights come from the task vectors, its election is unweighted and its divisor is clamped, none of
- * which is a stage of {@link SparsifiedTaskVectorMerge}. The selection and the weights need the whole tensor, so
+ * index, lower index first); mergekit's {@code topk} leaves ties open. Not a member of the task-vector family:
+ * its selection looks across models, its weights come from the task vectors, its election is unweighted and its
+ * divisor is clamped, none of which is a stage of {@link SparsifiedTaskVectorMerge}. The selection and the weights need the whole tensor, so
  * sce is not {@link RangeMergeable}.
  */
 final class SceMerge extends AbstractMergeMethod {

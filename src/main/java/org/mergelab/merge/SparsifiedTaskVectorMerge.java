@@ -58,7 +58,8 @@ final class SparsifiedTaskVectorMerge {
     }
 
     // A method that does not take density, gamma, epsilon or rescale (task_arithmetic sparsifies nothing; only
-    // breadcrumbs drop outliers, only della samples by rank) gets the value that leaves its task vectors as they are; its sparsification never reads it.
+    // breadcrumbs drop outliers, only della samples by rank) gets the value that leaves its task vectors as they are;
+    // its sparsification never reads it.
 
     private Rescale rescale(Map<String, Double> globalParameters) {
         return signature.global().containsKey(MergeParameter.RESCALE)

@@ -192,4 +192,35 @@ class MergekitTvmReferenceTest {
             }
         }
     }
+
+    /** mergekit's della_magprune check, density ± epsilon inside (0, 1): an error naming the values, no output. */
+    @Test
+    void aDellaRecipeWhoseProbabilitiesLeaveZeroToOneFailsAndLeavesNoOutput() throws Exception {
+        Path fixtures = Path.of(MergekitTvmReferenceTest.class.getResource("/mergekit/llama").toURI());
+        for (String model : List.of("base", "model_a", "model_b")) {
+            Path to = Files.createDirectories(dir.resolve(model));
+            try (var files = Files.list(fixtures.resolve(model))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, to.resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        Path recipe = Files.writeString(dir.resolve("recipe.yaml"), """
+                models:
+                  - model: model_a
+                  - model: model_b
+                    parameters:
+                      density: 0.9
+                merge_method: della
+                base_model: base
+                parameters:
+                  density: 0.5
+                """);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> RecipeMerge.merge(recipe, dir.resolve("out"), false, warning -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model 1")
+                .hasMessageContaining("density 0.9").hasMessageContaining("epsilon 0.15")
+                .hasMessageContaining("tensor '");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
 }
