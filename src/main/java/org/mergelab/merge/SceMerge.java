@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * <pre>  τ_i   = θ_i − θ_base                                    n entries, N models
  *   select: v_j = Var_i(τ_i,j) (population variance); with select_topk &lt; 1 keep the int(select_topk · nz)
- *           entries of largest v_j (nz = entries with v_j ≠ 0), the same entries for every model; τ_i,j = 0 elsewhere
+ *           entries of largest v_j (nz = entries with v_j ≠ 0), the same entries for every model;
+ *           τ_i,j = 0 elsewhere
  *   calculate: c_i = mean_j τ_i,j² / Σ_k mean_j τ_k,j²   (1/N each when that sum is below 1e-6)
  *   erase: s_j = sign(Σ_i τ_i,j) (+1 at 0),  a_i,j = 1 when sign(τ_i,j) = s_j, else 0
  *   θ_j   = θ_base,j + Σ_i τ_i,j c_i a_i,j / max(Σ_i c_i a_i,j, 1e-6)</pre>
@@ -19,8 +20,8 @@ import java.util.Map;
  * method). Variances are ranked as {@link MagnitudeRanking} ranks magnitudes (rounded to float32, equal values by
  * index, lower index first); mergekit's {@code topk} leaves ties open. Not a member of the task-vector family:
  * its selection looks across models, its weights come from the task vectors, its election is unweighted and its
- * divisor is clamped, none of which is a stage of {@link SparsifiedTaskVectorMerge}. The selection and the weights need the whole tensor, so
- * sce is not {@link RangeMergeable}.
+ * divisor is clamped, none of which is a stage of {@link SparsifiedTaskVectorMerge}. The selection and the
+ * weights need the whole tensor, so sce is not {@link RangeMergeable}.
  */
 final class SceMerge extends AbstractMergeMethod {
 
