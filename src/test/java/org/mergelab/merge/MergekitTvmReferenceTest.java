@@ -119,6 +119,21 @@ class MergekitTvmReferenceTest {
 
     @TempDir Path dir;
 
+    /** A fresh directory {@code name} holding the 3-layer Llama-shaped fixtures base, model_a and model_b. */
+    private Path copyLlamaFixtures(String name) throws Exception {
+        Path fixtures = Path.of(MergekitTvmReferenceTest.class.getResource("/mergekit/llama").toURI());
+        Path work = Files.createDirectories(dir.resolve(name));
+        for (String model : List.of("base", "model_a", "model_b")) {
+            Path to = Files.createDirectories(work.resolve(model));
+            try (var files = Files.list(fixtures.resolve(model))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, to.resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        return work;
+    }
+
     private static NamedTensors read(Path checkpoint) throws IOException {
         try (TensorSource source = TensorSource.open(checkpoint)) {
             return source.readAll();
@@ -133,19 +148,10 @@ class MergekitTvmReferenceTest {
      */
     @Test
     void mergekitsDellaRecipesRunWithTheTensorsShapeAndTheRecipesSeed() throws Exception {
-        Path fixtures = Path.of(MergekitTvmReferenceTest.class.getResource("/mergekit/llama").toURI());
         for (String method : List.of("della", "della_linear")) {
             double density = method.equals("della") ? 0.7 : 0.5;
             double epsilon = method.equals("della") ? 0.01 : 0.4;
-            Path work = Files.createDirectories(dir.resolve(method));
-            for (String model : List.of("base", "model_a", "model_b")) {
-                Path to = Files.createDirectories(work.resolve(model));
-                try (var files = Files.list(fixtures.resolve(model))) {
-                    for (Path f : files.toList()) {
-                        Files.copy(f, to.resolve(f.getFileName().toString()));
-                    }
-                }
-            }
+            Path work = copyLlamaFixtures(method);
             Path recipe = Files.writeString(work.resolve("recipe.yaml"), """
                     models:
                       - model: model_a
@@ -196,16 +202,8 @@ class MergekitTvmReferenceTest {
     /** mergekit's della_magprune check, density ± epsilon inside (0, 1): an error naming the values, no output. */
     @Test
     void aDellaRecipeWhoseProbabilitiesLeaveZeroToOneFailsAndLeavesNoOutput() throws Exception {
-        Path fixtures = Path.of(MergekitTvmReferenceTest.class.getResource("/mergekit/llama").toURI());
-        for (String model : List.of("base", "model_a", "model_b")) {
-            Path to = Files.createDirectories(dir.resolve(model));
-            try (var files = Files.list(fixtures.resolve(model))) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, to.resolve(f.getFileName().toString()));
-                }
-            }
-        }
-        Path recipe = Files.writeString(dir.resolve("recipe.yaml"), """
+        Path work = copyLlamaFixtures("bounds");
+        Path recipe = Files.writeString(work.resolve("recipe.yaml"), """
                 models:
                   - model: model_a
                   - model: model_b
@@ -217,10 +215,38 @@ class MergekitTvmReferenceTest {
                   density: 0.5
                 """);
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> RecipeMerge.merge(recipe, dir.resolve("out"), false, warning -> { }))
+                        () -> RecipeMerge.merge(recipe, work.resolve("out"), false, warning -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model 1")
                 .hasMessageContaining("density 0.9").hasMessageContaining("epsilon 0.15")
                 .hasMessageContaining("tensor '");
-        assertThat(dir.resolve("out")).doesNotExist();
+        assertThat(work.resolve("out")).doesNotExist();
+    }
+
+    /** mergekit's documented sce recipe (global select_topk) through {@code mergelab merge}: sce of each tensor. */
+    @Test
+    void mergekitsSceRecipeRunsAsSceOfEveryTensor() throws Exception {
+        Path work = copyLlamaFixtures("sce");
+        Path recipe = Files.writeString(work.resolve("recipe.yaml"), """
+                models:
+                  - model: model_a
+                  - model: model_b
+                merge_method: sce
+                base_model: base
+                parameters:
+                  select_topk: 0.8
+                dtype: float32
+                """);
+        RecipeMerge.merge(recipe, work.resolve("out"), false, warning -> { });
+        NamedTensors merged = read(work.resolve("out"));
+        NamedTensors base = read(work.resolve("base"));
+        NamedTensors a = read(work.resolve("model_a"));
+        NamedTensors b = read(work.resolve("model_b"));
+        for (String name : merged.names()) {
+            float[] expected = MergeMethods.byName("sce").merge(MergeRequest.builder().setTensorName(name)
+                    .setModels(a.get(name).toFloats(), b.get(name).toFloats()).optBase(base.get(name).toFloats())
+                    .optGlobalParameter("select_topk", 0.8).build());
+            assertThat(merged.get(name).toFloats()).as("sce %s", name).containsExactly(expected);
+        }
+        assertThat(merged.names()).isNotEmpty();
     }
 }
