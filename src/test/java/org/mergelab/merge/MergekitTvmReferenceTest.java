@@ -134,6 +134,16 @@ class MergekitTvmReferenceTest {
         return work;
     }
 
+    /** A recipe's output with its inputs. */
+    private record Merged(NamedTensors output, NamedTensors base, NamedTensors a, NamedTensors b) {}
+
+    /** Runs {@code recipe} in {@code work} (from {@link #copyLlamaFixtures}) into {@code work/out} and reads all. */
+    private static Merged merge(Path work, Path recipe) throws IOException {
+        RecipeMerge.merge(recipe, work.resolve("out"), false, warning -> { });
+        return new Merged(read(work.resolve("out")), read(work.resolve("base")), read(work.resolve("model_a")),
+                read(work.resolve("model_b")));
+    }
+
     private static NamedTensors read(Path checkpoint) throws IOException {
         try (TensorSource source = TensorSource.open(checkpoint)) {
             return source.readAll();
@@ -170,11 +180,11 @@ class MergekitTvmReferenceTest {
                     random_seed: 7
                     dtype: float32
                     """.formatted(method, density, epsilon));
-            RecipeMerge.merge(recipe, work.resolve("out"), false, warning -> { });
-            NamedTensors merged = read(work.resolve("out"));
-            NamedTensors base = read(work.resolve("base"));
-            NamedTensors a = read(work.resolve("model_a"));
-            NamedTensors b = read(work.resolve("model_b"));
+            Merged run = merge(work, recipe);
+            NamedTensors merged = run.output();
+            NamedTensors base = run.base();
+            NamedTensors a = run.a();
+            NamedTensors b = run.b();
             boolean aMatrixDiffersAsOneLine = false;
             for (String name : merged.names()) {
                 Tensor tensor = base.get(name);
@@ -236,17 +246,13 @@ class MergekitTvmReferenceTest {
                   select_topk: 0.8
                 dtype: float32
                 """);
-        RecipeMerge.merge(recipe, work.resolve("out"), false, warning -> { });
-        NamedTensors merged = read(work.resolve("out"));
-        NamedTensors base = read(work.resolve("base"));
-        NamedTensors a = read(work.resolve("model_a"));
-        NamedTensors b = read(work.resolve("model_b"));
-        for (String name : merged.names()) {
+        Merged run = merge(work, recipe);
+        for (String name : run.output().names()) {
             float[] expected = MergeMethods.byName("sce").merge(MergeRequest.builder().setTensorName(name)
-                    .setModels(a.get(name).toFloats(), b.get(name).toFloats()).optBase(base.get(name).toFloats())
-                    .optGlobalParameter("select_topk", 0.8).build());
-            assertThat(merged.get(name).toFloats()).as("sce %s", name).containsExactly(expected);
+                    .setModels(run.a().get(name).toFloats(), run.b().get(name).toFloats())
+                    .optBase(run.base().get(name).toFloats()).optGlobalParameter("select_topk", 0.8).build());
+            assertThat(run.output().get(name).toFloats()).as("sce %s", name).containsExactly(expected);
         }
-        assertThat(merged.names()).isNotEmpty();
+        assertThat(run.output().names()).isNotEmpty();
     }
 }
