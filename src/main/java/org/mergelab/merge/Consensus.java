@@ -18,5 +18,10 @@ enum Consensus {
      * m = Σ_{i agrees} w_i τ'_i, and with normalize m / Σ_{i agrees} w_i (the disjoint mean); an
      * entry where that divisor is 0 is left undivided (it is 0 when no model agrees).
      */
-    SIGN_ELECTION
+    SIGN_ELECTION;
+
+    /** The sign a sign election picks for an entry whose values sum to {@code sum}: +1 when it is 0 (mergekit). */
+    static double electedSign(double sum) {
+        return sum >= 0.0 ? 1.0 : -1.0;
+    }
 }

@@ -39,7 +39,9 @@ enum MergeParameter {
      * The L2 norm of one model's Fisher over every merged tensor, for {@code normalize_fishers}; computed from the
      * Fisher files by {@link StreamingMerge}, never written in a recipe. Finite and &gt; 0.
      */
-    FISHER_NORM("fisher_norm", "finite and > 0");
+    FISHER_NORM("fisher_norm", "finite and > 0"),
+    /** SCE: fraction of entries kept, those whose task vectors vary most across the models; in [0, 1]. */
+    SELECT_TOPK("select_topk", "in [0, 1]");
 
     private final String key;
     private final String range;
@@ -64,7 +66,7 @@ enum MergeParameter {
             case GAMMA -> value >= 0.0 && value < 1.0;
             case NORMALIZE, NORMALIZE_FISHERS -> value == 0.0 || value == 1.0;
             case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
-            case T, BETA -> value >= 0.0 && value <= 1.0;
+            case T, BETA, SELECT_TOPK -> value >= 0.0 && value <= 1.0;
             case EPSILON, FISHER_NORM -> value > 0.0;
         };
     }

@@ -1,6 +1,7 @@
 package org.mergelab.merge;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,9 @@ import java.util.Objects;
  *   <li>{@code seed}: the merge's seed; only seeded methods (DARE) read it.
  *   <li>{@code auxiliary}: N extra arrays of length n, one per model (the diagonal Fisher for
  *       {@code fisher}), or {@code null}.
+ *   <li>{@code shape}: the tensor's shape, row-major, whose product is n; {@code [n]} unless given. A request for a
+ *       range of a tensor is one-dimensional. Only methods that work along an axis read it ({@code della} ranks
+ *       magnitudes along axis 1, as mergekit).
  * </ul>
  *
  * <p>The constructor validates: equal lengths (the message names the tensor and both lengths),
@@ -41,7 +45,8 @@ public record MergeRequest(
         List<Map<String, Double>> perModelParameters,
         Map<String, Double> globalParameters,
         long seed,
-        List<float[]> auxiliary) {
+        List<float[]> auxiliary,
+        long[] shape) {
 
     /** Validates and copies; see the class Javadoc. */
     public MergeRequest {
@@ -86,6 +91,25 @@ public record MergeRequest(
             perModelParameters = List.copyOf(copied);
         }
         globalParameters = checkedCopy(globalParameters, where);
+        shape = shape == null ? new long[] {length} : shape.clone();
+        long elements = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor '" + tensorName + "': shape " + Arrays.toString(shape)
+                        + " has a negative dimension");
+            }
+            elements *= d;
+        }
+        if (elements != length) {
+            throw new IllegalArgumentException("tensor '" + tensorName + "': shape " + Arrays.toString(shape)
+                    + " holds " + elements + " elements but model 0 has " + length);
+        }
+    }
+
+    /** The tensor's shape (a copy); see the class Javadoc. */
+    @Override
+    public long[] shape() {
+        return shape.clone();
     }
 
     /** A builder; {@code set*} for required values, {@code opt*} for optional ones. */
@@ -165,7 +189,7 @@ public record MergeRequest(
     /**
      * Builds a {@link MergeRequest}. Required: {@link #setTensorName}, {@link #setModels}.
      * Optional with defaults: base {@code null}, no per-model or global parameters, seed
-     * {@code 0}, auxiliary {@code null}.
+     * {@code 0}, auxiliary {@code null}, shape one-dimensional.
      */
     public static final class Builder {
         private String tensorName;
@@ -175,6 +199,7 @@ public record MergeRequest(
         private final Map<String, Double> globalParameters = new LinkedHashMap<>();
         private long seed;
         private List<float[]> auxiliary;
+        private long[] shape;
 
         private Builder() {}
 
@@ -233,10 +258,16 @@ public record MergeRequest(
             return this;
         }
 
+        /** The tensor's shape, whose product must be the inputs' length; default one-dimensional. */
+        public Builder optShape(long[] shape) {
+            this.shape = shape;
+            return this;
+        }
+
         /** Validates and builds; see {@link MergeRequest} for what is checked. */
         public MergeRequest build() {
             return new MergeRequest(tensorName, models, base, perModelParameters,
-                    globalParameters, seed, auxiliary);
+                    globalParameters, seed, auxiliary, shape);
         }
     }
 }

@@ -16,6 +16,10 @@ final class References {
             + " from Homologous Models as a Free Lunch\", 2023, arXiv:2311.03099";
     static final String BREADCRUMBS = "Davari, Belilovsky, \"Model Breadcrumbs: Scaling Multi-Task Model Merging"
             + " with Sparse Masks\", 2023, arXiv:2312.06795";
+    static final String DELLA = "Deep, Bhardwaj, Majumder, Poria, \"DELLA-Merging: Reducing Interference in Model"
+            + " Merging through Magnitude-Based Sampling\", 2024, arXiv:2406.11617";
+    static final String SCE = "Wan, Zhong, Huang, Quan, Bi, Shi, \"FuseChat: Knowledge Fusion of Chat Models\", 2024,"
+            + " arXiv:2408.07990 (SCE: select, calculate, erase, as in mergekit)";
     static final String MODEL_STOCK = "Jang, Yun, Han, \"Model Stock: All we need is just a few fine-tuned"
             + " models\", 2024, arXiv:2403.19522";
     static final String MAGMAX = "Marczak, Twardowski, Trzcinski, Cygert, \"MagMax: Leveraging Model Merging"

@@ -15,7 +15,9 @@ import java.util.Optional;
  *       ‖τ‖₁ / ‖τ'‖₁, so that it keeps the L1 norm of the unmasked τ; when either norm is below 1e-7 the masked
  *       vector is left as it is.
  *   <li>{@link #INVERSE_DENSITY} ({@code rescale: inverse_density}, mergelab only): the DARE paper's rule (Yu et al.
- *       2023), kept entries multiplied by 1/density, so that E[τ'] = τ for the random mask.
+ *       2023), kept entries multiplied by 1/density, so that E[τ'] = τ for the random mask; for della each kept
+ *       entry is divided by its own keep probability (the DELLA paper's rule,
+ *       {@link Sparsification#MAGNITUDE_SAMPLING}).
  * </ul>
  */
 enum Rescale {

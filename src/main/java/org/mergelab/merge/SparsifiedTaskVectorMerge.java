@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.mergelab.merge.RangeMergeable.Locality;
 import org.mergelab.merge.RangeMergeable.TensorStatistics;
 import org.mergelab.merge.MagnitudeRanking.RankCut;
@@ -19,7 +20,7 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  *   θ    = θ_base + λ · m
  * </pre>
  *
- * Task arithmetic, TIES, DARE and Breadcrumbs are this class with different stages; each
+ * Task arithmetic, TIES, DARE, Breadcrumbs and DELLA are this class with different stages; each
  * method class holds one instance, and its {@link MethodSignature} gives the parameters' defaults. The
  * rules are mergekit's ({@code generalized_task_arithmetic.GTATask.execute}); with normalize the plain sum is divided by Σ_i w_i, or by 1 when
  * |Σ_i w_i| &lt; 1e-8, and the sign election by the agreeing weights, or by 1 where none agree.
@@ -50,14 +51,15 @@ final class SparsifiedTaskVectorMerge {
     Locality locality(Map<String, Double> globalParameters) {
         return switch (sparsification) {
             case NONE -> Locality.ELEMENTWISE;
-            case RANDOM -> Locality.WHOLE_TENSOR;
+            case RANDOM, MAGNITUDE_SAMPLING -> Locality.WHOLE_TENSOR;
             case MAGNITUDE, MAGNITUDE_OUTLIERS -> rescale(globalParameters) == Rescale.L1
                     ? Locality.WHOLE_TENSOR : Locality.TENSOR_STATISTICS;
         };
     }
 
-    // A method that does not take density, gamma or rescale (task_arithmetic sparsifies nothing; only breadcrumbs drop
-    // outliers) gets the value that leaves its task vectors as they are; its sparsification never reads it.
+    // A method that does not take density, gamma, epsilon or rescale (task_arithmetic sparsifies nothing; only
+    // breadcrumbs drop outliers, only della samples by rank) gets the value that leaves its task vectors as they are;
+    // its sparsification never reads it.
 
     private Rescale rescale(Map<String, Double> globalParameters) {
         return signature.global().containsKey(MergeParameter.RESCALE)
@@ -72,6 +74,11 @@ final class SparsifiedTaskVectorMerge {
     private double gamma(MergeRequest request, int model) {
         return signature.perModel().containsKey(MergeParameter.GAMMA)
                 ? signature.perModel(request, model, MergeParameter.GAMMA) : 0.0;
+    }
+
+    private double epsilon(MergeRequest request, int model) {
+        return signature.perModel().containsKey(MergeParameter.EPSILON)
+                ? signature.perModel(request, model, MergeParameter.EPSILON) : 0.0;
     }
 
     /** Magnitudes of every model's task vector over one range, and their high-bit histograms. */
@@ -129,13 +136,39 @@ final class SparsifiedTaskVectorMerge {
 
     /** Merges; the caller has already checked the request against its {@link MethodSignature}. */
     float[] merge(MergeRequest request) {
+        return mergeDrawingFrom(request, seededStreams(request));
+    }
+
+    /**
+     * Merges with model i's random numbers drawn from {@code streams.get(i)} in place of its seeded stream (tests
+     * supply masks this way); the caller has checked the request.
+     */
+    float[] mergeDrawingFrom(MergeRequest request, List<? extends RandomGenerator> streams) {
         TensorStatistics statistics = locality(request.globalParameters()) == Locality.TENSOR_STATISTICS
                 ? tensorStatistics(request, List.of(rangeStatistics(request, 0))) : null;
-        return mergeRange(request, 0, statistics);
+        return mergeRange(request, 0, statistics, streams);
+    }
+
+    /**
+     * Model i's stream: the i-th split of the tensor's stream ({@link TensorRandom#forTensor}), split for every model
+     * whatever the method, so model i always gets the same stream.
+     */
+    private static List<SplittableRandom> seededStreams(MergeRequest request) {
+        SplittableRandom tensorRandom = TensorRandom.forTensor(request.seed(), request.tensorName());
+        List<SplittableRandom> streams = new ArrayList<>(request.modelCount());
+        for (int i = 0; i < request.modelCount(); i++) {
+            streams.add(tensorRandom.split());
+        }
+        return streams;
     }
 
     /** Merges elements [offset, offset + length) given the tensor's {@link WindowCuts} (or null). */
     float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics) {
+        return mergeRange(request, offset, statistics, seededStreams(request));
+    }
+
+    private float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics,
+            List<? extends RandomGenerator> streams) {
         int rangeIndex = 0;
         WindowCuts cuts = null;
         Locality locality = locality(request.globalParameters());
@@ -150,13 +183,16 @@ final class SparsifiedTaskVectorMerge {
             throw new IllegalArgumentException("tensor '" + request.tensorName()
                     + "': random sparsification and the L1 rescale merge whole tensors only");
         }
+        if (streams.size() != request.modelCount()) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': " + streams.size()
+                    + " random streams for " + request.modelCount() + " models");
+        }
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
         double lambda = signature.global(request, MergeParameter.LAMBDA);
         boolean normalize = signature.globalFlag(request, MergeParameter.NORMALIZE);
         Rescale rescale = rescale(request.globalParameters());
-        SplittableRandom tensorRandom = TensorRandom.forTensor(request.seed(), request.tensorName());
 
         double[] weights = new double[models];
         double[][] weighted = new double[models][];
@@ -166,8 +202,6 @@ final class SparsifiedTaskVectorMerge {
             for (int j = 0; j < n; j++) {
                 tau[j] = (double) model[j] - base[j];
             }
-            // split for every model, whatever the method, so model i always gets the same stream
-            SplittableRandom modelRandom = tensorRandom.split();
             double density = density(request, i);
             if (cuts != null) {
                 MagnitudeRanking.keepWindow(tau, rangeIndex, cuts.from()[i], cuts.to()[i]);
@@ -176,7 +210,10 @@ final class SparsifiedTaskVectorMerge {
                     rescale.apply(tau, Double.NaN, density);
                 }
             } else {
-                sparsification.apply(tau, density, gamma(request, i), rescale, modelRandom);
+                Sparsification.ModelSparsity sparsity =
+                        new Sparsification.ModelSparsity(density, gamma(request, i), epsilon(request, i));
+                sparsification.check(sparsity, "tensor '" + request.tensorName() + "', model " + i);
+                sparsification.apply(tau, sparsity, request.shape(), rescale, streams.get(i));
             }
             weights[i] = signature.perModel(request, i, MergeParameter.WEIGHT);
             for (int j = 0; j < n; j++) {
@@ -227,7 +264,7 @@ final class SparsifiedTaskVectorMerge {
             for (double[] tau : weighted) {
                 total += tau[j];
             }
-            double elected = total >= 0.0 ? 1.0 : -1.0;
+            double elected = Consensus.electedSign(total);
             double agreeing = 0.0;
             double divisor = 0.0;
             for (int i = 0; i < weighted.length; i++) {

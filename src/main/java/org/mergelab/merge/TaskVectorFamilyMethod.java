@@ -2,6 +2,7 @@ package org.mergelab.merge;
 
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import org.mergelab.merge.RangeMergeable.Locality;
 import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
@@ -9,7 +10,8 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * A method of the task-vector family: one {@link SparsifiedTaskVectorMerge} (a sparsification
  * followed by a consensus) does the work, whole-tensor or range by range; subclasses only name the
  * family member, its signature and its stages. TIES is task arithmetic + trim + sign election, not a copy.
- * DARE's random masks (one stream per tensor) never split, so the DARE methods are not {@link RangeMergeable}.
+ * The random masks of DARE and DELLA (one stream per tensor) never split, so those methods are not
+ * {@link RangeMergeable}.
  */
 abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
 
@@ -44,5 +46,14 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
     @Override
     final float[] compute(MergeRequest request) {
         return family.merge(request);
+    }
+
+    /**
+     * {@link #merge} with model i's random numbers drawn from {@code streams.get(i)} instead of its seeded stream:
+     * lets a test supply the masks of a random sparsification.
+     */
+    final float[] mergeDrawingFrom(MergeRequest request, List<? extends RandomGenerator> streams) {
+        signature().check(name(), request);
+        return family.mergeDrawingFrom(request, streams);
     }
 }

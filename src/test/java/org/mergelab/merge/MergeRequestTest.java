@@ -79,4 +79,16 @@ class MergeRequestTest {
         assertThat(request.base()).isNull();
         assertThat(request.auxiliary()).isNull();
     }
+
+    @Test
+    void theShapeDefaultsToOneDimensionAndMustHoldTheInputsLength() {
+        assertThat(twoModels().build().shape()).containsExactly(2);
+        assertThat(MergeRequest.builder().setTensorName("w").setModels(new float[6]).optShape(new long[] {2, 3})
+                .build().shape()).containsExactly(2, 3);
+        assertThatThrownBy(() -> twoModels().optShape(new long[] {3, 1}).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'layer.w'")
+                .hasMessageContaining("[3, 1]").hasMessageContaining("3 elements").hasMessageContaining("2");
+        assertThatThrownBy(() -> twoModels().optShape(new long[] {-1, -2}).build())
+                .hasMessageContaining("negative dimension");
+    }
 }
