@@ -114,7 +114,7 @@ public record MergeRequest(
     private static void requireLength(float[] array, int expected, String what, String tensorName) {
         if (array.length != expected) {
             throw new IllegalArgumentException("tensor '" + tensorName + "': " + what + " has "
-                    + array.length + " elements but model 0 has " + expected);
+                    + array.length + " elements but model 0 has " + expected + " elements");
         }
     }
 

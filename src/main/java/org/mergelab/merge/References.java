@@ -26,4 +26,6 @@ final class References {
             + " Wider Optima and Better Generalization\", 2018, arXiv:1803.05407";
     static final String EMA = "Tarvainen, Valpola, \"Mean teachers are better role models: Weight-averaged"
             + " consistency targets improve semi-supervised deep learning results\", 2017, arXiv:1703.01780";
+    static final String NEARSWAP = "alchemonaut, \"NearSwap\" (QuartetAnemoi-70B-t0.0001 model card), 2024, no"
+            + " arXiv id; as mergekit's merge_methods/nearswap.py";
 }

@@ -1,0 +1,53 @@
+package org.mergelab.merge;
+
+import static org.mergelab.merge.MergekitReferenceTest.assertMatchesToFloat32Rounding;
+import static org.mergelab.merge.MergekitReferenceTest.doubles;
+import static org.mergelab.merge.MergekitReferenceTest.floats;
+import static org.mergelab.merge.MergekitReferenceTest.referenceCase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * nearswap, multislerp, karcher, nuslerp and arcee_fusion against mergekit's rules (issue 11). The expected values in
+ * {@code src/test/resources/mergekit/sph/cases.json} come from {@code make_expected_sph.py}: numpy transcriptions,
+ * written from the rules, of the mergekit function each case names. Outputs must agree to one float32 rounding.
+ */
+class MergekitSphReferenceTest {
+
+    private static final JsonNode CASES = MergekitReferenceTest.load("/mergekit/sph/cases.json");
+
+    private static Map<String, Double> parameters(JsonNode object) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asDouble()));
+        return out;
+    }
+
+    /** Runs the case's method on its inputs and parameters and compares with its expected output. */
+    static void assertCaseMatches(String name) {
+        JsonNode c = referenceCase(CASES, name);
+        List<float[]> models = new ArrayList<>();
+        c.get("models").forEach(m -> models.add(floats(m)));
+        List<Map<String, Double>> perModel = new ArrayList<>();
+        c.get("per_model").forEach(p -> perModel.add(parameters(p)));
+        MergeRequest.Builder request = MergeRequest.builder().setTensorName(name).setModels(models)
+                .optPerModelParameters(perModel).optGlobalParameters(parameters(c.get("global")));
+        if (c.has("base")) {
+            request.optBase(floats(c.get("base")));
+        }
+        float[] merged = MergeMethods.byName(c.get("method").asText()).merge(request.build());
+        assertMatchesToFloat32Rounding(merged, doubles(c.get("expected")),
+                name + " (" + c.get("follows").asText() + ")");
+    }
+
+    /** mergekit.merge_methods.nearswap.nearswap_merge, near, far and under-the-floor entries. */
+    @Test
+    void nearswapAsNearswapMerge() {
+        assertCaseMatches("nearswap_t_0.0004");
+        assertCaseMatches("nearswap_t_0.05");
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Writes the expected outputs read by org.mergelab.merge.MergekitSphReferenceTest (issue 11: nearswap,
+multislerp, karcher, nuslerp, arcee_fusion).
+
+Each function below is a numpy transcription, written by us from the rule, of the mergekit (arcee-ai/mergekit)
+function named in its docstring; none of their code is copied. Everything is computed in float64 from float32
+inputs (mergelab computes in float64 and rounds once). It has its own seeded RNG, apart from make_expected.py's.
+numpy only. Run from this directory:
+
+    python3 make_expected_sph.py
+
+It writes sph/cases.json (per-tensor cases: inputs, parameters, expected output). Tests never run Python.
+"""
+import json
+import os
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RNG = np.random.default_rng(20261201)
+
+
+def f32(values):
+    """float32 values as Python floats: exact, so Java's Double.parseDouble then (float) gives them back."""
+    return [float(v) for v in np.asarray(values, dtype=np.float32).ravel()]
+
+
+def f64(values):
+    return [float(v) for v in np.asarray(values, dtype=np.float64).ravel()]
+
+
+def random32(n, scale=1.0):
+    return (RNG.uniform(-1.0, 1.0, n) * scale).astype(np.float32)
+
+
+def nearswap(t, base, model):
+    """mergekit.merge_methods.nearswap.nearswap_merge: weight = clamp(t / max(|base - model|, 1e-6), 0, 1),
+    then weight * model + (1 - weight) * base."""
+    w = np.clip(t / np.maximum(np.abs(base - model), 1e-6), 0.0, 1.0)
+    return w * model + (1.0 - w) * base
+
+
+CASES = []
+
+
+def case(name, method, follows, models, expected, base=None, per_model=None, global_=None):
+    c = {"name": name, "method": method, "follows": follows,
+         "models": [f32(m) for m in models],
+         "per_model": per_model if per_model is not None else [{} for _ in models],
+         "global": global_ or {}, "expected": f64(expected)}
+    if base is not None:
+        c["base"] = f32(base)
+    CASES.append(c)
+
+
+def as64(x):
+    return np.asarray(x, dtype=np.float32).astype(np.float64)
+
+
+def nearswap_cases():
+    follows = "mergekit.merge_methods.nearswap.nearswap_merge"
+    base = random32(40)
+    # a mix of near entries (under t), far ones and ones under the 1e-6 floor
+    offsets = np.concatenate([random32(14, 1e-3), random32(14, 0.5), random32(12, 5e-7)])
+    model = (base + offsets).astype(np.float32)
+    for t in (0.0004, 0.05):
+        case(f"nearswap_t_{t}", "nearswap", follows, [model], nearswap(t, as64(base), as64(model)), base=base,
+             global_={"t": t})
+
+
+def main():
+    nearswap_cases()
+    out = os.path.join(HERE, "sph")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "cases.json"), "w") as f:
+        json.dump({"format": 1, "cases": CASES}, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
