@@ -40,6 +40,31 @@ def nearswap(t, base, model):
     return w * model + (1.0 - w) * base
 
 
+def multislerp(tensors, weights, normalize_weights=True, eps=1e-8):
+    """mergekit.merge_methods.multislerp.multislerp without a base: weighted mean of the unit vectors
+    (norms + eps) normalised to m, the weighted tangent vectors at m mapped back by the exponential map with
+    |T| + eps, scaled by the weighted mean norm; two balanced antipodes interpolate linearly."""
+    if len(tensors) == 1:
+        return tensors[0]
+    x = np.stack(tensors)
+    w = np.asarray(weights, dtype=np.float64)
+    if normalize_weights:
+        w = w / w.sum()
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    units = x / (norms + eps)
+    mean = (units * w[:, None]).sum(0)
+    mean_norm = np.linalg.norm(mean)
+    if mean_norm < eps:
+        assert len(tensors) == 2
+        return x[0] * w[0] + x[1] * w[1]
+    mean = mean / mean_norm
+    dots = (units * mean).sum(1, keepdims=True)
+    tangent = ((units - dots * mean) * w[:, None]).sum(0)
+    tn = np.linalg.norm(tangent) + eps
+    result = mean * np.cos(tn) + tangent * (np.sin(tn) / tn)
+    return result * (norms[:, 0] * w).sum()
+
+
 CASES = []
 
 
@@ -68,8 +93,22 @@ def nearswap_cases():
              global_={"t": t})
 
 
+def multislerp_cases():
+    follows = "mergekit.merge_methods.multislerp.multislerp"
+    models = [random32(30), random32(30, 0.2), random32(30, 3.0)]
+    weights = [0.5, 1.5, 1.0]
+    per_model = [{"weight": w} for w in weights]
+    m64 = [as64(m) for m in models]
+    case("multislerp_three", "multislerp", follows, models, multislerp(m64, weights), per_model=per_model)
+    case("multislerp_three_unnormalized", "multislerp", follows, models,
+         multislerp(m64, weights, normalize_weights=False, eps=1e-3), per_model=per_model,
+         global_={"normalize_weights": 0.0, "eps": 1e-3})
+    case("multislerp_two_default_weights", "multislerp", follows, models[:2], multislerp(m64[:2], [1.0, 1.0]))
+
+
 def main():
     nearswap_cases()
+    multislerp_cases()
     out = os.path.join(HERE, "sph")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "cases.json"), "w") as f:

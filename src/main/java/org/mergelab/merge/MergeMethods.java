@@ -28,7 +28,8 @@ public final class MergeMethods {
             new FisherMerge(),
             new TrajectoryUniformMerge(),
             new TrajectoryEmaMerge(),
-            new NearSwapMerge());
+            new NearSwapMerge(),
+            new MultiSlerpMerge());
 
     private MergeMethods() {}
 

@@ -39,7 +39,11 @@ enum MergeParameter {
      * The L2 norm of one model's Fisher over every merged tensor, for {@code normalize_fishers}; computed from the
      * Fisher files by {@link StreamingMerge}, never written in a recipe. Finite and &gt; 0.
      */
-    FISHER_NORM("fisher_norm", "finite and > 0");
+    FISHER_NORM("fisher_norm", "finite and > 0"),
+    /** Flag: multislerp divides the weights by their sum (mergekit's {@code normalize_weights}). */
+    NORMALIZE_WEIGHTS("normalize_weights", "0 or 1 (false or true)"),
+    /** multislerp's small constant added to norms (mergekit's {@code eps}); finite and &gt; 0. */
+    EPS("eps", "finite and > 0");
 
     private final String key;
     private final String range;
@@ -62,10 +66,10 @@ enum MergeParameter {
             case WEIGHT, LAMBDA -> true;
             case DENSITY -> value > 0.0 && value <= 1.0;
             case GAMMA -> value >= 0.0 && value < 1.0;
-            case NORMALIZE, NORMALIZE_FISHERS -> value == 0.0 || value == 1.0;
+            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS -> value == 0.0 || value == 1.0;
             case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
             case T, BETA -> value >= 0.0 && value <= 1.0;
-            case EPSILON, FISHER_NORM -> value > 0.0;
+            case EPSILON, FISHER_NORM, EPS -> value > 0.0;
         };
     }
 
@@ -77,7 +81,7 @@ enum MergeParameter {
     /** {@code value} as a recipe writes it: {@code true}/{@code false} for flags, a rescale rule's name, else a number. */
     String format(double value) {
         return switch (this) {
-            case NORMALIZE, NORMALIZE_FISHERS -> value == 0.0 ? "false" : "true";
+            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS -> value == 0.0 ? "false" : "true";
             case RESCALE -> Rescale.ofCode(value) == Rescale.L1 ? "true" : Rescale.ofCode(value).yamlName();
             default -> BigDecimal.valueOf(value).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
         };

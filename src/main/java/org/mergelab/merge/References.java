@@ -28,4 +28,6 @@ final class References {
             + " consistency targets improve semi-supervised deep learning results\", 2017, arXiv:1703.01780";
     static final String NEARSWAP = "alchemonaut, \"NearSwap\" (QuartetAnemoi-70B-t0.0001 model card), 2024, no"
             + " arXiv id; as mergekit's merge_methods/nearswap.py";
+    static final String MULTISLERP = "Goddard, \"Multi-SLERP\" (goddard.blog/posts/multislerp-wow-what-a-cool-idea),"
+            + " 2025, no arXiv id; as mergekit's merge_methods/multislerp.py";
 }

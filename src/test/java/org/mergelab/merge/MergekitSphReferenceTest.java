@@ -50,4 +50,12 @@ class MergekitSphReferenceTest {
         assertCaseMatches("nearswap_t_0.0004");
         assertCaseMatches("nearswap_t_0.05");
     }
+
+    /** mergekit.merge_methods.multislerp.multislerp, with and without normalize_weights. */
+    @Test
+    void multislerpAsMultislerp() {
+        assertCaseMatches("multislerp_three");
+        assertCaseMatches("multislerp_three_unnormalized");
+        assertCaseMatches("multislerp_two_default_weights");
+    }
 }
