@@ -65,6 +65,42 @@ def multislerp(tensors, weights, normalize_weights=True, eps=1e-8):
     return result * (norms[:, 0] * w).sum()
 
 
+def karcher(tensors, max_iter=10, tol=1e-5):
+    """mergekit.merge_methods.karcher.karcher_merge_tensors with equal alphas 1/N (_karcher_merge): units of the
+    models with norm > tol, the normalised weighted mean as first guess, then up to max_iter steps of the
+    exponential map along sum a_i theta_i / sin theta_i (u_i - cos theta_i m), skipping angles < tol and
+    stopping when the step is < tol; scaled by sum alpha_i |x_i| over every model."""
+    if len(tensors) == 1:
+        return tensors[0]
+    alphas = [1.0 / len(tensors)] * len(tensors)
+    norms = [float(np.linalg.norm(x)) for x in tensors]
+    valid = [i for i, nrm in enumerate(norms) if nrm > tol]
+    if not valid:
+        return np.zeros_like(tensors[0])
+    total = sum(alphas[i] for i in valid)
+    a = [alphas[i] / total for i in valid]
+    units = [tensors[i] / norms[i] for i in valid]
+    m = sum(ai * u for ai, u in zip(a, units))
+    mn = np.linalg.norm(m)
+    m = units[0].copy() if mn < tol else m / mn
+    for _ in range(max_iter):
+        tangent = np.zeros_like(m)
+        for ai, u in zip(a, units):
+            d = np.clip(np.dot(m, u), -1.0, 1.0)
+            th = np.arccos(d)
+            if th < tol:
+                continue
+            tangent += ai * (th / np.sin(th)) * (u - d * m)
+        tn = np.linalg.norm(tangent)
+        if tn < tol:
+            break
+        m = np.cos(tn) * m + np.sin(tn) * (tangent / tn)
+        un = np.linalg.norm(m)
+        if un > tol:
+            m = m / un
+    return sum(al * nrm for al, nrm in zip(alphas, norms)) * m
+
+
 CASES = []
 
 
@@ -106,9 +142,24 @@ def multislerp_cases():
     case("multislerp_two_default_weights", "multislerp", follows, models[:2], multislerp(m64[:2], [1.0, 1.0]))
 
 
+def karcher_cases():
+    follows = "mergekit.merge_methods.karcher.karcher_merge_tensors"
+    # correlated directions, so that the iteration takes a few steps; one model of norm zero
+    shared = random32(25)
+    models = [(shared + random32(25, 0.8)).astype(np.float32), (0.5 * shared + random32(25, 0.3)).astype(np.float32),
+              random32(25, 2.0)]
+    m64 = [as64(m) for m in models]
+    case("karcher_three", "karcher", follows, models, karcher(m64))
+    case("karcher_three_two_steps", "karcher", follows, models, karcher(m64, max_iter=2, tol=1e-3),
+         global_={"max_iter": 2.0, "tol": 1e-3})
+    zero = np.zeros(25, dtype=np.float32)
+    case("karcher_with_zero_model", "karcher", follows, models[:2] + [zero], karcher(m64[:2] + [as64(zero)]))
+
+
 def main():
     nearswap_cases()
     multislerp_cases()
+    karcher_cases()
     out = os.path.join(HERE, "sph")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "cases.json"), "w") as f:

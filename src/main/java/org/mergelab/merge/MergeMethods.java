@@ -29,7 +29,8 @@ public final class MergeMethods {
             new TrajectoryUniformMerge(),
             new TrajectoryEmaMerge(),
             new NearSwapMerge(),
-            new MultiSlerpMerge());
+            new MultiSlerpMerge(),
+            new KarcherMerge());
 
     private MergeMethods() {}
 

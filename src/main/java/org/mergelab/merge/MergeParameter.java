@@ -43,7 +43,11 @@ enum MergeParameter {
     /** Flag: multislerp divides the weights by their sum (mergekit's {@code normalize_weights}). */
     NORMALIZE_WEIGHTS("normalize_weights", "0 or 1 (false or true)"),
     /** multislerp's small constant added to norms (mergekit's {@code eps}); finite and &gt; 0. */
-    EPS("eps", "finite and > 0");
+    EPS("eps", "finite and > 0"),
+    /** karcher: the most iterations of the mean on the sphere; an integer &ge; 0. */
+    MAX_ITER("max_iter", "an integer >= 0"),
+    /** karcher: the convergence tolerance (angles, norms and steps below it count as zero); finite and &ge; 0. */
+    TOL("tol", "finite and >= 0");
 
     private final String key;
     private final String range;
@@ -70,6 +74,8 @@ enum MergeParameter {
             case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
             case T, BETA -> value >= 0.0 && value <= 1.0;
             case EPSILON, FISHER_NORM, EPS -> value > 0.0;
+            case MAX_ITER -> value >= 0.0 && value == Math.rint(value);
+            case TOL -> value >= 0.0;
         };
     }
 
@@ -83,6 +89,7 @@ enum MergeParameter {
         return switch (this) {
             case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS -> value == 0.0 ? "false" : "true";
             case RESCALE -> Rescale.ofCode(value) == Rescale.L1 ? "true" : Rescale.ofCode(value).yamlName();
+            case MAX_ITER -> Long.toString((long) value);
             default -> BigDecimal.valueOf(value).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
         };
     }

@@ -30,4 +30,6 @@ final class References {
             + " arXiv id; as mergekit's merge_methods/nearswap.py";
     static final String MULTISLERP = "Goddard, \"Multi-SLERP\" (goddard.blog/posts/multislerp-wow-what-a-cool-idea),"
             + " 2025, no arXiv id; as mergekit's merge_methods/multislerp.py";
+    static final String KARCHER = "Karcher, \"Riemannian center of mass and mollifier smoothing\", Communications on"
+            + " Pure and Applied Mathematics 30(5), 1977, no arXiv id; as mergekit's merge_methods/karcher.py";
 }

@@ -58,4 +58,12 @@ class MergekitSphReferenceTest {
         assertCaseMatches("multislerp_three_unnormalized");
         assertCaseMatches("multislerp_two_default_weights");
     }
+
+    /** mergekit.merge_methods.karcher.karcher_merge_tensors with equal weights, as _karcher_merge calls it. */
+    @Test
+    void karcherAsKarcherMergeTensors() {
+        assertCaseMatches("karcher_three");
+        assertCaseMatches("karcher_three_two_steps");
+        assertCaseMatches("karcher_with_zero_model");
+    }
 }
