@@ -101,16 +101,52 @@ def karcher(tensors, max_iter=10, tol=1e-5):
     return sum(al * nrm for al, nrm in zip(alphas, norms)) * m
 
 
+def nuslerp(t, v0, v1, shape, row_wise=False, flatten=True, eps=1e-8):
+    """mergekit.merge_methods.nuslerp.nuslerp: slerp of the whole tensor (flatten), else of the vectors along
+    the last dimension, or along the first with row_wise (transposed to the last); norms clamped to 1e-7,
+    linear where |sin| < eps."""
+    v0 = v0.reshape(shape)
+    v1 = v1.reshape(shape)
+    if flatten:
+        v0 = v0.reshape(-1)
+        v1 = v1.reshape(-1)
+    elif row_wise:
+        v0 = np.swapaxes(v0, 0, -1)
+        v1 = np.swapaxes(v1, 0, -1)
+
+    def unit(x):
+        return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-7)
+
+    cos = np.sum(unit(v0) * unit(v1), axis=-1, keepdims=True)
+    theta = np.arccos(np.clip(cos, -1, 1))
+    sin = np.sin(theta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = (np.sin((1 - t) * theta) * v0 + np.sin(t * theta) * v1) / sin
+    colinear = np.abs(sin) < eps
+    res = np.where(colinear, (1 - t) * v0 + t * v1, res)
+    if row_wise and not flatten:
+        res = np.swapaxes(res, 0, -1)
+    return res.reshape(-1)
+
+
+def nuslerp_t(weights):
+    """mergekit.merge_methods.nuslerp._nuslerp_merge: t = w1 / (w0 + w1), 0.5 when |w0 + w1| < 1e-6."""
+    total = sum(weights)
+    return 0.5 if abs(total) < 1e-6 else weights[1] / total
+
+
 CASES = []
 
 
-def case(name, method, follows, models, expected, base=None, per_model=None, global_=None):
+def case(name, method, follows, models, expected, base=None, per_model=None, global_=None, shape=None):
     c = {"name": name, "method": method, "follows": follows,
          "models": [f32(m) for m in models],
          "per_model": per_model if per_model is not None else [{} for _ in models],
          "global": global_ or {}, "expected": f64(expected)}
     if base is not None:
         c["base"] = f32(base)
+    if shape is not None:
+        c["shape"] = list(shape)
     CASES.append(c)
 
 
@@ -156,10 +192,29 @@ def karcher_cases():
     case("karcher_with_zero_model", "karcher", follows, models[:2] + [zero], karcher(m64[:2] + [as64(zero)]))
 
 
+def nuslerp_cases():
+    follows = "mergekit.merge_methods.nuslerp.nuslerp"
+    shape = (4, 3, 5)
+    v0 = random32(60)
+    v1 = random32(60, 2.0)
+    v0[5:10] = [0, 0, 0.75, 0, 0]  # one colinear row along the last dimension (cos exactly 1)
+    v1[5:10] = [0, 0, 1.25, 0, 0]
+    m64 = [as64(v0), as64(v1)]
+    weights = [1.0, 3.0]
+    per_model = [{"weight": w} for w in weights]
+    t = nuslerp_t(weights)
+    case("nuslerp_flatten", "nuslerp", follows, [v0, v1], nuslerp(t, *m64, shape), per_model=per_model, shape=shape)
+    case("nuslerp_rows", "nuslerp", follows, [v0, v1], nuslerp(t, *m64, shape, flatten=False),
+         per_model=per_model, global_={"nuslerp_flatten": 0.0}, shape=shape)
+    case("nuslerp_row_wise", "nuslerp", follows, [v0, v1], nuslerp(t, *m64, shape, row_wise=True, flatten=False),
+         per_model=per_model, global_={"nuslerp_flatten": 0.0, "nuslerp_row_wise": 1.0}, shape=shape)
+
+
 def main():
     nearswap_cases()
     multislerp_cases()
     karcher_cases()
+    nuslerp_cases()
     out = os.path.join(HERE, "sph")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "cases.json"), "w") as f:

@@ -30,7 +30,8 @@ public final class MergeMethods {
             new TrajectoryEmaMerge(),
             new NearSwapMerge(),
             new MultiSlerpMerge(),
-            new KarcherMerge());
+            new KarcherMerge(),
+            new NuSlerpMerge());
 
     private MergeMethods() {}
 

@@ -47,7 +47,11 @@ enum MergeParameter {
     /** karcher: the most iterations of the mean on the sphere; an integer &ge; 0. */
     MAX_ITER("max_iter", "an integer >= 0"),
     /** karcher: the convergence tolerance (angles, norms and steps below it count as zero); finite and &ge; 0. */
-    TOL("tol", "finite and >= 0");
+    TOL("tol", "finite and >= 0"),
+    /** Flag: nuslerp treats the whole tensor as one vector (else its rows or columns). */
+    NUSLERP_FLATTEN("nuslerp_flatten", "0 or 1 (false or true)"),
+    /** Flag: without nuslerp_flatten, nuslerp interpolates along the first dimension (else along the last). */
+    NUSLERP_ROW_WISE("nuslerp_row_wise", "0 or 1 (false or true)");
 
     private final String key;
     private final String range;
@@ -70,7 +74,8 @@ enum MergeParameter {
             case WEIGHT, LAMBDA -> true;
             case DENSITY -> value > 0.0 && value <= 1.0;
             case GAMMA -> value >= 0.0 && value < 1.0;
-            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS -> value == 0.0 || value == 1.0;
+            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS, NUSLERP_FLATTEN, NUSLERP_ROW_WISE ->
+                    value == 0.0 || value == 1.0;
             case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
             case T, BETA -> value >= 0.0 && value <= 1.0;
             case EPSILON, FISHER_NORM, EPS -> value > 0.0;
@@ -87,7 +92,8 @@ enum MergeParameter {
     /** {@code value} as a recipe writes it: {@code true}/{@code false} for flags, a rescale rule's name, else a number. */
     String format(double value) {
         return switch (this) {
-            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS -> value == 0.0 ? "false" : "true";
+            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS, NUSLERP_FLATTEN, NUSLERP_ROW_WISE ->
+                    value == 0.0 ? "false" : "true";
             case RESCALE -> Rescale.ofCode(value) == Rescale.L1 ? "true" : Rescale.ofCode(value).yamlName();
             case MAX_ITER -> Long.toString((long) value);
             default -> BigDecimal.valueOf(value).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);

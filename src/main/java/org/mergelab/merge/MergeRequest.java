@@ -25,6 +25,9 @@ import java.util.Objects;
  *   <li>{@code seed}: the merge's seed; only seeded methods (DARE) read it.
  *   <li>{@code auxiliary}: N extra arrays of length n, one per model (the diagonal Fisher for
  *       {@code fisher}), or {@code null}.
+ *   <li>{@code shape}: the tensor's shape when the arrays hold the whole tensor (row-major), whose product is n;
+ *       {@code null} means a tensor of one dimension, {@code [n]} (and a range of a tensor carries none). Only
+ *       methods that work on rows read it ({@code nuslerp} without {@code nuslerp_flatten}, {@code arcee_fusion}).
  * </ul>
  *
  * <p>The constructor validates: equal lengths (the message names the tensor and both lengths),
@@ -41,7 +44,8 @@ public record MergeRequest(
         List<Map<String, Double>> perModelParameters,
         Map<String, Double> globalParameters,
         long seed,
-        List<float[]> auxiliary) {
+        List<float[]> auxiliary,
+        long[] shape) {
 
     /** Validates and copies; see the class Javadoc. */
     public MergeRequest {
@@ -86,6 +90,28 @@ public record MergeRequest(
             perModelParameters = List.copyOf(copied);
         }
         globalParameters = checkedCopy(globalParameters, where);
+        if (shape != null) {
+            shape = shape.clone();
+            long product = 1;
+            for (long d : shape) {
+                if (d < 0) {
+                    throw new IllegalArgumentException("tensor '" + tensorName + "': shape "
+                            + java.util.Arrays.toString(shape) + " has a negative dimension");
+                }
+                product *= d;
+            }
+            if (product != length) {
+                throw new IllegalArgumentException("tensor '" + tensorName + "': shape "
+                        + java.util.Arrays.toString(shape) + " holds " + product + " elements but model 0 has "
+                        + length + " elements");
+            }
+        }
+    }
+
+    /** The tensor's shape (a copy), or {@code [n]} when none was given. */
+    @Override
+    public long[] shape() {
+        return shape == null ? new long[] {length()} : shape.clone();
     }
 
     /** A builder; {@code set*} for required values, {@code opt*} for optional ones. */
@@ -175,6 +201,7 @@ public record MergeRequest(
         private final Map<String, Double> globalParameters = new LinkedHashMap<>();
         private long seed;
         private List<float[]> auxiliary;
+        private long[] shape;
 
         private Builder() {}
 
@@ -233,10 +260,16 @@ public record MergeRequest(
             return this;
         }
 
+        /** The whole tensor's shape, row-major, whose product is the arrays' length; default {@code [n]}. */
+        public Builder optShape(long... shape) {
+            this.shape = shape;
+            return this;
+        }
+
         /** Validates and builds; see {@link MergeRequest} for what is checked. */
         public MergeRequest build() {
             return new MergeRequest(tensorName, models, base, perModelParameters,
-                    globalParameters, seed, auxiliary);
+                    globalParameters, seed, auxiliary, shape);
         }
     }
 }

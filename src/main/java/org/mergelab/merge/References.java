@@ -32,4 +32,6 @@ final class References {
             + " 2025, no arXiv id; as mergekit's merge_methods/multislerp.py";
     static final String KARCHER = "Karcher, \"Riemannian center of mass and mollifier smoothing\", Communications on"
             + " Pure and Applied Mathematics 30(5), 1977, no arXiv id; as mergekit's merge_methods/karcher.py";
+    static final String NUSLERP = "Arcee AI, \"NuSLERP\" (mergekit merge_methods/nuslerp.py), 2025, no arXiv id;"
+            + " spherical interpolation as Shoemake 1985, per row or column";
 }

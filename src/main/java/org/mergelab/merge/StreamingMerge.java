@@ -499,6 +499,9 @@ public final class StreamingMerge {
                 .optPerModelParameters(in.parameters().perModel())
                 .optGlobalParameters(in.parameters().global())
                 .optSeed(seed);
+        if (from == 0 && to == in.models()[0].numel()) {
+            request.optShape(in.models()[0].shape());
+        }
         if (in.base() != null) {
             request.optBase(floats(in.base(), from, to, in.name(), base));
         }

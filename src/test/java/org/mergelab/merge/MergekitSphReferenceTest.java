@@ -39,6 +39,13 @@ class MergekitSphReferenceTest {
         if (c.has("base")) {
             request.optBase(floats(c.get("base")));
         }
+        if (c.has("shape")) {
+            long[] shape = new long[c.get("shape").size()];
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = c.get("shape").get(d).asLong();
+            }
+            request.optShape(shape);
+        }
         float[] merged = MergeMethods.byName(c.get("method").asText()).merge(request.build());
         assertMatchesToFloat32Rounding(merged, doubles(c.get("expected")),
                 name + " (" + c.get("follows").asText() + ")");
@@ -65,5 +72,13 @@ class MergekitSphReferenceTest {
         assertCaseMatches("karcher_three");
         assertCaseMatches("karcher_three_two_steps");
         assertCaseMatches("karcher_with_zero_model");
+    }
+
+    /** mergekit.merge_methods.nuslerp.nuslerp, whole tensor, rows and (row_wise) columns of a 4 x 3 x 5 tensor. */
+    @Test
+    void nuslerpAsNuslerp() {
+        assertCaseMatches("nuslerp_flatten");
+        assertCaseMatches("nuslerp_rows");
+        assertCaseMatches("nuslerp_row_wise");
     }
 }
