@@ -135,6 +135,29 @@ def nuslerp_t(weights):
     return 0.5 if abs(total) < 1e-6 else weights[1] / total
 
 
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def arcee_fusion(base, model, shape):
+    """mergekit.merge_methods.arcee_fusion._arcee_fusion_merge: importance = |model - base| times the KL
+    divergence of softmax(model) + 1e-8 from softmax(base) + 1e-8 along the last dimension
+    (_compute_importance); threshold = median + 1.5 IQR with quantile x at sorted[int(x (n - 1))]
+    (DynamicThresholdFusion, no sampling under 1e6 entries); model where importance >= threshold, else base."""
+    b = base.reshape(shape)
+    m = model.reshape(shape)
+    p = softmax(m) + 1e-8
+    q = softmax(b) + 1e-8
+    kl = np.sum(p * np.log(p / q), axis=-1, keepdims=True)
+    importance = (np.abs(m - b) * kl).reshape(-1)
+    s = np.sort(importance)
+    n = s.size
+    q1, median, q3 = (s[int(x * (n - 1))] for x in (0.25, 0.5, 0.75))
+    threshold = median + 1.5 * (q3 - q1)
+    return np.where(importance >= threshold, model, base)
+
+
 CASES = []
 
 
@@ -210,11 +233,25 @@ def nuslerp_cases():
          per_model=per_model, global_={"nuslerp_flatten": 0.0, "nuslerp_row_wise": 1.0}, shape=shape)
 
 
+def arcee_fusion_cases():
+    follows = "mergekit.merge_methods.arcee_fusion._arcee_fusion_merge"
+    shape = (6, 20)
+    base = random32(120)
+    # rows changed by different amounts, some entries a lot, so that rows and entries both decide
+    scales = np.repeat(RNG.uniform(0.05, 2.0, 6), 20)
+    model = (base + random32(120) * scales + (RNG.uniform(0, 1, 120) < 0.1) * 3.0).astype(np.float32)
+    case("arcee_fusion_rows", "arcee_fusion", follows, [model], arcee_fusion(as64(base), as64(model), shape),
+         base=base, shape=shape)
+    case("arcee_fusion_one_row", "arcee_fusion", follows, [model[:37]],
+         arcee_fusion(as64(base[:37]), as64(model[:37]), (37,)), base=base[:37], shape=(37,))
+
+
 def main():
     nearswap_cases()
     multislerp_cases()
     karcher_cases()
     nuslerp_cases()
+    arcee_fusion_cases()
     out = os.path.join(HERE, "sph")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "cases.json"), "w") as f:

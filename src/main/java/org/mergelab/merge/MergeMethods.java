@@ -31,7 +31,8 @@ public final class MergeMethods {
             new NearSwapMerge(),
             new MultiSlerpMerge(),
             new KarcherMerge(),
-            new NuSlerpMerge());
+            new NuSlerpMerge(),
+            new ArceeFusionMerge());
 
     private MergeMethods() {}
 

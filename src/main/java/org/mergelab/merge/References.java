@@ -34,4 +34,6 @@ final class References {
             + " Pure and Applied Mathematics 30(5), 1977, no arXiv id; as mergekit's merge_methods/karcher.py";
     static final String NUSLERP = "Arcee AI, \"NuSLERP\" (mergekit merge_methods/nuslerp.py), 2025, no arXiv id;"
             + " spherical interpolation as Shoemake 1985, per row or column";
+    static final String ARCEE_FUSION = "Arcee AI, \"Arcee Fusion\" (mergekit merge_methods/arcee_fusion.py), 2025,"
+            + " no arXiv id";
 }

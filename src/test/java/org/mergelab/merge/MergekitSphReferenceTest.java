@@ -81,4 +81,11 @@ class MergekitSphReferenceTest {
         assertCaseMatches("nuslerp_rows");
         assertCaseMatches("nuslerp_row_wise");
     }
+
+    /** mergekit.merge_methods.arcee_fusion._arcee_fusion_merge, per-row KL of a 6 x 20 tensor and one row. */
+    @Test
+    void arceeFusionAsArceeFusionMerge() {
+        assertCaseMatches("arcee_fusion_rows");
+        assertCaseMatches("arcee_fusion_one_row");
+    }
 }
