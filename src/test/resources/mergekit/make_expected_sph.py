@@ -40,13 +40,15 @@ def nearswap(t, base, model):
     return w * model + (1.0 - w) * base
 
 
-def multislerp(tensors, weights, normalize_weights=True, eps=1e-8):
-    """mergekit.merge_methods.multislerp.multislerp without a base: weighted mean of the unit vectors
+def multislerp(tensors, weights, normalize_weights=True, eps=1e-8, base=None):
+    """mergekit.merge_methods.multislerp.multislerp: with a base, of the task vectors, the base added back; weighted mean of the unit vectors
     (norms + eps) normalised to m, the weighted tangent vectors at m mapped back by the exponential map with
     |T| + eps, scaled by the weighted mean norm; two balanced antipodes interpolate linearly."""
     if len(tensors) == 1:
         return tensors[0]
     x = np.stack(tensors)
+    if base is not None:
+        return multislerp(list(x - base), weights, normalize_weights, eps) + base
     w = np.asarray(weights, dtype=np.float64)
     if normalize_weights:
         w = w / w.sum()
@@ -199,6 +201,9 @@ def multislerp_cases():
          multislerp(m64, weights, normalize_weights=False, eps=1e-3), per_model=per_model,
          global_={"normalize_weights": 0.0, "eps": 1e-3})
     case("multislerp_two_default_weights", "multislerp", follows, models[:2], multislerp(m64[:2], [1.0, 1.0]))
+    base = random32(30)
+    case("multislerp_three_with_base", "multislerp", follows, models, multislerp(m64, weights, base=as64(base)),
+         base=base, per_model=per_model)
 
 
 def karcher_cases():
@@ -231,6 +236,12 @@ def nuslerp_cases():
          per_model=per_model, global_={"nuslerp_flatten": 0.0}, shape=shape)
     case("nuslerp_row_wise", "nuslerp", follows, [v0, v1], nuslerp(t, *m64, shape, row_wise=True, flatten=False),
          per_model=per_model, global_={"nuslerp_flatten": 0.0, "nuslerp_row_wise": 1.0}, shape=shape)
+    base = random32(60)
+    b64 = as64(base)
+    # mergekit.merge_methods.nuslerp._nuslerp_merge with a base: base + nuslerp of the task vectors
+    case("nuslerp_rows_with_base", "nuslerp", follows, [v0, v1],
+         b64 + nuslerp(t, m64[0] - b64, m64[1] - b64, shape, flatten=False), base=base, per_model=per_model,
+         global_={"nuslerp_flatten": 0.0}, shape=shape)
 
 
 def arcee_fusion_cases():

@@ -4,6 +4,8 @@ import static org.mergelab.merge.MergeParameter.EPS;
 import static org.mergelab.merge.MergeParameter.NORMALIZE_WEIGHTS;
 import static org.mergelab.merge.MergeParameter.WEIGHT;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,14 +23,14 @@ import java.util.Map;
  * {@code normalize_weights}, weights summing to 0 are an error (mergekit divides by 0). Needs every element of
  * every model (the norms), so it merges whole tensors only.
  *
- * <p>No base: mergekit's optional base (interpolating the task vectors θ_i − base) is not taken, see the README.
- * Per model: {@code weight} (default 1). Global: {@code normalize_weights} (default true), {@code eps} (1e-8).
+ * <p>With a base b (optional, as in mergekit), the θ_i above are the task vectors θ_i − b and b is added to the
+ * result (also to the linear fallback); one model still comes back unchanged. Per model: {@code weight} (default 1). Global: {@code normalize_weights} (default true), {@code eps} (1e-8).
  */
 final class MultiSlerpMerge extends AbstractMergeMethod {
 
     MultiSlerpMerge() {
         super("multislerp", References.MULTISLERP, MethodSignature.of(1, ANY, false, false, Map.of(WEIGHT, 1.0),
-                Map.of(NORMALIZE_WEIGHTS, 1.0, EPS, 1e-8)));
+                Map.of(NORMALIZE_WEIGHTS, 1.0, EPS, 1e-8)).withOptionalBase());
     }
 
     @Override
@@ -38,6 +40,15 @@ final class MultiSlerpMerge extends AbstractMergeMethod {
             return request.models().getFirst().clone();
         }
         int n = request.length();
+        float[] base = request.base();
+        List<double[]> tensors = new ArrayList<>(models);
+        for (float[] model : request.models()) {
+            double[] tensor = new double[n];
+            for (int j = 0; j < n; j++) {
+                tensor[j] = base == null ? model[j] : (double) model[j] - base[j];
+            }
+            tensors.add(tensor);
+        }
         double eps = signature().global(request, EPS);
         double[] w = new double[models];
         double total = 0.0;
@@ -56,11 +67,11 @@ final class MultiSlerpMerge extends AbstractMergeMethod {
         }
         double[] norms = new double[models];
         for (int i = 0; i < models; i++) {
-            norms[i] = Math.sqrt(squares(request.models().get(i)));
+            norms[i] = Math.sqrt(squares(tensors.get(i)));
         }
         double[] mean = new double[n];
         for (int i = 0; i < models; i++) {
-            float[] model = request.models().get(i);
+            double[] model = tensors.get(i);
             double scale = w[i] / (norms[i] + eps);
             for (int j = 0; j < n; j++) {
                 mean[j] += scale * model[j];
@@ -69,7 +80,11 @@ final class MultiSlerpMerge extends AbstractMergeMethod {
         double meanNorm = Math.sqrt(squares(mean));
         if (meanNorm < eps) {
             if (models == 2) {
-                return LinearMerge.weightedSum(request.models(), w, 1.0);
+                float[] out = new float[n];
+                for (int j = 0; j < n; j++) {
+                    out[j] = (float) (tensors.get(0)[j] * w[0] + tensors.get(1)[j] * w[1] + baseAt(base, j));
+                }
+                return out;
             }
             throw new IllegalArgumentException("method 'multislerp', tensor '" + request.tensorName()
                     + "': the weighted sum of the unit tensors is zero (|Σ w_i u_i| = " + meanNorm + " < eps = " + eps
@@ -80,7 +95,7 @@ final class MultiSlerpMerge extends AbstractMergeMethod {
         }
         double[] tangent = new double[n];
         for (int i = 0; i < models; i++) {
-            float[] model = request.models().get(i);
+            double[] model = tensors.get(i);
             double unitScale = 1.0 / (norms[i] + eps);
             double dot = 0.0;
             for (int j = 0; j < n; j++) {
@@ -99,17 +114,13 @@ final class MultiSlerpMerge extends AbstractMergeMethod {
         double sinOver = Math.sin(tangentNorm) / tangentNorm;
         float[] out = new float[n];
         for (int j = 0; j < n; j++) {
-            out[j] = (float) ((mean[j] * cos + tangent[j] * sinOver) * averageNorm);
+            out[j] = (float) ((mean[j] * cos + tangent[j] * sinOver) * averageNorm + baseAt(base, j));
         }
         return out;
     }
 
-    private static double squares(float[] values) {
-        double sum = 0.0;
-        for (float v : values) {
-            sum += (double) v * v;
-        }
-        return sum;
+    private static double baseAt(float[] base, int j) {
+        return base == null ? 0.0 : base[j];
     }
 
     private static double squares(double[] values) {

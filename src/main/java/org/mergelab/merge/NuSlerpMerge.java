@@ -21,8 +21,8 @@ import java.util.Map;
  * {@code nuslerp_row_wise} the vectors along the first dimension (columns of a matrix). Unlike {@code slerp}, which
  * interpolates linearly from a zero vector, a zero vector here has cos Ω = 0, so Ω = π/2, as in mergekit.
  *
- * <p>Exactly two models; no base (mergekit's optional base is not taken, see the README). Needs whole vectors, so it
- * merges whole tensors only. Per model: {@code weight} (default 1). Global: {@code nuslerp_flatten} (default
+ * <p>Exactly two models. With a base b (optional, as in mergekit) the vectors are the task vectors θ_i − b and
+ * the result is b + the interpolation. Needs whole vectors, so it merges whole tensors only. Per model: {@code weight} (default 1). Global: {@code nuslerp_flatten} (default
  * true), {@code nuslerp_row_wise} (default false).
  */
 final class NuSlerpMerge extends AbstractMergeMethod {
@@ -34,7 +34,7 @@ final class NuSlerpMerge extends AbstractMergeMethod {
 
     NuSlerpMerge() {
         super("nuslerp", References.NUSLERP, MethodSignature.of(2, 2, false, false, Map.of(WEIGHT, 1.0),
-                Map.of(NUSLERP_FLATTEN, 1.0, NUSLERP_ROW_WISE, 0.0)));
+                Map.of(NUSLERP_FLATTEN, 1.0, NUSLERP_ROW_WISE, 0.0)).withOptionalBase());
     }
 
     @Override
@@ -43,8 +43,9 @@ final class NuSlerpMerge extends AbstractMergeMethod {
         double w1 = signature().perModel(request, 1, WEIGHT);
         double total = w0 + w1;
         double t = Math.abs(total) < 1e-6 ? 0.5 : w1 / total;
-        float[] v0 = request.models().get(0);
-        float[] v1 = request.models().get(1);
+        float[] base = request.base();
+        double[] v0 = taskVector(request.models().get(0), base);
+        double[] v1 = taskVector(request.models().get(1), base);
         int n = v0.length;
         float[] out = new float[n];
         if (n == 0) {
@@ -66,21 +67,33 @@ final class NuSlerpMerge extends AbstractMergeMethod {
         int length = n / vectors;
         for (int r = 0; r < vectors; r++) {
             int start = stride == 1 ? r * length : r;
-            interpolate(v0, v1, t, start, stride, length, out);
+            interpolate(v0, v1, t, start, stride, length, base, out);
         }
         return out;
     }
 
-    /** Interpolates the vectors of {@code length} elements from {@code start} with {@code stride} into {@code out}. */
-    private static void interpolate(float[] v0, float[] v1, double t, int start, int stride, int length,
-            float[] out) {
+    /** {@code model − base} in float64, or the model when there is no base. */
+    private static double[] taskVector(float[] model, float[] base) {
+        double[] out = new double[model.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = base == null ? model[j] : (double) model[j] - base[j];
+        }
+        return out;
+    }
+
+    /**
+     * Interpolates the vectors of {@code length} elements from {@code start} with {@code stride} into {@code out},
+     * adding the base where there is one.
+     */
+    private static void interpolate(double[] v0, double[] v1, double t, int start, int stride, int length,
+            float[] base, float[] out) {
         double dot = 0.0;
         double squares0 = 0.0;
         double squares1 = 0.0;
         for (int k = 0, j = start; k < length; k++, j += stride) {
-            dot += (double) v0[j] * v1[j];
-            squares0 += (double) v0[j] * v0[j];
-            squares1 += (double) v1[j] * v1[j];
+            dot += v0[j] * v1[j];
+            squares0 += v0[j] * v0[j];
+            squares1 += v1[j] * v1[j];
         }
         double cos = dot / (Math.max(Math.sqrt(squares0), NORM_FLOOR) * Math.max(Math.sqrt(squares1), NORM_FLOOR));
         double omega = Math.acos(Math.max(-1.0, Math.min(1.0, cos)));
@@ -95,7 +108,7 @@ final class NuSlerpMerge extends AbstractMergeMethod {
             c1 = Math.sin(t * omega) / sin;
         }
         for (int k = 0, j = start; k < length; k++, j += stride) {
-            out[j] = (float) (c0 * v0[j] + c1 * v1[j]);
+            out[j] = (float) (c0 * v0[j] + c1 * v1[j] + (base == null ? 0.0 : base[j]));
         }
     }
 }

@@ -87,6 +87,27 @@ class MergekitSphRecipeTest {
     }
 
     @Test
+    void nuslerpAndMultislerpTakeAnOptionalBaseAndSkipItsModelsEntry() throws IOException {
+        for (String method : List.of("nuslerp", "multislerp")) {
+            NamedTensors merged = run("""
+                    models:
+                      - model: base
+                      - model: model_a
+                        parameters: {weight: 0.4}
+                      - model: model_b
+                        parameters: {weight: 0.6}
+                    merge_method: %s
+                    base_model: base
+                    dtype: float32
+                    """.formatted(method), method + "-base");
+            for (String tensor : List.of("layer1.weight", "layer1.bias", "a.last")) {
+                assertThat(merged.get(tensor)).as("%s %s", method, tensor).isEqualTo(kernel(method, List.of(a, b),
+                        base, tensor, Map.of(), List.of(Map.of("weight", 0.4), Map.of("weight", 0.6))));
+            }
+        }
+    }
+
+    @Test
     void nuslerpMultislerpAndKarcherRecipesRun() throws IOException {
         NamedTensors nuslerp = run("""
                 models:

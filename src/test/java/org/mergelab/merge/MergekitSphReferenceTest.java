@@ -64,6 +64,7 @@ class MergekitSphReferenceTest {
         assertCaseMatches("multislerp_three");
         assertCaseMatches("multislerp_three_unnormalized");
         assertCaseMatches("multislerp_two_default_weights");
+        assertCaseMatches("multislerp_three_with_base");
     }
 
     /** mergekit.merge_methods.karcher.karcher_merge_tensors with equal weights, as _karcher_merge calls it. */
@@ -80,6 +81,7 @@ class MergekitSphReferenceTest {
         assertCaseMatches("nuslerp_flatten");
         assertCaseMatches("nuslerp_rows");
         assertCaseMatches("nuslerp_row_wise");
+        assertCaseMatches("nuslerp_rows_with_base");
     }
 
     /** mergekit.merge_methods.arcee_fusion._arcee_fusion_merge, per-row KL of a 6 x 20 tensor and one row. */

@@ -52,6 +52,15 @@ class MultiSlerpMergeTest extends MergeMethodContractTest {
     }
 
     @Test
+    void withABaseTheTaskVectorsAreInterpolatedAndTheBaseAddedBack() {
+        // base [1, 1]: task vectors [2, 0] and [0, 3], as in the orthogonal case, plus [1, 1]
+        double v = 2.5 / Math.sqrt(2) + 1;
+        assertClose(method().merge(MergeRequest.builder().setTensorName("w")
+                .setModels(new float[] {3, 1}, new float[] {1, 4}).optBase(new float[] {1, 1}).build()),
+                new double[] {v, v}, 1e-6);
+    }
+
+    @Test
     void weightsSummingToZeroAreRejectedWhenNormalizing() {
         assertThatThrownBy(() -> multislerp(List.of(Map.of("weight", 1.0), Map.of("weight", -1.0)), Map.of(), A, B))
                 .isInstanceOf(IllegalArgumentException.class)

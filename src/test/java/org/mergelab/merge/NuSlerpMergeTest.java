@@ -56,6 +56,17 @@ class NuSlerpMergeTest extends MergeMethodContractTest {
     }
 
     @Test
+    void withABaseTheTaskVectorsAreInterpolatedAndTheBaseAddedBack() {
+        // base 0.5 everywhere, models A + 0.5 and B + 0.5: the rows of the case above, plus 0.5
+        float[] base = {0.5f, 0.5f, 0.5f, 0.5f};
+        float[] a = {1.5f, 0.5f, 2.5f, 0.5f};
+        float[] b = {0.5f, 1.5f, 4.5f, 0.5f};
+        assertClose(method().merge(MergeRequest.builder().setTensorName("w").setModels(a, b).optBase(base)
+                .optShape(2, 2).optGlobalParameter("nuslerp_flatten", 0.0).build()),
+                new double[] {HALF + 0.5, HALF + 0.5, 3.5, 0.5}, 1e-6);
+    }
+
+    @Test
     void weightsSummingToZeroInterpolateHalfway() {
         // |w_0 + w_1| < 1e-6: t = 0.5, as with equal weights
         assertClose(nuslerp(List.of(Map.of("weight", 1.0), Map.of("weight", -1.0)), Map.of("nuslerp_flatten", 0.0)),
