@@ -27,7 +27,7 @@ enum MergeParameter {
     NORMALIZE("normalize", "0 or 1 (false or true)"),
     /** Sparsification's rescale rule, a {@link Rescale#code()}: 0 none, 1 L1 (mergekit), 2 1/density (DARE paper). */
     RESCALE("rescale", "false, true (= l1) or inverse_density (codes 0, 1, 2)"),
-    /** SLERP interpolation factor; in [0, 1]. */
+    /** slerp: the interpolation factor; nearswap: the sameness threshold. In [0, 1]. */
     T("t", "in [0, 1]"),
     /** EMA decay; in [0, 1]. */
     BETA("beta", "in [0, 1]"),
