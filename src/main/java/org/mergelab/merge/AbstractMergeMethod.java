@@ -38,6 +38,11 @@ abstract class AbstractMergeMethod implements MergeMethod {
     }
 
     @Override
+    public final boolean acceptsBaseModel() {
+        return signature.needsBase() || signature.optionalBase();
+    }
+
+    @Override
     public final Set<String> perModelParameters() {
         return signature.perModelKeys();
     }

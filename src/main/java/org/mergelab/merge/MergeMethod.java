@@ -21,8 +21,16 @@ public interface MergeMethod {
     /** The paper this method implements: authors, title, year, arXiv id. */
     String reference();
 
-    /** True when {@link MergeRequest#base()} must be given; false when it must be absent. */
+    /** True when {@link MergeRequest#base()} must be given; false when it may be absent. */
     boolean needsBaseModel();
+
+    /**
+     * True when {@link MergeRequest#base()} may be given: every method that needs one, and those whose base is
+     * optional (multislerp, nuslerp: with a base they interpolate the task vectors θ_i − base, as mergekit).
+     */
+    default boolean acceptsBaseModel() {
+        return needsBaseModel();
+    }
 
     /**
      * True when {@link MergeRequest#auxiliary()} must hold one array per model (fisher: each model's diagonal

@@ -30,7 +30,12 @@ public final class MergeMethods {
             new MagMaxMerge(),
             new FisherMerge(),
             new TrajectoryUniformMerge(),
-            new TrajectoryEmaMerge());
+            new TrajectoryEmaMerge(),
+            new NearSwapMerge(),
+            new MultiSlerpMerge(),
+            new KarcherMerge(),
+            new NuSlerpMerge(),
+            new ArceeFusionMerge());
 
     private MergeMethods() {}
 

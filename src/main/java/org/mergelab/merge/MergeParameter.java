@@ -27,7 +27,7 @@ enum MergeParameter {
     NORMALIZE("normalize", "0 or 1 (false or true)"),
     /** Sparsification's rescale rule, a {@link Rescale#code()}: 0 none, 1 L1 (mergekit), 2 1/density (DARE paper). */
     RESCALE("rescale", "false, true (= l1) or inverse_density (codes 0, 1, 2)"),
-    /** SLERP interpolation factor; in [0, 1]. */
+    /** slerp: the interpolation factor; nearswap: the sameness threshold. In [0, 1]. */
     T("t", "in [0, 1]"),
     /** EMA decay; in [0, 1]. */
     BETA("beta", "in [0, 1]"),
@@ -41,7 +41,19 @@ enum MergeParameter {
      */
     FISHER_NORM("fisher_norm", "finite and > 0"),
     /** SCE: fraction of entries kept, those whose task vectors vary most across the models; in [0, 1]. */
-    SELECT_TOPK("select_topk", "in [0, 1]");
+    SELECT_TOPK("select_topk", "in [0, 1]"),
+    /** Flag: multislerp divides the weights by their sum (mergekit's {@code normalize_weights}). */
+    NORMALIZE_WEIGHTS("normalize_weights", "0 or 1 (false or true)"),
+    /** multislerp's small constant added to norms (mergekit's {@code eps}); finite and &gt; 0. */
+    EPS("eps", "finite and > 0"),
+    /** karcher: the most iterations of the mean on the sphere; an integer &ge; 0. */
+    MAX_ITER("max_iter", "an integer >= 0"),
+    /** karcher: the convergence tolerance (angles, norms and steps below it count as zero); finite and &ge; 0. */
+    TOL("tol", "finite and >= 0"),
+    /** Flag: nuslerp treats the whole tensor as one vector (else its rows or columns). */
+    NUSLERP_FLATTEN("nuslerp_flatten", "0 or 1 (false or true)"),
+    /** Flag: without nuslerp_flatten, nuslerp interpolates along the first dimension (else along the last). */
+    NUSLERP_ROW_WISE("nuslerp_row_wise", "0 or 1 (false or true)");
 
     private final String key;
     private final String range;
@@ -64,10 +76,13 @@ enum MergeParameter {
             case WEIGHT, LAMBDA -> true;
             case DENSITY -> value > 0.0 && value <= 1.0;
             case GAMMA -> value >= 0.0 && value < 1.0;
-            case NORMALIZE, NORMALIZE_FISHERS -> value == 0.0 || value == 1.0;
+            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS, NUSLERP_FLATTEN, NUSLERP_ROW_WISE ->
+                    value == 0.0 || value == 1.0;
             case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
             case T, BETA, SELECT_TOPK -> value >= 0.0 && value <= 1.0;
-            case EPSILON, FISHER_NORM -> value > 0.0;
+            case EPSILON, FISHER_NORM, EPS -> value > 0.0;
+            case MAX_ITER -> value >= 0.0 && value == Math.rint(value);
+            case TOL -> value >= 0.0;
         };
     }
 
@@ -79,8 +94,10 @@ enum MergeParameter {
     /** {@code value} as a recipe writes it: {@code true}/{@code false} for flags, a rescale rule's name, else a number. */
     String format(double value) {
         return switch (this) {
-            case NORMALIZE, NORMALIZE_FISHERS -> value == 0.0 ? "false" : "true";
+            case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS, NUSLERP_FLATTEN, NUSLERP_ROW_WISE ->
+                    value == 0.0 ? "false" : "true";
             case RESCALE -> Rescale.ofCode(value) == Rescale.L1 ? "true" : Rescale.ofCode(value).yamlName();
+            case MAX_ITER -> Long.toString((long) value);
             default -> BigDecimal.valueOf(value).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
         };
     }

@@ -156,7 +156,7 @@ public record MergeRecipe(
                 }
                 parameters = settings(given, method.perModelParameters(), Set.of("fisher"), where, method, file);
             }
-            if (base != null && method.needsBaseModel() && model.equals(base)) {
+            if (base != null && method.acceptsBaseModel() && model.equals(base)) {
                 warnings.add("models entry " + model + " is the base model; " + method.name()
                         + " merges task vectors relative to it, so the entry is skipped (as mergekit does)");
                 continue;
@@ -201,7 +201,7 @@ public record MergeRecipe(
             perModel.addFirst(Map.of());
             fisher.addFirst(null);
             mergedBase = null;
-        } else if (!method.needsBaseModel() && base != null) {
+        } else if (!method.acceptsBaseModel() && base != null) {
             warnings.add("base_model " + base + " is not merged by " + method.name()
                     + "; it is used only as the source of config and tokenizer files");
             mergedBase = null;

@@ -27,8 +27,9 @@ import java.util.Objects;
  *   <li>{@code auxiliary}: N extra arrays of length n, one per model (the diagonal Fisher for
  *       {@code fisher}), or {@code null}.
  *   <li>{@code shape}: the tensor's shape, row-major, whose product is n; {@code [n]} unless given. A request for a
- *       range of a tensor is one-dimensional. Only methods that work along an axis read it ({@code della} ranks
- *       magnitudes along axis 1, as mergekit).
+ *       range of a tensor is one-dimensional. Only methods that work along an axis or on rows read it ({@code della}
+ *       ranks magnitudes along axis 1, {@code nuslerp} without {@code nuslerp_flatten} and {@code arcee_fusion} work
+ *       row by row, as mergekit).
  * </ul>
  *
  * <p>The constructor validates: equal lengths (the message names the tensor and both lengths),
@@ -102,7 +103,7 @@ public record MergeRequest(
         }
         if (elements != length) {
             throw new IllegalArgumentException("tensor '" + tensorName + "': shape " + Arrays.toString(shape)
-                    + " holds " + elements + " elements but model 0 has " + length);
+                    + " holds " + elements + " elements but model 0 has " + length + " elements");
         }
     }
 
@@ -138,7 +139,7 @@ public record MergeRequest(
     private static void requireLength(float[] array, int expected, String what, String tensorName) {
         if (array.length != expected) {
             throw new IllegalArgumentException("tensor '" + tensorName + "': " + what + " has "
-                    + array.length + " elements but model 0 has " + expected);
+                    + array.length + " elements but model 0 has " + expected + " elements");
         }
     }
 
@@ -258,8 +259,8 @@ public record MergeRequest(
             return this;
         }
 
-        /** The tensor's shape, whose product must be the inputs' length; default one-dimensional. */
-        public Builder optShape(long[] shape) {
+        /** The whole tensor's shape, row-major, whose product is the arrays' length; default {@code [n]}. */
+        public Builder optShape(long... shape) {
             this.shape = shape;
             return this;
         }

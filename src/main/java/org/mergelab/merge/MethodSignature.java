@@ -21,6 +21,7 @@ record MethodSignature(
         int minModels,
         int maxModels,
         boolean needsBase,
+        boolean optionalBase,
         boolean needsAuxiliary,
         Map<MergeParameter, Double> perModel,
         Map<MergeParameter, Double> global) {
@@ -39,7 +40,12 @@ record MethodSignature(
 
     static MethodSignature of(int minModels, int maxModels, boolean needsBase, boolean needsAuxiliary,
             Map<MergeParameter, Double> perModel, Map<MergeParameter, Double> global) {
-        return new MethodSignature(minModels, maxModels, needsBase, needsAuxiliary, perModel, global);
+        return new MethodSignature(minModels, maxModels, needsBase, false, needsAuxiliary, perModel, global);
+    }
+
+    /** This signature, taking a base or none (the method works on task vectors when one is given). */
+    MethodSignature withOptionalBase() {
+        return new MethodSignature(minModels, maxModels, false, true, needsAuxiliary, perModel, global);
     }
 
     private static Map<MergeParameter, Double> ordered(Map<MergeParameter, Double> parameters) {
@@ -102,7 +108,7 @@ record MethodSignature(
         if (needsBase && request.base() == null) {
             throw new IllegalArgumentException(where + ": needs a base model, none given");
         }
-        if (!needsBase && request.base() != null) {
+        if (!needsBase && !optionalBase && request.base() != null) {
             throw new IllegalArgumentException(where + ": takes no base model, but one was given");
         }
         if (needsAuxiliary && request.auxiliary() == null) {

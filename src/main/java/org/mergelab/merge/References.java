@@ -30,4 +30,14 @@ final class References {
             + " Wider Optima and Better Generalization\", 2018, arXiv:1803.05407";
     static final String EMA = "Tarvainen, Valpola, \"Mean teachers are better role models: Weight-averaged"
             + " consistency targets improve semi-supervised deep learning results\", 2017, arXiv:1703.01780";
+    static final String NEARSWAP = "alchemonaut, \"NearSwap\" (QuartetAnemoi-70B-t0.0001 model card), 2024, no"
+            + " arXiv id; as mergekit's merge_methods/nearswap.py";
+    static final String MULTISLERP = "Goddard, \"Multi-SLERP\" (goddard.blog/posts/multislerp-wow-what-a-cool-idea),"
+            + " 2025, no arXiv id; as mergekit's merge_methods/multislerp.py";
+    static final String KARCHER = "Karcher, \"Riemannian center of mass and mollifier smoothing\", Communications on"
+            + " Pure and Applied Mathematics 30(5), 1977, no arXiv id; as mergekit's merge_methods/karcher.py";
+    static final String NUSLERP = "Arcee AI, \"NuSLERP\" (mergekit merge_methods/nuslerp.py), 2025, no arXiv id;"
+            + " spherical interpolation as Shoemake 1985, per row or column";
+    static final String ARCEE_FUSION = "Arcee AI, \"Arcee Fusion\" (mergekit merge_methods/arcee_fusion.py), 2025,"
+            + " no arXiv id";
 }

@@ -710,7 +710,7 @@ public final class StreamingMerge {
             if (models == null || models.isEmpty()) {
                 throw new IllegalArgumentException("at least one model is required (setModels), got " + models);
             }
-            if (method.needsBaseModel() != (base != null)) {
+            if (method.needsBaseModel() && base == null || !method.acceptsBaseModel() && base != null) {
                 throw new IllegalArgumentException("method '" + method.name() + "' "
                         + (method.needsBaseModel() ? "needs a base model (optBase)" : "takes no base model"));
             }

@@ -4,8 +4,9 @@
  *
  * <p>A {@link org.mergelab.merge.MergeRequest} carries one tensor from every input model as a
  * flat {@code float[]}, the optional base, the recipe's parameters (mergekit's keys: weight,
- * density, gamma, epsilon, lambda, normalize, rescale, select_topk, t; mergelab's: beta, normalize_fishers,
- * fisher_norm), the tensor's shape and a seed. Methods compute in
+ * density, gamma, epsilon, lambda, normalize, rescale, select_topk, t, normalize_weights, eps, max_iter, tol,
+ * nuslerp_flatten, nuslerp_row_wise; mergelab's: beta, normalize_fishers, fisher_norm), the tensor's shape (for the
+ * methods that work along an axis or on rows) and a seed. Methods compute in
  * float64 and return float32. The task-vector methods (task_arithmetic, ties, dare_*,
  * breadcrumbs*, della*) are one family with different sparsification and consensus stages.
  * {@link org.mergelab.merge.TensorDiff} compares one tensor across two models.

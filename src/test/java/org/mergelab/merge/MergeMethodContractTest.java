@@ -178,6 +178,11 @@ abstract class MergeMethodContractTest {
         if (method().needsBaseModel()) {
             assertThatThrownBy(() -> method().merge(builder.build()))
                     .hasMessageContaining("needs a base model").hasMessageContaining("'norm.weight'");
+        } else if (method().acceptsBaseModel()) {
+            // an optional base is taken, and used: task vectors relative to it give another result
+            float[] withBase = method().merge(requestFor("norm.weight", models, null)
+                    .optBase(randomTensor(random, 4)).build());
+            assertThat(withBase).hasSize(4).isNotEqualTo(method().merge(builder.build()));
         } else {
             MergeRequest withBase = builder.optBase(randomTensor(random, 4)).build();
             assertThatThrownBy(() -> method().merge(withBase))

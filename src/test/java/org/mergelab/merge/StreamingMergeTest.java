@@ -121,6 +121,30 @@ class StreamingMergeTest {
     }
 
     @Test
+    void nuslerpByRowsGetsEachTensorsShape() throws IOException {
+        MergeMethod method = MergeMethods.byName("nuslerp");
+        List<NamedTensors> models = List.of(checkpoint(1, DType.F32), checkpoint(2, DType.F32));
+        List<Path> paths = List.of(write("na", models.get(0)), write("nb", models.get(1)));
+        Path out = dir.resolve("nuslerp-rows");
+        Map<String, Double> global = Map.of("nuslerp_flatten", 0.0);
+        merge(method, paths, null, out, 2, global, List.of(), null, Long.MAX_VALUE);
+        try (TensorSource s = TensorSource.open(out)) {
+            NamedTensors got = s.readAll();
+            for (String tensor : List.of("layer1.weight", "layer1.bias", "a.last")) {
+                long[] shape = models.getFirst().get(tensor).shape();
+                float[] rows = method.merge(MergeRequest.builder().setTensorName(tensor)
+                        .setModels(models.stream().map(m -> m.get(tensor).toFloats()).toList())
+                        .optGlobalParameters(global).optShape(shape).build());
+                assertThat(got.get(tensor)).as(tensor).isEqualTo(Tensor.fromFloats(DType.F32, shape, rows));
+                if (shape.length == 2) { // rows of a matrix, not the whole tensor as one vector
+                    assertThat(got.get(tensor)).as(tensor)
+                            .isNotEqualTo(expected(method, models, null, tensor, global, List.of(), DType.F32));
+                }
+            }
+        }
+    }
+
+    @Test
     void rescaleRulesStreamAsTheInMemoryKernel() throws IOException {
         // ties with the L1 rescale merges whole tensors; breadcrumbs with 1/density range by range
         List<NamedTensors> models = List.of(checkpoint(1, DType.F32), checkpoint(2, DType.F32));
