@@ -27,7 +27,8 @@ public final class MergeMethods {
             new MagMaxMerge(),
             new FisherMerge(),
             new TrajectoryUniformMerge(),
-            new TrajectoryEmaMerge());
+            new TrajectoryEmaMerge(),
+            new PassthroughMerge());
 
     private MergeMethods() {}
 

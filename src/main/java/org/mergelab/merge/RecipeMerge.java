@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -93,16 +94,28 @@ public final class RecipeMerge {
         long start = System.nanoTime();
         List<TensorSource> opened = new ArrayList<>();
         try {
-            List<TensorSource> modelSources = openAll(recipe.models(), opened);
-            TensorSource baseSource = recipe.base() == null ? null : openAll(List.of(recipe.base()), opened).getFirst();
-            List<TensorSource> fisherSources = recipe.fisher() == null ? null : openAll(recipe.fisher(), opened);
             List<CompletableFuture<ObjectNode>> inputs = new ArrayList<>();
-            for (int i = 0; i < modelSources.size(); i++) {
-                inputs.add(describe("model", recipe.models().get(i), modelSources.get(i)));
+            List<TensorSource> modelSources;
+            TensorSource baseSource;
+            SliceStack stack = null;
+            if (recipe.slices().isEmpty()) {
+                modelSources = openAll(recipe.models(), opened);
+                baseSource = recipe.base() == null ? null : openAll(List.of(recipe.base()), opened).getFirst();
+                for (int i = 0; i < modelSources.size(); i++) {
+                    inputs.add(describe("model", recipe.models().get(i), modelSources.get(i)));
+                }
+                if (baseSource != null) {
+                    inputs.add(describe("base", recipe.base(), baseSource));
+                }
+            } else {
+                Map<Path, TensorSource> byPath = openSlices(recipe, opened);
+                byPath.forEach((path, source) -> inputs.add(describe(path.equals(recipe.base()) ? "base" : "model",
+                        path, source)));
+                stack = SliceStack.plan(recipe, byPath);
+                modelSources = stack.models();
+                baseSource = stack.base();
             }
-            if (baseSource != null) {
-                inputs.add(describe("base", recipe.base(), baseSource));
-            }
+            List<TensorSource> fisherSources = recipe.fisher() == null ? null : openAll(recipe.fisher(), opened);
             if (fisherSources != null) {
                 for (int i = 0; i < fisherSources.size(); i++) {
                     inputs.add(describe("fisher", recipe.fisher().get(i), fisherSources.get(i)));
@@ -115,7 +128,7 @@ public final class RecipeMerge {
                         .setModels(modelSources)
                         .optBase(baseSource)
                         .optFisher(fisherSources)
-                        .optTensorParameters(recipe.tensorParameters(
+                        .optTensorParameters(stack != null ? stack.parameters() : recipe.tensorParameters(
                                 modelSources.getFirst().tensors().stream().map(t -> t.name()).toList()))
                         .optSeed(recipe.seed())
                         .optOutputDType(recipe.outputDType())
@@ -125,7 +138,7 @@ public final class RecipeMerge {
                         .optMetadata(Map.of("format", "pt", "mergelab_merge_method", recipe.method().name()))
                         .build()
                         .run();
-                List<String> copied = copyConfigFiles(recipe, staging);
+                List<String> copied = copyConfigFiles(recipe, staging, stack == null ? null : stack.layers());
                 if (copied.isEmpty()) {
                     String message = "no config or tokenizer files next to " + recipe.configSource()
                             + "; the output holds weights only" + (recipe.tree().has("tokenizer_source")
@@ -267,17 +280,49 @@ public final class RecipeMerge {
         }
     }
 
-    /** Copies whichever of {@link #CONFIG_FILES} are in the recipe's config directory; returns their names. */
-    private static List<String> copyConfigFiles(MergeRecipe recipe, Path staging) throws IOException {
+    /**
+     * Copies whichever of {@link #CONFIG_FILES} are in the recipe's config directory; returns their names. With
+     * {@code layers} (a slices recipe), the copied {@code config.json} gets that layer count under whichever of
+     * {@code num_hidden_layers}, {@code n_layer}, {@code num_layers} it has, as mergekit updates it.
+     */
+    private static List<String> copyConfigFiles(MergeRecipe recipe, Path staging, Integer layers) throws IOException {
         Path dir = recipe.configDirectory();
         List<String> copied = new ArrayList<>();
         for (String name : CONFIG_FILES) {
             Path source = dir.resolve(name);
             if (InputFiles.isPresent(source)) {
-                Files.copy(InputFiles.requireInside(dir, source), staging.resolve(name));
+                Path checked = InputFiles.requireInside(dir, source);
+                if (layers != null && name.equals("config.json")) {
+                    JsonNode config = JSON.readTree(checked.toFile());
+                    if (config instanceof ObjectNode object) {
+                        for (String key : List.of("num_hidden_layers", "n_layer", "num_layers")) {
+                            if (object.has(key)) {
+                                object.put(key, layers);
+                            }
+                        }
+                    }
+                    Files.writeString(staging.resolve(name),
+                            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
+                } else {
+                    Files.copy(checked, staging.resolve(name));
+                }
                 copied.add(name);
             }
         }
         return copied;
+    }
+
+    /** Opens every model the slices name, once each, in order of first mention. */
+    private static Map<Path, TensorSource> openSlices(MergeRecipe recipe, List<TensorSource> opened)
+            throws IOException {
+        Map<Path, TensorSource> byPath = new LinkedHashMap<>();
+        for (RecipeSlice slice : recipe.slices()) {
+            for (RecipeSlice.Source source : slice.sources()) {
+                if (!byPath.containsKey(source.model())) {
+                    byPath.put(source.model(), openAll(List.of(source.model()), opened).getFirst());
+                }
+            }
+        }
+        return byPath;
     }
 }

@@ -40,7 +40,8 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * <p><b>Before writing anything</b> every input is checked against the first model: the same tensor names, the same
  * shapes, floating-point tensors where the first has one, the same dtype for non-float tensors (I64, I32, I16, I8,
  * U8, BOOL, which are copied and must be byte-identical across inputs); an error names the tensor and both files.
- * A non-finite input value is an error naming the file, the tensor and the element. On any failure nothing is left
+ * A non-finite input value is an error naming the file, the tensor and the element (except where the method copies
+ * its only model, {@link MergeMethod#copiesItsOnlyModel}, and the dtype stays: those bytes are copied as they are). On any failure nothing is left
  * under a final name in the output directory.
  *
  * <p><b>Parallelism</b>: the ranges of one tensor are merged on {@code threads} workers while the previous tensor is
@@ -396,6 +397,9 @@ public final class StreamingMerge {
                     requireIdentical(name, inputs[0], models.getFirst(), baseTensor, base);
                 }
                 return new MergedTensor(inputs[0], arena);
+            }
+            if (method.copiesItsOnlyModel() && inputs[0].dtype() == plan.output().dtype()) {
+                return new MergedTensor(inputs[0], arena); // passthrough: the bytes as they are
             }
             Tensor[] fisherTensors = null;
             if (fisher != null) {

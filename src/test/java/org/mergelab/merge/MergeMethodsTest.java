@@ -20,7 +20,8 @@ class MergeMethodsTest {
     void registersEveryMethodOnceUnderMergekitsNames() {
         assertThat(MergeMethods.all()).extracting(MergeMethod::name).containsExactly(
                 "linear", "slerp", "task_arithmetic", "ties", "dare_linear", "dare_ties", "breadcrumbs",
-                "breadcrumbs_ties", "model_stock", "magmax", "fisher", "trajectory_uniform", "trajectory_ema");
+                "breadcrumbs_ties", "model_stock", "magmax", "fisher", "trajectory_uniform", "trajectory_ema",
+                "passthrough");
         assertThat(MergeMethods.all()).extracting(MergeMethod::getClass).doesNotHaveDuplicates();
     }
 
