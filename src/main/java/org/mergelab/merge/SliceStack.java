@@ -183,6 +183,20 @@ record SliceStack(List<TensorSource> models, TensorSource base,
         }
     }
 
+    /** Where output tensor {@code output} is read from: each input's file and tensor name, in merge order. */
+    List<String> origins(String output) {
+        List<TensorSource> all = new ArrayList<>(models);
+        if (base != null) {
+            all.add(base);
+        }
+        List<String> out = new ArrayList<>();
+        for (TensorSource view : all) {
+            Origin origin = ((View) view).origins.get(output);
+            out.add(origin.source().path() + ":" + origin.info().name());
+        }
+        return out;
+    }
+
     /** A merged position's tensors under their output names. */
     private static final class View implements TensorSource {
         private final Path path;
