@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
             "streaming tensor by tensor. Writes model.safetensors (or shards and an index), the recipe,",
             "config/tokenizer files of the base model, and mergelab-lineage.json.",
             "",
-            "Example: mergelab merge ties.yaml --out merged/ties"
+            "Example: mergelab merge ties.yaml --out merged/ties [--dry-run]"
         })
 final class MergeCommand implements Callable<Integer> {
 
@@ -32,11 +32,21 @@ final class MergeCommand implements Callable<Integer> {
             "never another directory, an input, the recipe, or the current directory or an ancestor of them."})
     boolean force;
 
+    @Option(names = "--dry-run", description = {"Check the recipe and every input from safetensors headers and indexes",
+            "alone (no tensor data read, nothing written) and print the plan: every tensor, what is done to it",
+            "and with which parameters, the output files, estimated peak memory and time. Exit 1 on a mismatch."})
+    boolean dryRun;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
+        if (dryRun) {
+            RecipeMerge.DryRun plan = RecipeMerge.dryRun(recipe, out, w -> err.println("mergelab: warning: " + w));
+            spec.commandLine().getOut().print(plan.text());
+            return 0;
+        }
         RecipeMerge.Outcome outcome = RecipeMerge.merge(recipe, out, force, w -> err.println("mergelab: warning: " + w));
         spec.commandLine().getOut().printf("merged %d tensors (%d bytes) into %s%n",
                 outcome.merge().tensors(), outcome.merge().tensorBytes(), outcome.directory());

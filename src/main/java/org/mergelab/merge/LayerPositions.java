@@ -98,6 +98,20 @@ final class LayerPositions {
         return index(pattern, name);
     }
 
+    /** True for a tensor outside the layers that comes before them (the embeddings); see the class Javadoc. */
+    boolean beforeLayers(String name) {
+        return index(pattern, name).isEmpty() && INPUT_SIDE.matcher(name).find();
+    }
+
+    /** {@code name} with its layer index (the pattern's first group) replaced by {@code layer}. */
+    String withLayer(String name, int layer) {
+        Matcher m = pattern.matcher(name);
+        if (!m.find() || m.group(1) == null) {
+            throw new IllegalArgumentException("tensor '" + name + "' has no layer index");
+        }
+        return name.substring(0, m.start(1)) + layer + name.substring(m.end(1));
+    }
+
     /** The tensor's position t in [0, 1]; see the class Javadoc. */
     double t(String name) {
         OptionalInt index = index(pattern, name);

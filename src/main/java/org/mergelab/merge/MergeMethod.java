@@ -49,6 +49,14 @@ public interface MergeMethod {
         return false;
     }
 
+    /**
+     * True when this method returns its one model's tensor unchanged (passthrough): a whole-checkpoint merge then
+     * copies the tensor's bytes instead of converting them to float32 and back; false for every other method.
+     */
+    default boolean copiesItsOnlyModel() {
+        return false;
+    }
+
     /** Keys this method reads from each model's parameter map; any other key is rejected. */
     Set<String> perModelParameters();
 

@@ -35,7 +35,8 @@ public final class MergeMethods {
             new MultiSlerpMerge(),
             new KarcherMerge(),
             new NuSlerpMerge(),
-            new ArceeFusionMerge());
+            new ArceeFusionMerge(),
+            new PassthroughMerge());
 
     private MergeMethods() {}
 

@@ -36,7 +36,8 @@ import org.mergelab.config.ConfigReader;
  * {@code dtype}, {@code out_dtype}, {@code random_seed} (mergelab also reads {@code seed}; not both), and the
  * tokenizer/config keys {@code tokenizer_source} ({@code base} or a model path; {@code union} changes the embeddings
  * and is rejected), {@code tokenizer} (only its {@code source}) and {@code chat_template} (accepted, not applied: a
- * warning says so). Every other key ({@code slices}, {@code modules}, ...) is rejected naming it. A parameter value is
+ * warning says so), and {@code slices} in place of {@code models} ({@link RecipeSlice}: layer ranges of several
+ * models, stacked or merged). Every other key ({@code modules}, ...) is rejected naming it. A parameter value is
  * a scalar (a number, a boolean for flags, or a name where a parameter has named values:
  * {@code rescale: inverse_density}), a per-layer gradient (a list), or a list of {@code {filter, value}} entries
  * picked by tensor name, with mergekit's rules ({@link ParameterSetting}, positions from {@link LayerPositions};
@@ -65,19 +66,24 @@ public record MergeRecipe(
         DType outputDType,
         long seed,
         Path configSource,
-        List<String> warnings) {
+        List<String> warnings,
+        List<RecipeSlice> slices) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_KEYS = Set.of("merge_method", "models", "base_model", "parameters",
             "dtype", "out_dtype", "random_seed", "seed", "tokenizer_source", "tokenizer", "chat_template",
-            "layer_pattern");
+            "layer_pattern", "slices");
     private static final Set<String> IGNORED_PARAMETERS = Set.of("int8_mask");
 
-    /** Copies the lists; {@code parameters} holds one settings map per model. */
+    /**
+     * Copies the lists; {@code parameters} holds one settings map per model. For a {@code slices:} recipe,
+     * {@code slices} holds every output slice, and {@code models} and {@code parameters} are the first slice's.
+     */
     public MergeRecipe {
         models = List.copyOf(models);
         fisher = fisher == null ? null : List.copyOf(fisher);
         warnings = List.copyOf(warnings);
+        slices = List.copyOf(slices);
     }
 
     /**
@@ -96,8 +102,7 @@ public record MergeRecipe(
         for (String key : (Iterable<String>) root::fieldNames) {
             if (!TOP_KEYS.contains(key)) {
                 throw new IllegalArgumentException(file + ": unsupported recipe key '" + key + "'"
-                        + (key.equals("slices") || key.equals("modules")
-                                ? " (layer slicing changes which tensors are merged; mergelab merges whole models)"
+                        + (key.equals("modules") ? " (mergelab reads 'slices' but not 'modules')"
                                 : "") + "; supported: " + String.join(", ", new java.util.TreeSet<>(TOP_KEYS)));
             }
         }
@@ -124,8 +129,12 @@ public record MergeRecipe(
             }
         }
         Path base = root.has("base_model") ? dir.resolve(text(root, "base_model", file, true)).normalize() : null;
-        JsonNode entries = root.get("models");
-        if (entries == null || !entries.isArray() || entries.isEmpty()) {
+        boolean sliced = root.has("slices");
+        if (sliced && root.has("models")) {
+            throw new IllegalArgumentException(file + ": give 'models' or 'slices', not both (as mergekit)");
+        }
+        JsonNode entries = sliced ? JSON.createArrayNode() : root.get("models");
+        if (!sliced && (entries == null || !entries.isArray() || entries.isEmpty())) {
             throw new IllegalArgumentException(file + ": 'models' must be a non-empty list, found " + entries);
         }
         List<Path> models = new ArrayList<>();
@@ -164,6 +173,17 @@ public record MergeRecipe(
             models.add(model);
             perModel.add(parameters);
             fisher.add(fisherFile);
+        }
+        List<RecipeSlice> slices = List.of();
+        if (sliced) {
+            slices = RecipeSlice.parseAll(root.get("slices"), dir, method, base, topLevel,
+                    (given, where) -> settings(given, method.perModelParameters(), Set.of(), where, method, file),
+                    file);
+            for (RecipeSlice.Source source : slices.getFirst().models()) {
+                models.add(source.model());
+                fisher.add(null);
+            }
+            perModel.addAll(slices.getFirst().parameters().perModel());
         }
         if (models.isEmpty() && base != null && method.needsBaseModel()) {
             // the base merged with itself: zero task vectors, which every method with a base returns unchanged
@@ -232,6 +252,10 @@ public record MergeRecipe(
                 seed = root.get(key).longValue();
             }
         }
+        if (method.copiesItsOnlyModel() && models.size() != 1) {
+            throw new IllegalArgumentException(file + ": merge_method " + method.name() + " copies one model; "
+                    + "give exactly one model (or, with slices, one source per slice), found " + models.size());
+        }
         Path configSource = base != null ? base : models.getFirst();
         JsonNode tokenizer = root.get("tokenizer");
         String tokenizerSource = root.has("tokenizer_source") ? text(root, "tokenizer_source", file, true) : null;
@@ -263,7 +287,7 @@ public record MergeRecipe(
             warnings.add("layer_pattern is accepted but has no effect: no parameter is a per-layer gradient");
         }
         return new MergeRecipe(file, root, method, models, mergedBase, parameters, layerPattern,
-                anyFisher ? fisher : null, out, seed, configSource, warnings);
+                anyFisher ? fisher : null, out, seed, configSource, warnings, slices);
     }
 
     private static String text(JsonNode node, String key, Path file, boolean required) {
@@ -358,6 +382,12 @@ public record MergeRecipe(
         all.add(configSource);
         if (fisher != null) {
             all.addAll(fisher);
+        }
+        for (RecipeSlice slice : slices) {
+            slice.models().forEach(source -> all.add(source.model()));
+            if (slice.base() != null) {
+                all.add(slice.base().model());
+            }
         }
         return all;
     }

@@ -4,6 +4,8 @@ package org.mergelab.merge;
 final class References {
     private References() {}
 
+    static final String MERGEKIT = "Goddard, Siriwardhana, Ehghaghi, Meyers, Karpukhin, Benedict, McQuade, Solawetz,"
+            + " \"Arcee's MergeKit: A Toolkit for Merging Large Language Models\", 2024, arXiv:2403.13257";
     static final String MODEL_SOUPS = "Wortsman et al., \"Model soups: averaging weights of multiple fine-tuned"
             + " models improves accuracy without increasing inference time\", 2022, arXiv:2203.05482";
     static final String SLERP = "Shoemake, \"Animating rotation with quaternion curves\", SIGGRAPH 1985"

@@ -40,7 +40,8 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * <p><b>Before writing anything</b> every input is checked against the first model: the same tensor names, the same
  * shapes, floating-point tensors where the first has one, the same dtype for non-float tensors (I64, I32, I16, I8,
  * U8, BOOL, which are copied and must be byte-identical across inputs); an error names the tensor and both files.
- * A non-finite input value is an error naming the file, the tensor and the element. On any failure nothing is left
+ * A non-finite input value is an error naming the file, the tensor and the element (except where the method copies
+ * its only model, {@link MergeMethod#copiesItsOnlyModel}, and the dtype stays: those bytes are copied as they are). On any failure nothing is left
  * under a final name in the output directory.
  *
  * <p><b>Parallelism</b>: the ranges of one tensor are merged on {@code threads} workers while the previous tensor is
@@ -208,6 +209,106 @@ public final class StreamingMerge {
                 Files.deleteIfExists(staged);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- dry run
+
+    /**
+     * One tensor as {@link #run} would write it.
+     *
+     * @param name the output name
+     * @param shape its shape
+     * @param input the first model's dtype
+     * @param output the dtype written
+     * @param bytes bytes written
+     * @param file the output file it goes to
+     * @param action what is done: {@code copy (...)} or the method's name
+     * @param parameters the parameters its merge requests carry (null for a copy)
+     * @param workingBytes heap the merge of this tensor needs beyond the mapped inputs (float32 copies)
+     * @param mappedBytes input bytes mapped while it is merged
+     */
+    record PlannedTensor(String name, long[] shape, DType input, DType output, long bytes, String file, String action,
+            TensorParameters parameters, long workingBytes, long mappedBytes) {}
+
+    /**
+     * What {@link #run} would do, from headers only.
+     *
+     * @param tensors every output tensor, in output order
+     * @param files the output files
+     * @param inputBytes bytes of every input tensor the merge maps
+     * @param peakBytes estimated peak memory beyond the JVM's own: the largest working set of one tensor plus two
+     *     output tensors in flight (one merged, one being written)
+     */
+    record Plan(List<PlannedTensor> tensors, List<String> files, long inputBytes, long peakBytes) {}
+
+    /**
+     * Checks every input as {@link #run} does (names, shapes, dtypes, every parameter value) and returns the plan;
+     * reads headers only, no tensor data, and writes nothing. Fisher norms ({@code normalize_fishers}) are computed
+     * from the data when the merge runs, so they are not in the plan.
+     *
+     * @throws IllegalArgumentException for inputs that do not match, as {@link #run}
+     */
+    Plan dryRun() {
+        List<TensorPlan> plans = plan();
+        Map<String, TensorParameters> requestParameters = parametersOf(plans);
+        List<List<TensorPlan>> shards = shard(plans);
+        List<TensorSource> inputs = new ArrayList<>(models);
+        if (base != null) {
+            inputs.add(base);
+        }
+        if (fisher != null) {
+            inputs.addAll(fisher);
+        }
+        List<Map<String, TensorInfo>> inputInfos = inputs.stream().map(StreamingMerge::infos).toList();
+        List<PlannedTensor> tensors = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        long inputBytes = 0;
+        long largestWorking = 0;
+        long largestOutput = 0;
+        for (int s = 0; s < shards.size(); s++) {
+            String fileName = shards.size() == 1 ? SINGLE_FILE_NAME : ShardedSafetensors.shardFileName(s + 1,
+                    shards.size());
+            files.add(fileName);
+            for (TensorPlan plan : shards.get(s)) {
+                DType in = inputInfos.getFirst().get(plan.name()).dtype();
+                long mapped = 0;
+                for (Map<String, TensorInfo> infos : inputInfos) {
+                    TensorInfo info = infos.get(plan.name());
+                    mapped += info == null ? 0 : info.byteLength();
+                }
+                inputBytes += mapped;
+                long n = plan.output().byteLength() / plan.output().dtype().byteSize();
+                String action;
+                long working;
+                TensorParameters parameters = null;
+                if (!plan.floating()) {
+                    action = "copy (" + in.safetensorsName() + ", identical in every input)";
+                    working = 0;
+                } else if (method.copiesItsOnlyModel() && in == plan.output().dtype()) {
+                    action = "copy (" + method.name() + ")";
+                    working = 0;
+                } else {
+                    parameters = requestParameters.get(plan.name());
+                    Locality locality = method instanceof RangeMergeable ranged
+                            ? ranged.locality(parameters.global()) : Locality.WHOLE_TENSOR;
+                    // float32 copies of every input range and the result, and the result in the output dtype
+                    long arrays = inputs.size() + 2;
+                    boolean whole = locality == Locality.WHOLE_TENSOR || n <= chunkElements;
+                    long elements = whole ? n : Math.min(n, (long) threads * chunkElements);
+                    working = arrays * elements * Float.BYTES;
+                    action = method.name() + (whole ? " (whole tensor)" : " (in ranges of " + chunkElements
+                            + " elements on " + threads + " threads)");
+                }
+                largestWorking = Math.max(largestWorking, working + plan.output().byteLength());
+                largestOutput = Math.max(largestOutput, plan.output().byteLength());
+                tensors.add(new PlannedTensor(plan.name(), plan.output().shape(), in, plan.output().dtype(),
+                        plan.output().byteLength(), fileName, action, parameters, working, mapped));
+            }
+        }
+        if (shards.size() > 1) {
+            files.add(ShardedSafetensors.INDEX_FILE_NAME);
+        }
+        return new Plan(tensors, files, inputBytes, largestWorking + largestOutput);
     }
 
     // ---------------------------------------------------------------- validation
@@ -396,6 +497,9 @@ public final class StreamingMerge {
                     requireIdentical(name, inputs[0], models.getFirst(), baseTensor, base);
                 }
                 return new MergedTensor(inputs[0], arena);
+            }
+            if (method.copiesItsOnlyModel() && inputs[0].dtype() == plan.output().dtype()) {
+                return new MergedTensor(inputs[0], arena); // passthrough: the bytes as they are
             }
             Tensor[] fisherTensors = null;
             if (fisher != null) {

@@ -13,7 +13,9 @@
  *
  * <p>Whole checkpoints: {@link org.mergelab.merge.StreamingMerge} merges them tensor by tensor;
  * {@link org.mergelab.merge.MergeRecipe} reads a mergekit-style YAML recipe and
- * {@link org.mergelab.merge.RecipeMerge} runs it into an output directory with its lineage
+ * {@link org.mergelab.merge.RecipeMerge} runs it into an output directory with its lineage (a {@code slices:} recipe
+ * through {@link org.mergelab.merge.RecipeSlice} and {@link org.mergelab.merge.SliceStack}: layer ranges stacked or
+ * merged)
  * ({@code mergelab merge}); {@link org.mergelab.merge.CheckpointDiff} compares two checkpoints.
  *
  * <p>This package never imports train, data, model or eval, nor DJL: what needs a model and

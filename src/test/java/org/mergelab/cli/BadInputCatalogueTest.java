@@ -253,6 +253,21 @@ class BadInputCatalogueTest {
                         "run {dir}/e.yaml --out {dir}/out", "{dir}/e.yaml", "not a regular file"),
 
                 // 8. messages that name the file and say why
+                fails("merge --dry-run: shapes differ", f -> f.model("a/model.safetensors", DType.F32, 1, 2, 1f)
+                        .model("b/model.safetensors", DType.F32, 1, 3, 3f).write("r.yaml", LINEAR),
+                        "merge {dir}/r.yaml --out {dir}/out --dry-run", "tensor 'w'", "{dir}/a/model.safetensors",
+                        "{dir}/b/model.safetensors", "[1, 3]"),
+                fails("merge: slice sources of different lengths", f -> f.ab().write("r.yaml", "merge_method: linear\n"
+                        + "slices:\n  - sources: [{model: a, layer_range: [0, 2]}, {model: b, layer_range: [0, 3]}]\n"),
+                        "merge {dir}/r.yaml --out {dir}/out", "{dir}/r.yaml", "slices[0]",
+                        "model 'b' layer_range [0, 3]", "same number of layers"),
+                fails("merge: slice past the model's layers", f -> f.ab().write("r.yaml", "merge_method: passthrough\n"
+                        + "slices:\n  - sources: [{model: a, layer_range: [0, 2]}]\n"),
+                        "merge {dir}/r.yaml --out {dir}/out --dry-run", "slices[0]", "model 'a' layer_range [0, 2]",
+                        "goes past the 0 layers of {dir}/a/model.safetensors"),
+                fails("merge: passthrough of two models", f -> f.ab().write("r.yaml", "merge_method: passthrough\n"
+                        + "models: [{model: a}, {model: b}]\n"),
+                        "merge {dir}/r.yaml --out {dir}/out", "{dir}/r.yaml", "passthrough", "exactly one model"),
                 fails("merge: missing model", f -> f.ab().write("r.yaml", "merge_method: linear\n"
                         + "models: [{model: a}, {model: nowhere}]\n"),
                         "merge {dir}/r.yaml --out {dir}/out", "{dir}/nowhere", "no such file"),

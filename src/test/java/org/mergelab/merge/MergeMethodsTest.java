@@ -21,7 +21,8 @@ class MergeMethodsTest {
         assertThat(MergeMethods.all()).extracting(MergeMethod::name).containsExactly(
                 "linear", "slerp", "task_arithmetic", "ties", "dare_linear", "dare_ties", "breadcrumbs",
                 "breadcrumbs_ties", "della", "della_linear", "sce", "model_stock", "magmax", "fisher",
-                "trajectory_uniform", "trajectory_ema", "nearswap", "multislerp", "karcher", "nuslerp", "arcee_fusion");
+                "trajectory_uniform", "trajectory_ema", "nearswap", "multislerp", "karcher", "nuslerp", "arcee_fusion",
+                "passthrough");
         assertThat(MergeMethods.all()).extracting(MergeMethod::getClass).doesNotHaveDuplicates();
     }
 

@@ -163,11 +163,11 @@ class MergeRecipeTest {
     @Test
     void unsupportedKeysAndGradientsAreRejectedByName() throws IOException {
         assertThatThrownBy(() -> run("""
-                slices:
-                  - sources: [{model: model_a, layer_range: [0, 4]}]
+                modules:
+                  text: {slices: [{sources: [{model: model_a, layer_range: [0, 4]}]}]}
                 merge_method: linear
                 models: [{model: model_a}]
-                """, false)).hasMessageContaining("'slices'");
+                """, false)).hasMessageContaining("'modules'");
         assertThatThrownBy(() -> run("""
                 models:
                   - model: model_a
