@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.mergelab.engine.ChildJvm;
 
@@ -37,7 +36,7 @@ final class LocalWorkers {
         List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(o -> o.startsWith("-Xmx") || o.startsWith("-Xms"))
                 .toList();
-        List<Process> workers = new ArrayList<>();
+        List<Process> workers = new java.util.concurrent.CopyOnWriteArrayList<>(); // read by the shutdown hook
         Thread stopAll = new Thread(() -> workers.forEach(Process::destroy), "stop-workers");
         Runtime.getRuntime().addShutdownHook(stopAll);
         Path sharedLog = out.resolve("log.txt");
