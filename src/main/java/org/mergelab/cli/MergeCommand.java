@@ -34,7 +34,8 @@ final class MergeCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = {"Check the recipe and every input from safetensors headers and indexes",
             "alone (no tensor data read, nothing written) and print the plan: every tensor, what is done to it",
-            "and with which parameters, the output files, estimated peak memory and time. Exit 1 on a mismatch."})
+            "and with which parameters, the output files, estimated peak memory and time. Exit 1 on a mismatch",
+            "or an --out the merge could not claim (with --force as given)."})
     boolean dryRun;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -43,7 +44,7 @@ final class MergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
         if (dryRun) {
-            RecipeMerge.DryRun plan = RecipeMerge.dryRun(recipe, out, w -> err.println("mergelab: warning: " + w));
+            RecipeMerge.DryRun plan = RecipeMerge.dryRun(recipe, out, force, w -> err.println("mergelab: warning: " + w));
             spec.commandLine().getOut().print(plan.text());
             return 0;
         }

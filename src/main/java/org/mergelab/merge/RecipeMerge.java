@@ -104,17 +104,21 @@ public final class RecipeMerge {
      * shape, dtypes, bytes, output file, what is done to it and the parameters it gets after filters, gradients and
      * slices; the output files; estimated peak memory and time, with their basis.
      *
-     * @throws IllegalArgumentException for inputs that do not match, naming the tensor and the files, as {@link #merge}
+     * @param force as {@link #merge}'s: whether an earlier output of {@code mergelab merge} may be replaced
+     * @throws IllegalArgumentException for an output directory {@link #merge} could not claim (the same message,
+     *     nothing created) and for inputs that do not match, naming the tensor and the files, as {@link #merge}
      */
-    public static DryRun dryRun(Path recipe, Path outputDirectory, Consumer<String> warnings) throws IOException {
+    public static DryRun dryRun(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings)
+            throws IOException {
         MergeRecipe parsed = MergeRecipe.parse(recipe);
         parsed.warnings().forEach(warnings);
-        return dryRun(parsed, outputDirectory, Runtime.getRuntime().availableProcessors(),
+        return dryRun(parsed, outputDirectory, force, Runtime.getRuntime().availableProcessors(),
                 StreamingMerge.DEFAULT_MAX_SHARD_BYTES);
     }
 
-    static DryRun dryRun(MergeRecipe recipe, Path outputDirectory, int threads, long maxShardBytes)
+    static DryRun dryRun(MergeRecipe recipe, Path outputDirectory, boolean force, int threads, long maxShardBytes)
             throws IOException {
+        claimOutput(recipe, outputDirectory, force);
         List<TensorSource> opened = new ArrayList<>();
         try {
             OpenedInputs in = open(recipe, opened);
@@ -183,15 +187,20 @@ public final class RecipeMerge {
         return out.length() == 0 ? " (defaults)" : out.toString();
     }
 
-    /** Runs a parsed recipe; see {@link #merge}. */
-    static Outcome run(MergeRecipe recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
-            int threads, long maxShardBytes) throws IOException {
-        OutputDirectory target = OutputDirectory.builder()
+    /** The output directory claimed for {@code recipe} ({@link OutputDirectory#claim}: checks, creates nothing). */
+    private static OutputDirectory claimOutput(MergeRecipe recipe, Path outputDirectory, boolean force) {
+        return OutputDirectory.builder()
                 .setPath(outputDirectory)
                 .setCommand("merge", OutputKind.MERGE)
                 .optForce(force)
                 .optInputs(recipe.inputs())
                 .claim();
+    }
+
+    /** Runs a parsed recipe; see {@link #merge}. */
+    static Outcome run(MergeRecipe recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
+            int threads, long maxShardBytes) throws IOException {
+        OutputDirectory target = claimOutput(recipe, outputDirectory, force);
         Path out = target.path();
         List<String> outcomeWarnings = new ArrayList<>(recipe.warnings());
         long start = System.nanoTime();

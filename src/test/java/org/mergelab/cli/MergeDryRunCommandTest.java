@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,5 +188,58 @@ class MergeDryRunCommandTest {
                 .contains("from " + dir.resolve("b/model.safetensors") + ":model.layers.2.mlp.up_proj.weight")
                 .contains("11 tensors");
         assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    /** Runs {@code mergelab merge} with {@code args} and returns its exit code and what it printed on stderr. */
+    private String failure(String... args) {
+        err.getBuffer().setLength(0);
+        int code = merge(args);
+        return code + " " + err;
+    }
+
+    private static List<String> listing(Path directory) throws IOException {
+        try (var files = Files.walk(directory)) {
+            return files.map(p -> directory.relativize(p) + " " + p.toFile().length() + " " + p.toFile().lastModified())
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    void aDryRunRefusesAnOutTheMergeCouldNotClaimWithTheMergesErrorAndCreatesNothing() throws Exception {
+        model("a", llama(6, 2, 0.5f));
+        model("b", llama(6, 2, 1.5f));
+        Path recipe = Files.writeString(dir.resolve("r.yaml"), "models: [{model: a}, {model: b}]\nmerge_method: linear\n");
+
+        // a non-empty directory mergelab did not make: the same error as the real merge, the directory untouched
+        Path foreign = Files.createDirectories(dir.resolve("foreign"));
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        List<String> before = listing(foreign);
+        String dryRun = failure(recipe.toString(), "--out", foreign.toString(), "--dry-run");
+        assertThat(dryRun).startsWith("1 ").contains(foreign.toString()).contains("not made by mergelab");
+        assertThat(failure(recipe.toString(), "--out", foreign.toString())).isEqualTo(dryRun);
+        assertThat(listing(foreign)).isEqualTo(before);
+
+        // a regular file
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        dryRun = failure(recipe.toString(), "--out", file.toString(), "--dry-run");
+        assertThat(dryRun).startsWith("1 ").contains("regular file");
+        assertThat(failure(recipe.toString(), "--out", file.toString())).isEqualTo(dryRun);
+
+        // an earlier output: refused without --force as the merge refuses it; with --force planned, left as it is
+        Path output = dir.resolve("out");
+        assertThat(merge(recipe.toString(), "--out", output.toString())).as(err.toString()).isZero();
+        before = listing(output);
+        dryRun = failure(recipe.toString(), "--out", output.toString(), "--dry-run");
+        assertThat(dryRun).startsWith("1 ").contains("--force");
+        assertThat(failure(recipe.toString(), "--out", output.toString())).isEqualTo(dryRun);
+        out.getBuffer().setLength(0);
+        assertThat(failure(recipe.toString(), "--out", output.toString(), "--dry-run", "--force")).isEqualTo("0 ");
+        assertThat(out.toString()).contains("no tensor data read");
+        assertThat(listing(output)).isEqualTo(before);
+
+        // a new directory under missing parents: planned, nothing made
+        Path fresh = dir.resolve("new/deeper/out");
+        assertThat(failure(recipe.toString(), "--out", fresh.toString(), "--dry-run")).isEqualTo("0 ");
+        assertThat(dir.resolve("new")).doesNotExist();
     }
 }
