@@ -126,25 +126,12 @@ public final class OutputDirectory {
         if (kind.replacedWhole()) {
             throw new IllegalStateException(kind.markerName() + " outputs are staged (StagingDirectory), not created");
         }
-        for (int attempt = 1; ; attempt++) {
-            created.addAll(createDirectories(path));
-            try {
-                if (!Files.exists(path.resolve(MARKER_FILE), LinkOption.NOFOLLOW_LINKS)) {
-                    writeMarker(path, kind, command);
-                }
-                return;
-            } catch (NoSuchFileException e) {
-                // another mergelab process (a worker of the same run) removed the empty directory its own writability
-                // probe had made, between our creating it and writing the marker: make it again
-                if (attempt == RACE_ATTEMPTS) {
-                    throw e;
-                }
-            }
+        created.addAll(createDirectories(path));
+        if (!Files.exists(path.resolve(MARKER_FILE), LinkOption.NOFOLLOW_LINKS)) {
+            writeMarker(path, kind, command);
         }
     }
 
-    /** How often a step that races with another mergelab process on the same new directory is tried. */
-    private static final int RACE_ATTEMPTS = 20;
 
     /**
      * Deletes the directories {@link #create} made, with everything in them (only this command wrote there); a
@@ -213,20 +200,6 @@ public final class OutputDirectory {
 
     /** Creates {@code dir} and its missing parents; returns those created, outermost first. */
     static List<Path> createDirectories(Path dir) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return createDirectoriesOnce(dir);
-            } catch (NoSuchFileException e) {
-                // a parent vanished under us: another mergelab process removed the empty directories its own
-                // writability probe had made; they are missing again, so make them again
-                if (attempt == RACE_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static List<Path> createDirectoriesOnce(Path dir) throws IOException {
         Deque<Path> missing = new ArrayDeque<>();
         for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
             missing.push(p);
@@ -238,9 +211,6 @@ public final class OutputDirectory {
                     Files.createDirectory(p);
                     made.add(p);
                 } catch (FileAlreadyExistsException e) {
-                    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                        throw new NoSuchFileException(p.toString()); // made and removed again meanwhile: start over
-                    }
                     if (!Files.isDirectory(p)) {
                         throw e;
                     }
@@ -309,8 +279,6 @@ public final class OutputDirectory {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).allMatch(name -> PROBE.matcher(name).matches()
                     || (name.startsWith(MARKER_FILE + ".") && AtomicFiles.isTemporary(dir.resolve(name))));
-        } catch (NoSuchFileException e) {
-            return true; // removed meanwhile by the process whose probe had made it: as good as empty
         }
     }
 

@@ -166,7 +166,7 @@ public final class ExperimentRunner {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot claim units in " + out + ": " + e.getMessage(), e);
             }
-            Outcome outcome = report(start, scheduled.ran().size(), all.size() - pending.size(), scheduled.doneByOthers().size());
+            Outcome outcome = report(all, start, scheduled.ran().size(), all.size() - pending.size(), scheduled.doneByOthers().size());
             if (outcome.unitsByOthers() > 0) {
                 directory.log("worker " + worker + ": " + outcome.unitsByOthers() + " units were run by other workers meanwhile");
             }
@@ -223,10 +223,10 @@ public final class ExperimentRunner {
     }
 
     /** Reads every unit's output and writes {@code results.csv} and {@code summary.json} atomically. */
-    private Outcome report(long start, int run, int reused, int byOthers) {
+    private Outcome report(List<ExperimentUnit> all, long start, int run, int reused, int byOthers) {
         List<ResultRow> rows = new ArrayList<>();
         List<ProbeAccuracy> pretrained = new ArrayList<>();
-        for (ExperimentUnit u : ExperimentPlan.units(config, out, data())) {
+        for (ExperimentUnit u : all) {
             switch (u) {
                 case InterpolationUnit m -> rows.addAll(m.rows());
                 case ProbeUnit p -> pretrained.addAll(p.accuracies());

@@ -363,7 +363,9 @@ public record Lineage(
      * given in. Note that it includes this lineage's own {@code checkpoint_id} when set.
      */
     public JsonNode reuseKey() {
-        return canonical(toJsonNode(), true);
+        ObjectNode tree = toJsonNode(); // a fresh tree: its lineage objects may be changed
+        dropWallTimes(tree);
+        return CanonicalJson.sorted(tree);
     }
 
     /** Hex SHA-256 of the compact UTF-8 JSON of {@link #reuseKey()}. */
@@ -371,33 +373,12 @@ public record Lineage(
         return CanonicalJson.sha256(reuseKey());
     }
 
-    /** Sorted keys everywhere; drops wall_time_seconds from lineage objects (this node and nested parents). */
-    private static JsonNode canonical(JsonNode node, boolean lineageLevel) {
-        if (node.isObject()) {
-            ObjectNode out = MAPPER.createObjectNode();
-            List<String> keys = new ArrayList<>();
-            node.fieldNames().forEachRemaining(keys::add);
-            Collections.sort(keys);
-            for (String k : keys) {
-                if (lineageLevel && k.equals("wall_time_seconds")) {
-                    continue;
-                }
-                JsonNode child = node.get(k);
-                if (lineageLevel && k.equals("parents")) {
-                    ArrayNode ps = out.putArray(k);
-                    child.forEach(p -> ps.add(canonical(p, true)));
-                } else {
-                    out.set(k, canonical(child, false));
-                }
-            }
-            return out;
+    /** Removes wall_time_seconds from a lineage object and its nested parents (not from their configs). */
+    private static void dropWallTimes(ObjectNode lineage) {
+        lineage.remove("wall_time_seconds");
+        for (JsonNode parent : lineage.path("parents")) {
+            dropWallTimes((ObjectNode) parent);
         }
-        if (node.isArray()) {
-            ArrayNode out = MAPPER.createArrayNode();
-            node.forEach(c -> out.add(canonical(c, false)));
-            return out;
-        }
-        return node;
     }
 
     // ---------------------------------------------------------------- builder
