@@ -1,11 +1,9 @@
 package org.mergelab.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mergelab.eval.FisherEstimation;
-import org.mergelab.experiment.FisherRun;
+import org.mergelab.experiment.DataStatisticsRun;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code mergelab fisher}: the diagonal Fisher of a checkpoint, for Fisher-weighted merges. */
 @Command(
@@ -20,33 +18,14 @@ import picocli.CommandLine.Option;
         })
 final class FisherCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "The model.")
-    Path checkpoint;
-
-    @Option(names = "--dataset", required = true, paramLabel = "SPEC", description = "Dataset spec (its training set is used).")
-    String dataset;
-
-    @Option(names = "--cue", paramLabel = "CUE", defaultValue = "none", description = "Cue drawn on the images (default ${DEFAULT-VALUE}).")
-    String cue;
-
-    @Option(names = "--samples", converter = OptionValues.AtLeastOne.class,
-            paramLabel = "N", defaultValue = "256", description = "Images (default ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the image subset (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--threads", converter = OptionValues.AtLeastOne.class,
-            paramLabel = "N", defaultValue = "2", description = "PyTorch threads (default ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--out", required = true, converter = OutputPathConverter.class, paramLabel = "FILE", description = "Output .safetensors.")
-    Path out;
+    @Mixin
+    DataStatisticOptions options;
 
     @Override
     public Integer call() {
-        FisherEstimation.Result r = FisherRun.run(checkpoint, dataset, cue, samples, seed, threads, out);
-        System.out.printf("Fisher of %d tensors over %d samples written to %s%n", r.fisher().size(), r.samples(), out);
+        DataStatisticsRun.Estimate r = options.run(DataStatisticsRun.Statistic.FISHER_DIAGONAL);
+        System.out.printf("Fisher of %d tensors over %d samples written to %s%n", r.tensors().size(), r.samples(),
+                options.out);
         return 0;
     }
 }

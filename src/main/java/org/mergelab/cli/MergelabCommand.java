@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             MergeCommand.class,
             DiffCommand.class,
             FisherCommand.class,
+            GramCommand.class,
             DoctorCommand.class
         })
 public final class MergelabCommand implements Runnable {

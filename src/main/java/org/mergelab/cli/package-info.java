@@ -6,7 +6,7 @@
  * {@code commandLine} for tests). It registers one package-private class per subcommand: {@code train}
  * ({@code TrainCommand}), {@code eval}, {@code run} and {@code demo} (an experiment, then its report, through
  * {@code ExperimentCommands}), {@code report}, {@code compare}, {@code merge}, {@code diff}, {@code fisher},
- * {@code lineage}, {@code show-cues}, {@code bench-train} and {@code doctor}. Errors are handled in one place:
+ * {@code gram}, {@code lineage}, {@code show-cues}, {@code bench-train} and {@code doctor}. Errors are handled in one place:
  * {@code MergelabCommand} turns any exception or {@link Error} (out of memory included) into one line on
  * standard error naming the file, key, option or tensor, with the stack trace only under {@code --verbose};
  * {@code OptionValues} and {@code OutputPathConverter} make unusable option values bad usage naming the

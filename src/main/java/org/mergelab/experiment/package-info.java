@@ -3,8 +3,8 @@
  *
  * <p>Entry points: {@link org.mergelab.experiment.ExperimentRunner} ({@code mergelab run} and {@code demo}: plan,
  * run with any number of workers, report), {@link org.mergelab.experiment.TrainRun} ({@code train}),
- * {@link org.mergelab.experiment.Evaluation} ({@code eval}) and {@link org.mergelab.experiment.FisherRun}
- * ({@code fisher}). An experiment is read into an {@link org.mergelab.experiment.ExperimentConfig}.
+ * {@link org.mergelab.experiment.Evaluation} ({@code eval}) and {@link org.mergelab.experiment.DataStatisticsRun}
+ * ({@code fisher}, {@code gram}). An experiment is read into an {@link org.mergelab.experiment.ExperimentConfig}.
  *
  * <p>{@link org.mergelab.experiment.ExperimentPlan} says which units an experiment needs, each keyed by the SHA-256
  * of a typed key record: {@link org.mergelab.experiment.TrainingUnit} (pre-training or a fine-tune, through

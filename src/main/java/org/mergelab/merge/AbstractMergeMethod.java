@@ -58,8 +58,8 @@ abstract class AbstractMergeMethod implements MergeMethod {
     }
 
     @Override
-    public final boolean needsAuxiliary() {
-        return signature.needsAuxiliary();
+    public final AuxiliaryInput auxiliaryInput() {
+        return signature.auxiliary();
     }
 
     @Override

@@ -31,7 +31,7 @@ final class ArceeFusionMerge extends AbstractMergeMethod {
     static final double IQR_FACTOR = 1.5;
 
     ArceeFusionMerge() {
-        super("arcee_fusion", References.ARCEE_FUSION, MethodSignature.of(1, 1, true, false, Map.of(), Map.of()));
+        super("arcee_fusion", References.ARCEE_FUSION, MethodSignature.of(1, 1, true, Map.of(), Map.of()));
     }
 
     @Override

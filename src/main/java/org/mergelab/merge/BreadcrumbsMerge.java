@@ -28,7 +28,7 @@ import java.util.Map;
 final class BreadcrumbsMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     BreadcrumbsMerge() {
-        super("breadcrumbs", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
+        super("breadcrumbs", References.BREADCRUMBS, MethodSignature.of(1, ANY, true,
                 Map.of(WEIGHT, 1.0, DENSITY, 1.0, GAMMA, 0.01),
                 Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.NONE.code())),
                 Sparsification.MAGNITUDE_OUTLIERS, Consensus.SUM);

@@ -24,7 +24,7 @@ import java.util.Map;
 final class BreadcrumbsTiesMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     BreadcrumbsTiesMerge() {
-        super("breadcrumbs_ties", References.BREADCRUMBS, MethodSignature.of(1, ANY, true, false,
+        super("breadcrumbs_ties", References.BREADCRUMBS, MethodSignature.of(1, ANY, true,
                 Map.of(WEIGHT, 1.0, DENSITY, 1.0, GAMMA, 0.01),
                 Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.NONE.code())),
                 Sparsification.MAGNITUDE_OUTLIERS, Consensus.SIGN_ELECTION);

@@ -27,7 +27,7 @@ import java.util.Map;
 final class DareLinearMerge extends TaskVectorFamilyMethod {
 
     DareLinearMerge() {
-        super("dare_linear", References.DARE, MethodSignature.of(1, ANY, true, false,
+        super("dare_linear", References.DARE, MethodSignature.of(1, ANY, true,
                 Map.of(WEIGHT, 1.0, DENSITY, 1.0), Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.L1.code())),
                 Sparsification.RANDOM, Consensus.SUM);
     }

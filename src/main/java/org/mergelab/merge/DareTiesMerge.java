@@ -24,7 +24,7 @@ import java.util.Map;
 final class DareTiesMerge extends TaskVectorFamilyMethod {
 
     DareTiesMerge() {
-        super("dare_ties", References.DARE, MethodSignature.of(1, ANY, true, false,
+        super("dare_ties", References.DARE, MethodSignature.of(1, ANY, true,
                 Map.of(WEIGHT, 1.0, DENSITY, 1.0), Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.L1.code())),
                 Sparsification.RANDOM, Consensus.SIGN_ELECTION);
     }

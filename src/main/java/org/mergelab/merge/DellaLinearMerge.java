@@ -23,7 +23,7 @@ import java.util.Map;
 final class DellaLinearMerge extends TaskVectorFamilyMethod {
 
     DellaLinearMerge() {
-        super("della_linear", References.DELLA, MethodSignature.of(1, ANY, true, false,
+        super("della_linear", References.DELLA, MethodSignature.of(1, ANY, true,
                 Map.of(WEIGHT, 1.0, DENSITY, 1.0, EPSILON, 0.15),
                 Map.of(LAMBDA, 1.0, NORMALIZE, 0.0, RESCALE, Rescale.L1.code())),
                 Sparsification.MAGNITUDE_SAMPLING, Consensus.SUM);

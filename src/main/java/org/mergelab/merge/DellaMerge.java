@@ -30,7 +30,7 @@ import java.util.Map;
 final class DellaMerge extends TaskVectorFamilyMethod {
 
     DellaMerge() {
-        super("della", References.DELLA, MethodSignature.of(1, ANY, true, false,
+        super("della", References.DELLA, MethodSignature.of(1, ANY, true,
                 Map.of(WEIGHT, 1.0, DENSITY, 1.0, EPSILON, 0.15),
                 Map.of(LAMBDA, 1.0, NORMALIZE, 1.0, RESCALE, Rescale.L1.code())),
                 Sparsification.MAGNITUDE_SAMPLING, Consensus.SIGN_ELECTION);

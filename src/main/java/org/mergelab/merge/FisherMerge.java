@@ -37,8 +37,9 @@ import java.util.Map;
 final class FisherMerge extends AbstractMergeMethod implements RangeMergeable {
 
     FisherMerge() {
-        super("fisher", References.FISHER, MethodSignature.of(1, ANY, false, true,
-                Map.of(WEIGHT, 1.0, FISHER_NORM, MethodSignature.COMPUTED), Map.of(EPSILON, 1e-8, NORMALIZE_FISHERS, 0.0)));
+        super("fisher", References.FISHER, MethodSignature.of(1, ANY, false,
+                Map.of(WEIGHT, 1.0, FISHER_NORM, MethodSignature.COMPUTED), Map.of(EPSILON, 1e-8, NORMALIZE_FISHERS, 0.0))
+                .withAuxiliary(AuxiliaryInput.FISHER_DIAGONAL));
     }
 
     @Override
@@ -52,15 +53,8 @@ final class FisherMerge extends AbstractMergeMethod implements RangeMergeable {
         int models = request.modelCount();
         double epsilon = signature().global(request, EPSILON);
         boolean normalizeFishers = signature().globalFlag(request, NORMALIZE_FISHERS);
-        double[] weights = new double[models];
-        double total = 0.0;
+        double[] weights = signature().nonNegativeWeights(request, where);
         for (int i = 0; i < models; i++) {
-            weights[i] = signature().perModel(request, i, WEIGHT);
-            if (weights[i] < 0.0) {
-                throw new IllegalArgumentException(where + ": weight of model " + i + " is " + weights[i]
-                        + "; Fisher averaging needs weights >= 0");
-            }
-            total += weights[i];
             boolean hasNorm = request.perModelParameters().get(i).containsKey(FISHER_NORM.key());
             if (normalizeFishers && !hasNorm) {
                 throw new IllegalArgumentException(where + ": normalize_fishers divides model " + i
@@ -81,9 +75,6 @@ final class FisherMerge extends AbstractMergeMethod implements RangeMergeable {
                             + " at element " + j + " is negative; a diagonal Fisher is >= 0");
                 }
             }
-        }
-        if (total <= 0.0) {
-            throw new IllegalArgumentException(where + ": all weights are 0");
         }
         int n = request.length();
         float[] out = new float[n];

@@ -27,7 +27,7 @@ final class KarcherMerge extends AbstractMergeMethod {
 
     KarcherMerge() {
         super("karcher", References.KARCHER,
-                MethodSignature.of(1, ANY, false, false, Map.of(), Map.of(MAX_ITER, 10.0, TOL, 1e-5)));
+                MethodSignature.of(1, ANY, false, Map.of(), Map.of(MAX_ITER, 10.0, TOL, 1e-5)));
     }
 
     @Override

@@ -19,7 +19,7 @@ final class LinearMerge extends AbstractMergeMethod implements RangeMergeable {
 
     LinearMerge() {
         super("linear", References.MODEL_SOUPS,
-                MethodSignature.of(1, ANY, false, false, Map.of(WEIGHT, 1.0), Map.of(NORMALIZE, 1.0)));
+                MethodSignature.of(1, ANY, false, Map.of(WEIGHT, 1.0), Map.of(NORMALIZE, 1.0)));
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.Map;
 final class MagMaxMerge extends AbstractMergeMethod implements RangeMergeable {
 
     MagMaxMerge() {
-        super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, false, Map.of(), Map.of(LAMBDA, 1.0)));
+        super("magmax", References.MAGMAX, MethodSignature.of(1, ANY, true, Map.of(), Map.of(LAMBDA, 1.0)));
     }
 
     @Override

@@ -33,10 +33,16 @@ public interface MergeMethod {
     }
 
     /**
-     * True when {@link MergeRequest#auxiliary()} must hold one array per model (fisher: each model's diagonal
-     * Fisher, which a recipe names with {@code fisher: PATH}); false when it must be absent.
+     * The per-model data besides the weights that {@link MergeRequest#auxiliary()} carries: each model's diagonal
+     * Fisher (fisher, a recipe's {@code fisher: PATH}), each model's input Gram matrix (regmean, {@code gram:
+     * PATH}), or none.
      */
-    boolean needsAuxiliary();
+    AuxiliaryInput auxiliaryInput();
+
+    /** True when this method reads an {@link #auxiliaryInput()} file per model. */
+    default boolean needsAuxiliary() {
+        return auxiliaryInput() != AuxiliaryInput.NONE;
+    }
 
     /** The fewest models a request may hold (model_stock: 2, for an angle between task vectors). */
     int minimumModels();

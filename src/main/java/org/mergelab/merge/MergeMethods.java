@@ -29,6 +29,7 @@ public final class MergeMethods {
             new ModelStockMerge(),
             new MagMaxMerge(),
             new FisherMerge(),
+            new RegMeanMerge(),
             new TrajectoryUniformMerge(),
             new TrajectoryEmaMerge(),
             new NearSwapMerge(),

@@ -53,7 +53,9 @@ enum MergeParameter {
     /** Flag: nuslerp treats the whole tensor as one vector (else its rows or columns). */
     NUSLERP_FLATTEN("nuslerp_flatten", "0 or 1 (false or true)"),
     /** Flag: without nuslerp_flatten, nuslerp interpolates along the first dimension (else along the last). */
-    NUSLERP_ROW_WISE("nuslerp_row_wise", "0 or 1 (false or true)");
+    NUSLERP_ROW_WISE("nuslerp_row_wise", "0 or 1 (false or true)"),
+    /** regmean: the factor α on the off-diagonal entries of every Gram matrix (1 keeps them); in [0, 1]. */
+    REDUCE_NON_DIAGONAL_RATIO("reduce_non_diagonal_ratio", "in [0, 1]");
 
     private final String key;
     private final String range;
@@ -79,7 +81,7 @@ enum MergeParameter {
             case NORMALIZE, NORMALIZE_FISHERS, NORMALIZE_WEIGHTS, NUSLERP_FLATTEN, NUSLERP_ROW_WISE ->
                     value == 0.0 || value == 1.0;
             case RESCALE -> value == 0.0 || value == 1.0 || value == 2.0;
-            case T, BETA, SELECT_TOPK -> value >= 0.0 && value <= 1.0;
+            case T, BETA, SELECT_TOPK, REDUCE_NON_DIAGONAL_RATIO -> value >= 0.0 && value <= 1.0;
             case EPSILON, FISHER_NORM, EPS -> value > 0.0;
             case MAX_ITER -> value >= 0.0 && value == Math.rint(value);
             case TOL -> value >= 0.0;

@@ -43,7 +43,9 @@ import org.mergelab.config.ConfigReader;
  * picked by tensor name, with mergekit's rules ({@link ParameterSetting}, positions from {@link LayerPositions};
  * mergelab-only top-level {@code layer_pattern} gives the layer index pattern). {@code int8_mask} is accepted and has
  * no effect (it only changes how mergekit stores masks). Mergelab-only: a per-model {@code fisher: PATH} names that
- * model's diagonal Fisher (a safetensors file with the same tensor names) for {@code merge_method: fisher}.
+ * model's diagonal Fisher (a safetensors file with the same tensor names) for {@code merge_method: fisher}, and a
+ * per-model {@code gram: PATH} that model's input Gram matrices for {@code merge_method: regmean}
+ * ({@link AuxiliaryInput}).
  *
  * <p>As in mergekit ({@code config.ConfigReader.parameter}), a per-model key ({@code weight}, {@code density},
  * {@code gamma}) in the top-level {@code parameters} is the default of every model, and a model's own value wins.
@@ -62,7 +64,7 @@ public record MergeRecipe(
         Path base,
         RecipeParameters parameters,
         String layerPattern,
-        List<Path> fisher,
+        List<Path> auxiliary,
         DType outputDType,
         long seed,
         Path configSource,
@@ -81,7 +83,7 @@ public record MergeRecipe(
      */
     public MergeRecipe {
         models = List.copyOf(models);
-        fisher = fisher == null ? null : List.copyOf(fisher);
+        auxiliary = auxiliary == null ? null : List.copyOf(auxiliary);
         warnings = List.copyOf(warnings);
         slices = List.copyOf(slices);
     }
@@ -139,7 +141,14 @@ public record MergeRecipe(
         }
         List<Path> models = new ArrayList<>();
         List<Map<String, ParameterSetting>> perModel = new ArrayList<>();
-        List<Path> fisher = new ArrayList<>();
+        List<Path> auxiliary = new ArrayList<>();
+        String auxiliaryKey = method.auxiliaryInput().recipeKey();
+        Set<String> auxiliaryKeys = new java.util.TreeSet<>();
+        for (AuxiliaryInput input : AuxiliaryInput.values()) {
+            if (input.recipeKey() != null) {
+                auxiliaryKeys.add(input.recipeKey());
+            }
+        }
         for (JsonNode entry : entries) {
             if (!entry.isObject() || !entry.has("model")) {
                 throw new IllegalArgumentException(file + ": each 'models' entry needs a 'model' key, found " + entry);
@@ -154,16 +163,22 @@ public record MergeRecipe(
             String where = "of model '" + entry.get("model").asText() + "'";
             Map<String, ParameterSetting> parameters = new LinkedHashMap<>();
             JsonNode given = entry.get("parameters");
-            Path fisherFile = null;
+            Path auxiliaryFile = null;
             if (given != null && !given.isNull()) {
-                if (given.has("fisher")) {
-                    if (!given.get("fisher").isTextual()) {
-                        throw new IllegalArgumentException(file + ": parameter 'fisher' " + where
-                                + " must be a path to a safetensors file, found " + given.get("fisher"));
+                for (String key : auxiliaryKeys) {
+                    if (given.has(key) && !key.equals(auxiliaryKey)) {
+                        throw new IllegalArgumentException(file + ": parameter '" + key + "' " + where
+                                + " is only read by merge_method " + methodsReading(key) + ", not " + method.name());
                     }
-                    fisherFile = dir.resolve(given.get("fisher").asText()).normalize();
                 }
-                parameters = settings(given, method.perModelParameters(), Set.of("fisher"), where, method, file);
+                if (auxiliaryKey != null && given.has(auxiliaryKey)) {
+                    if (!given.get(auxiliaryKey).isTextual()) {
+                        throw new IllegalArgumentException(file + ": parameter '" + auxiliaryKey + "' " + where
+                                + " must be a path to a safetensors file, found " + given.get(auxiliaryKey));
+                    }
+                    auxiliaryFile = dir.resolve(given.get(auxiliaryKey).asText()).normalize();
+                }
+                parameters = settings(given, method.perModelParameters(), auxiliaryKeys, where, method, file);
             }
             if (base != null && method.acceptsBaseModel() && model.equals(base)) {
                 warnings.add("models entry " + model + " is the base model; " + method.name()
@@ -172,7 +187,7 @@ public record MergeRecipe(
             }
             models.add(model);
             perModel.add(parameters);
-            fisher.add(fisherFile);
+            auxiliary.add(auxiliaryFile);
         }
         List<RecipeSlice> slices = List.of();
         if (sliced) {
@@ -181,7 +196,7 @@ public record MergeRecipe(
                     file);
             for (RecipeSlice.Source source : slices.getFirst().models()) {
                 models.add(source.model());
-                fisher.add(null);
+                auxiliary.add(null);
             }
             perModel.addAll(slices.getFirst().parameters().perModel());
         }
@@ -191,22 +206,15 @@ public record MergeRecipe(
             for (int i = 0; i < copies; i++) {
                 models.add(base);
                 perModel.add(Map.of());
-                fisher.add(null);
+                auxiliary.add(null);
             }
             warnings.add("every models entry is the base model; " + method.name() + " has no task vector to add"
                     + " and returns the base (as mergekit)");
         }
-        boolean anyFisher = fisher.stream().anyMatch(f -> f != null);
-        if (method.needsAuxiliary()) {
-            if (fisher.contains(null)) {
-                throw new IllegalArgumentException(file + ": merge_method " + method.name() + " needs parameters: "
-                        + "{fisher: PATH} for every model (a safetensors file of diagonal Fisher values, same tensor "
-                        + "names)");
-            }
-        } else if (anyFisher) {
-            throw new IllegalArgumentException(file + ": parameter 'fisher' is only read by merge_method "
-                    + MergeMethods.all().stream().filter(MergeMethod::needsAuxiliary).map(MergeMethod::name)
-                            .collect(Collectors.joining(", ")) + ", not " + method.name());
+        boolean anyAuxiliary = auxiliary.stream().anyMatch(f -> f != null);
+        if (method.needsAuxiliary() && auxiliary.contains(null)) {
+            throw new IllegalArgumentException(file + ": merge_method " + method.name() + " needs parameters: {"
+                    + auxiliaryKey + ": PATH} for every model (" + method.auxiliaryInput().description() + ")");
         }
         Path mergedBase = base;
         if (method.recipeBaseIsFirstModel() && base != null) {
@@ -215,11 +223,11 @@ public record MergeRecipe(
             if (index >= 0) {
                 models.remove(index);
                 perModel.remove(index);
-                fisher.remove(index);
+                auxiliary.remove(index);
             }
             models.addFirst(base);
             perModel.addFirst(Map.of());
-            fisher.addFirst(null);
+            auxiliary.addFirst(null);
             mergedBase = null;
         } else if (!method.acceptsBaseModel() && base != null) {
             warnings.add("base_model " + base + " is not merged by " + method.name()
@@ -287,7 +295,7 @@ public record MergeRecipe(
             warnings.add("layer_pattern is accepted but has no effect: no parameter is a per-layer gradient");
         }
         return new MergeRecipe(file, root, method, models, mergedBase, parameters, layerPattern,
-                anyFisher ? fisher : null, out, seed, configSource, warnings, slices);
+                anyAuxiliary ? auxiliary : null, out, seed, configSource, warnings, slices);
     }
 
     private static String text(JsonNode node, String key, Path file, boolean required) {
@@ -380,8 +388,8 @@ public record MergeRecipe(
         all.add(file);
         all.add(base);
         all.add(configSource);
-        if (fisher != null) {
-            all.addAll(fisher);
+        if (auxiliary != null) {
+            all.addAll(auxiliary);
         }
         for (RecipeSlice slice : slices) {
             slice.models().forEach(source -> all.add(source.model()));
@@ -390,5 +398,11 @@ public record MergeRecipe(
             }
         }
         return all;
+    }
+
+    /** The methods whose per-model {@code key} names their auxiliary file, for messages. */
+    private static String methodsReading(String key) {
+        return MergeMethods.all().stream().filter(m -> key.equals(m.auxiliaryInput().recipeKey()))
+                .map(MergeMethod::name).collect(Collectors.joining(", "));
     }
 }

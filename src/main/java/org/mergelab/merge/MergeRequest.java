@@ -24,8 +24,9 @@ import java.util.Objects;
  *   <li>{@code globalParameters}: key to value for the whole merge (for example {@code lambda},
  *       {@code t}); flags are {@code 0.0}/{@code 1.0}.
  *   <li>{@code seed}: the merge's seed; only seeded methods (DARE) read it.
- *   <li>{@code auxiliary}: N extra arrays of length n, one per model (the diagonal Fisher for
- *       {@code fisher}), or {@code null}.
+ *   <li>{@code auxiliary}: N extra arrays of one length, one per model, or {@code null}: the diagonal Fisher
+ *       (length n) for {@code fisher}, the input Gram matrix (d x d, d = n / shape[0]) for {@code regmean}; the
+ *       method's {@link AuxiliaryInput} says which, and the method checks the length.
  *   <li>{@code shape}: the tensor's shape, row-major, whose product is n; {@code [n]} unless given. A request for a
  *       range of a tensor is one-dimensional. Only methods that work along an axis or on rows read it ({@code della}
  *       ranks magnitudes along axis 1, {@code nuslerp} without {@code nuslerp_flatten} and {@code arcee_fusion} work
@@ -75,7 +76,11 @@ public record MergeRequest(
                         + " auxiliary arrays for " + models.size() + " models; need one per model");
             }
             for (int i = 0; i < auxiliary.size(); i++) {
-                requireLength(auxiliary.get(i), length, "auxiliary " + i, tensorName);
+                if (auxiliary.get(i).length != auxiliary.getFirst().length) {
+                    throw new IllegalArgumentException("tensor '" + tensorName + "': auxiliary array " + i + " has "
+                            + auxiliary.get(i).length + " elements but auxiliary array 0 has "
+                            + auxiliary.getFirst().length);
+                }
                 requireFinite(auxiliary.get(i), "auxiliary " + i, tensorName);
             }
         }

@@ -25,7 +25,7 @@ import java.util.Map;
 final class ModelStockMerge extends AbstractMergeMethod {
 
     ModelStockMerge() {
-        super("model_stock", References.MODEL_STOCK, MethodSignature.of(2, ANY, true, false, Map.of(), Map.of()));
+        super("model_stock", References.MODEL_STOCK, MethodSignature.of(2, ANY, true, Map.of(), Map.of()));
     }
 
     @Override

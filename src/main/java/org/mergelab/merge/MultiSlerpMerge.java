@@ -29,7 +29,7 @@ import java.util.Map;
 final class MultiSlerpMerge extends AbstractMergeMethod {
 
     MultiSlerpMerge() {
-        super("multislerp", References.MULTISLERP, MethodSignature.of(1, ANY, false, false, Map.of(WEIGHT, 1.0),
+        super("multislerp", References.MULTISLERP, MethodSignature.of(1, ANY, false, Map.of(WEIGHT, 1.0),
                 Map.of(NORMALIZE_WEIGHTS, 1.0, EPS, 1e-8)).withOptionalBase());
     }
 

@@ -22,7 +22,7 @@ final class NearSwapMerge extends AbstractMergeMethod implements RangeMergeable 
     static final double DIFFERENCE_FLOOR = 1e-6;
 
     NearSwapMerge() {
-        super("nearswap", References.NEARSWAP, MethodSignature.of(1, 1, true, false, Map.of(), Map.of(T, 1e-4)));
+        super("nearswap", References.NEARSWAP, MethodSignature.of(1, 1, true, Map.of(), Map.of(T, 1e-4)));
     }
 
     @Override

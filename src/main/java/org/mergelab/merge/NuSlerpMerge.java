@@ -33,7 +33,7 @@ final class NuSlerpMerge extends AbstractMergeMethod {
     static final double NORM_FLOOR = 1e-7;
 
     NuSlerpMerge() {
-        super("nuslerp", References.NUSLERP, MethodSignature.of(2, 2, false, false, Map.of(WEIGHT, 1.0),
+        super("nuslerp", References.NUSLERP, MethodSignature.of(2, 2, false, Map.of(WEIGHT, 1.0),
                 Map.of(NUSLERP_FLATTEN, 1.0, NUSLERP_ROW_WISE, 0.0)).withOptionalBase());
     }
 

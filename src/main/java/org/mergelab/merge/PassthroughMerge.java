@@ -13,7 +13,7 @@ import java.util.Map;
 final class PassthroughMerge extends AbstractMergeMethod implements RangeMergeable {
 
     PassthroughMerge() {
-        super("passthrough", References.MERGEKIT, MethodSignature.of(1, 1, false, false, Map.of(), Map.of()));
+        super("passthrough", References.MERGEKIT, MethodSignature.of(1, 1, false, Map.of(), Map.of()));
     }
 
     @Override

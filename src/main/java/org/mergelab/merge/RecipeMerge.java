@@ -392,14 +392,14 @@ public final class RecipeMerge {
      *
      * @param models the merged models (for slices, {@link SliceStack} views)
      * @param base the base, or null
-     * @param fisher the Fisher files, or null
+     * @param auxiliary the Fisher or Gram files (the method's {@link AuxiliaryInput}), or null
      * @param stack the slices' plan, or null for a {@code models:} recipe
      * @param files every input opened, with its role
      */
-    private record OpenedInputs(List<TensorSource> models, TensorSource base, List<TensorSource> fisher,
+    private record OpenedInputs(List<TensorSource> models, TensorSource base, List<TensorSource> auxiliary,
             SliceStack stack, List<InputFile> files) {}
 
-    /** One opened input: its role (model, base, fisher), the path the recipe gives, and the source. */
+    /** One opened input: its role (model, base, fisher, gram), the path the recipe gives, and the source. */
     private record InputFile(String role, Path given, TensorSource source) {}
 
     private static OpenedInputs open(MergeRecipe recipe, List<TensorSource> opened) throws IOException {
@@ -424,13 +424,14 @@ public final class RecipeMerge {
             models = stack.models();
             base = stack.base();
         }
-        List<TensorSource> fisher = recipe.fisher() == null ? null : openAll(recipe.fisher(), opened);
-        if (fisher != null) {
-            for (int i = 0; i < fisher.size(); i++) {
-                files.add(new InputFile("fisher", recipe.fisher().get(i), fisher.get(i)));
+        List<TensorSource> auxiliary = recipe.auxiliary() == null ? null : openAll(recipe.auxiliary(), opened);
+        if (auxiliary != null) {
+            String role = recipe.method().auxiliaryInput().recipeKey();
+            for (int i = 0; i < auxiliary.size(); i++) {
+                files.add(new InputFile(role, recipe.auxiliary().get(i), auxiliary.get(i)));
             }
         }
-        return new OpenedInputs(models, base, fisher, stack, files);
+        return new OpenedInputs(models, base, auxiliary, stack, files);
     }
 
     private static StreamingMerge streamingMerge(MergeRecipe recipe, OpenedInputs in, Path directory, int threads,
@@ -439,7 +440,7 @@ public final class RecipeMerge {
                 .setMethod(recipe.method())
                 .setModels(in.models())
                 .optBase(in.base())
-                .optFisher(in.fisher())
+                .optAuxiliary(in.auxiliary())
                 .optTensorParameters(in.stack() != null ? in.stack().parameters() : recipe.tensorParameters(
                         in.models().getFirst().tensors().stream().map(t -> t.name()).toList()))
                 .optSeed(recipe.seed())

@@ -90,7 +90,8 @@ record RecipeSlice(List<Source> models, Source base, RecipeParameters parameters
         }
         if (method.needsAuxiliary()) {
             throw new IllegalArgumentException(file + ": merge_method " + method.name()
-                    + " reads one Fisher file per model and does not take 'slices'; use 'models'");
+                    + " reads one " + method.auxiliaryInput().recipeKey() + " file per model and does not take 'slices';"
+                    + " use 'models'");
         }
         if (method.needsBaseModel() && base == null) {
             throw new IllegalArgumentException(file + ": merge_method " + method.name() + " needs base_model");

@@ -28,6 +28,8 @@ final class References {
             + " for Seamless Continual Learning\", 2024, arXiv:2407.06322";
     static final String FISHER = "Matena, Raffel, \"Merging Models with Fisher-Weighted Averaging\", 2021"
             + " (NeurIPS 2022), arXiv:2111.09832";
+    static final String REGMEAN = "Jin, Ren, Preotiuc-Pietro, Cheng, \"Dataless Knowledge Fusion by Merging Weights of"
+            + " Language Models\", 2022 (ICLR 2023), arXiv:2212.09849";
     static final String SWA = "Izmailov, Podoprikhin, Garipov, Vetrov, Wilson, \"Averaging Weights Leads to"
             + " Wider Optima and Better Generalization\", 2018, arXiv:1803.05407";
     static final String EMA = "Tarvainen, Valpola, \"Mean teachers are better role models: Weight-averaged"

@@ -29,7 +29,7 @@ final class SceMerge extends AbstractMergeMethod {
     static final double WEIGHT_FLOOR = 1e-6;
 
     SceMerge() {
-        super("sce", References.SCE, MethodSignature.of(1, ANY, true, false, Map.of(), Map.of(SELECT_TOPK, 1.0)));
+        super("sce", References.SCE, MethodSignature.of(1, ANY, true, Map.of(), Map.of(SELECT_TOPK, 1.0)));
     }
 
     @Override

@@ -31,7 +31,7 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
     static final double ZERO_NORM = 1e-12;
 
     SlerpMerge() {
-        super("slerp", References.SLERP, MethodSignature.of(2, 2, false, false, Map.of(), Map.of(T, 0.5)));
+        super("slerp", References.SLERP, MethodSignature.of(2, 2, false, Map.of(), Map.of(T, 0.5)));
     }
 
     /** mergekit's convention: a recipe's base_model is the t = 0 end. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +71,9 @@ public final class StreamingMerge {
     private final MergeMethod method;
     private final List<TensorSource> models;
     private final TensorSource base;
-    private final List<TensorSource> fisher;
+    private final List<TensorSource> auxiliary;
+    /** The tensors the auxiliary files hold (all float tensors for Fisher, the weights with Grams); set by plan(). */
+    private Set<String> auxiliaryTensors = Set.of();
     private final Function<String, TensorParameters> parameters;
     private final long seed;
     private final DType outputDType;
@@ -84,7 +87,7 @@ public final class StreamingMerge {
         this.method = b.method;
         this.models = List.copyOf(b.models);
         this.base = b.base;
-        this.fisher = b.fisher == null ? null : List.copyOf(b.fisher);
+        this.auxiliary = b.auxiliary == null ? null : List.copyOf(b.auxiliary);
         if (b.tensorParameters != null) {
             this.parameters = b.tensorParameters;
         } else {
@@ -256,8 +259,8 @@ public final class StreamingMerge {
         if (base != null) {
             inputs.add(base);
         }
-        if (fisher != null) {
-            inputs.addAll(fisher);
+        if (auxiliary != null) {
+            inputs.addAll(auxiliary);
         }
         List<Map<String, TensorInfo>> inputInfos = inputs.stream().map(StreamingMerge::infos).toList();
         List<PlannedTensor> tensors = new ArrayList<>();
@@ -298,6 +301,17 @@ public final class StreamingMerge {
                     working = arrays * elements * Float.BYTES;
                     action = method.name() + (whole ? " (whole tensor)" : " (in ranges of " + chunkElements
                             + " elements on " + threads + " threads)");
+                    if (method.auxiliaryInput() == AuxiliaryInput.INPUT_GRAM) {
+                        if (auxiliaryTensors.contains(plan.name())) {
+                            // the models' float32 Grams, their float64 sum and the float64 right-hand side
+                            long d = n / plan.output().shape()[0];
+                            working = (models.size() + 2L) * n * Float.BYTES + models.size() * d * d * Float.BYTES
+                                    + d * d * Double.BYTES + n * Double.BYTES;
+                            action = method.name() + " (whole tensor, input Gram [" + d + ", " + d + "])";
+                        } else {
+                            action = method.name() + ": weighted mean (no Gram matrix)";
+                        }
+                    }
                 }
                 largestWorking = Math.max(largestWorking, working + plan.output().byteLength());
                 largestOutput = Math.max(largestOutput, plan.output().byteLength());
@@ -324,34 +338,8 @@ public final class StreamingMerge {
         for (TensorSource other : others) {
             TensorLayout.requireSame(firstLayout, TensorLayout.of(other), TensorLayout.DTypes.SAME_KIND);
         }
-        Map<String, TensorInfo> firstInfos = infos(first);
-        if (fisher != null) {
-            for (TensorSource f : fisher) {
-                Map<String, TensorInfo> fisherInfos = infos(f);
-                for (TensorInfo info : first.tensors()) {
-                    if (!info.dtype().isFloatingPoint()) {
-                        continue;
-                    }
-                    TensorInfo o = fisherInfos.get(info.name());
-                    if (o == null) {
-                        throw new IllegalArgumentException("tensor '" + info.name() + "' is in " + first.path()
-                                + " but not in the Fisher file " + f.path());
-                    }
-                    TensorLayout.requireSameShape(info.name(), info.shape(), first.path(), o.shape(), f.path());
-                    if (!o.dtype().isFloatingPoint()) {
-                        throw new IllegalArgumentException("tensor '" + info.name() + "' is "
-                                + o.dtype().safetensorsName() + " in the Fisher file " + f.path()
-                                + "; a Fisher diagonal is floating point");
-                    }
-                }
-                for (TensorInfo o : f.tensors()) {
-                    TensorInfo mine = firstInfos.get(o.name());
-                    if (mine == null || !mine.dtype().isFloatingPoint()) {
-                        throw new IllegalArgumentException("tensor '" + o.name() + "' is in the Fisher file "
-                                + f.path() + " but is not a float tensor of " + first.path());
-                    }
-                }
-            }
+        if (auxiliary != null) {
+            auxiliaryTensors = AuxiliaryFiles.check(method.auxiliaryInput(), first, auxiliary);
         }
         List<TensorPlan> plans = new ArrayList<>();
         for (TensorInfo info : first.tensors()) {
@@ -400,9 +388,10 @@ public final class StreamingMerge {
                 }
             }
         }
-        if (fisher == null || !any) {
+        if (auxiliary == null || !any) {
             return byTensor;
         }
+        List<TensorSource> fisher = auxiliary;
         double[] norms = new double[fisher.size()];
         for (int i = 0; i < fisher.size(); i++) {
             double squares = 0.0;
@@ -477,7 +466,7 @@ public final class StreamingMerge {
     private record MergedTensor(Tensor tensor, Arena arena) {}
 
     /** The mapped inputs of one tensor, and the parameters its requests carry (null for non-float tensors). */
-    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] fisher, TensorParameters parameters) {}
+    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] auxiliary, TensorParameters parameters) {}
 
     private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers)
             throws IOException {
@@ -501,14 +490,14 @@ public final class StreamingMerge {
             if (method.copiesItsOnlyModel() && inputs[0].dtype() == plan.output().dtype()) {
                 return new MergedTensor(inputs[0], arena); // passthrough: the bytes as they are
             }
-            Tensor[] fisherTensors = null;
-            if (fisher != null) {
-                fisherTensors = new Tensor[fisher.size()];
-                for (int i = 0; i < fisherTensors.length; i++) {
-                    fisherTensors[i] = fisher.get(i).read(name, arena);
+            Tensor[] auxiliaryTensors = null;
+            if (auxiliary != null && this.auxiliaryTensors.contains(name)) {
+                auxiliaryTensors = new Tensor[auxiliary.size()];
+                for (int i = 0; i < auxiliaryTensors.length; i++) {
+                    auxiliaryTensors[i] = auxiliary.get(i).read(name, arena);
                 }
             }
-            Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors, parameters);
+            Inputs in = new Inputs(name, inputs, baseTensor, auxiliaryTensors, parameters);
             int n = (int) inputs[0].numel();
             DType outType = plan.output().dtype();
             // the output lives in its own arena: the inputs' mappings are released as soon as the merge is
@@ -609,12 +598,15 @@ public final class StreamingMerge {
         if (in.base() != null) {
             request.optBase(floats(in.base(), from, to, in.name(), base));
         }
-        if (in.fisher() != null) {
-            List<float[]> auxiliary = new ArrayList<>();
-            for (int i = 0; i < in.fisher().length; i++) {
-                auxiliary.add(floats(in.fisher()[i], from, to, in.name(), fisher.get(i)));
+        if (in.auxiliary() != null) {
+            List<float[]> arrays = new ArrayList<>();
+            for (int i = 0; i < in.auxiliary().length; i++) {
+                // a Fisher diagonal is sliced as the tensor; a Gram matrix belongs to the whole weight
+                long n = method.auxiliaryInput() == AuxiliaryInput.FISHER_DIAGONAL ? to : in.auxiliary()[i].numel();
+                long start = method.auxiliaryInput() == AuxiliaryInput.FISHER_DIAGONAL ? from : 0;
+                arrays.add(floats(in.auxiliary()[i], start, n, in.name(), auxiliary.get(i)));
             }
-            request.optAuxiliary(auxiliary);
+            request.optAuxiliary(arrays);
         }
         return request.build();
     }
@@ -698,7 +690,7 @@ public final class StreamingMerge {
 
     /**
      * Builds a {@link StreamingMerge}. Required: {@link #setMethod}, {@link #setModels},
-     * {@link #setOutputDirectory}. Optional with defaults: no base, no Fisher files, no parameters, seed 0, output
+     * {@link #setOutputDirectory}. Optional with defaults: no base, no auxiliary files, no parameters, seed 0, output
      * dtype = each tensor's dtype in the first model, shards above {@link #DEFAULT_MAX_SHARD_BYTES}, threads = the
      * available processors, ranges of {@link #DEFAULT_CHUNK_ELEMENTS}, metadata {@code {"format": "pt"}}.
      */
@@ -706,7 +698,7 @@ public final class StreamingMerge {
         private MergeMethod method;
         private List<TensorSource> models;
         private TensorSource base;
-        private List<TensorSource> fisher;
+        private List<TensorSource> auxiliary;
         private List<Map<String, Double>> perModelParameters = List.of();
         private final Map<String, Double> globalParameters = new LinkedHashMap<>();
         private Function<String, TensorParameters> tensorParameters;
@@ -744,9 +736,12 @@ public final class StreamingMerge {
             return this;
         }
 
-        /** One diagonal-Fisher file per model, for {@code fisher}; default none. */
-        public Builder optFisher(List<TensorSource> fisher) {
-            this.fisher = fisher;
+        /**
+         * One auxiliary file per model, of the method's {@link MergeMethod#auxiliaryInput()} (diagonal Fisher for
+         * {@code fisher}, input Gram matrices for {@code regmean}); default none.
+         */
+        public Builder optAuxiliary(List<TensorSource> auxiliary) {
+            this.auxiliary = auxiliary;
             return this;
         }
 
@@ -818,9 +813,14 @@ public final class StreamingMerge {
                 throw new IllegalArgumentException("method '" + method.name() + "' "
                         + (method.needsBaseModel() ? "needs a base model (optBase)" : "takes no base model"));
             }
-            if (fisher != null && fisher.size() != models.size()) {
-                throw new IllegalArgumentException(fisher.size() + " Fisher files for " + models.size()
-                        + " models; need one per model");
+            if (method.needsAuxiliary() != (auxiliary != null)) {
+                throw new IllegalArgumentException("method '" + method.name() + "' " + (method.needsAuxiliary()
+                        ? "needs one " + method.auxiliaryInput().recipeKey() + " file per model (optAuxiliary)"
+                        : "takes no auxiliary files"));
+            }
+            if (auxiliary != null && auxiliary.size() != models.size()) {
+                throw new IllegalArgumentException(auxiliary.size() + " " + method.auxiliaryInput().recipeKey()
+                        + " files for " + models.size() + " models; need one per model");
             }
             if (maxShardBytes <= 0) {
                 throw new IllegalArgumentException("maxShardBytes must be > 0, got " + maxShardBytes);

@@ -20,7 +20,7 @@ final class TaskArithmeticMerge extends TaskVectorFamilyMethod implements RangeM
 
     TaskArithmeticMerge() {
         super("task_arithmetic", References.TASK_ARITHMETIC,
-                MethodSignature.of(1, ANY, true, false, Map.of(WEIGHT, 1.0),
+                MethodSignature.of(1, ANY, true, Map.of(WEIGHT, 1.0),
                 Map.of(LAMBDA, 1.0, NORMALIZE, 0.0)), Sparsification.NONE, Consensus.SUM);
     }
 }

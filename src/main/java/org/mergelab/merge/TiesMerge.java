@@ -27,7 +27,7 @@ import java.util.Map;
 final class TiesMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     TiesMerge() {
-        super("ties", References.TIES, MethodSignature.of(1, ANY, true, false, Map.of(WEIGHT, 1.0, DENSITY, 1.0),
+        super("ties", References.TIES, MethodSignature.of(1, ANY, true, Map.of(WEIGHT, 1.0, DENSITY, 1.0),
                 Map.of(LAMBDA, 1.0, NORMALIZE, 1.0, RESCALE, Rescale.NONE.code())), Sparsification.MAGNITUDE,
                 Consensus.SIGN_ELECTION);
     }

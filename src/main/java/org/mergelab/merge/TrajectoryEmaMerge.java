@@ -19,7 +19,7 @@ import java.util.Map;
 final class TrajectoryEmaMerge extends AbstractMergeMethod implements RangeMergeable {
 
     TrajectoryEmaMerge() {
-        super("trajectory_ema", References.EMA, MethodSignature.of(1, ANY, false, false, Map.of(), Map.of(BETA, 0.9)));
+        super("trajectory_ema", References.EMA, MethodSignature.of(1, ANY, false, Map.of(), Map.of(BETA, 0.9)));
     }
 
     @Override

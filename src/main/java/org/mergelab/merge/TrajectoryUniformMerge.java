@@ -15,7 +15,7 @@ import java.util.Map;
 final class TrajectoryUniformMerge extends AbstractMergeMethod implements RangeMergeable {
 
     TrajectoryUniformMerge() {
-        super("trajectory_uniform", References.SWA, MethodSignature.of(1, ANY, false, false, Map.of(), Map.of()));
+        super("trajectory_uniform", References.SWA, MethodSignature.of(1, ANY, false, Map.of(), Map.of()));
     }
 
     @Override

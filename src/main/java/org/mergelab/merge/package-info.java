@@ -5,8 +5,9 @@
  * <p>A {@link org.mergelab.merge.MergeRequest} carries one tensor from every input model as a
  * flat {@code float[]}, the optional base, the recipe's parameters (mergekit's keys: weight,
  * density, gamma, epsilon, lambda, normalize, rescale, select_topk, t, normalize_weights, eps, max_iter, tol,
- * nuslerp_flatten, nuslerp_row_wise; mergelab's: beta, normalize_fishers, fisher_norm), the tensor's shape (for the
- * methods that work along an axis or on rows) and a seed. Methods compute in
+ * nuslerp_flatten, nuslerp_row_wise; mergelab's: beta, normalize_fishers, fisher_norm, reduce_non_diagonal_ratio), the tensor's shape (for the
+ * methods that work along an axis or on rows), a seed, and per-model auxiliary arrays
+ * ({@link org.mergelab.merge.AuxiliaryInput}: a diagonal Fisher for fisher, an input Gram matrix for regmean). Methods compute in
  * float64 and return float32. The task-vector methods (task_arithmetic, ties, dare_*,
  * breadcrumbs*, della*) are one family with different sparsification and consensus stages.
  * {@link org.mergelab.merge.TensorDiff} compares one tensor across two models.
@@ -19,6 +20,6 @@
  * ({@code mergelab merge}); {@link org.mergelab.merge.CheckpointDiff} compares two checkpoints.
  *
  * <p>This package never imports train, data, model or eval, nor DJL: what needs a model and
- * data (Fisher estimation, BatchNorm recalibration) hands plain tensors in.
+ * data (Fisher and Gram estimation, BatchNorm recalibration) hands plain tensors in.
  */
 package org.mergelab.merge;

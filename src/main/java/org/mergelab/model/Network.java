@@ -55,8 +55,11 @@ public final class Network implements AutoCloseable {
     private final Block block;
     private final ParameterStore store;
     private final List<NamedParameter> parameters;
+    private final ResNetBuilder builder;
 
-    private Network(ModelSpec spec, int numClasses, NDManager manager, Block block, List<NamedParameter> parameters) {
+    private Network(ModelSpec spec, int numClasses, NDManager manager, Block block, List<NamedParameter> parameters,
+            ResNetBuilder builder) {
+        this.builder = builder;
         this.spec = spec;
         this.numClasses = numClasses;
         this.manager = manager;
@@ -91,7 +94,7 @@ public final class Network implements AutoCloseable {
                 }
             }
             checkUnique(named);
-            Network network = new Network(spec, numClasses, manager, block, named);
+            Network network = new Network(spec, numClasses, manager, block, named, builder);
             network.initialize(seed);
             return network;
         } catch (RuntimeException e) {
@@ -198,6 +201,24 @@ public final class Network implements AutoCloseable {
     public NDArray logits(NDArray images, boolean training) {
         NDList out = block.forward(store, new NDList(images), training);
         return out.singletonOrThrow();
+    }
+
+    /**
+     * Computes logits as {@link #logits(NDArray, boolean)} does, handing the input of every linear map (each
+     * convolution and the final linear layer) to {@code listener} as the pass reaches it. One pass at a time.
+     *
+     * @param images NCHW float images, N x 3 x 32 x 32
+     * @param training as in {@link #logits(NDArray, boolean)}
+     * @param listener receives each layer's input during the pass
+     * @return N x numClasses logits
+     */
+    public NDArray logits(NDArray images, boolean training, LayerInputListener listener) {
+        builder.listen(listener);
+        try {
+            return logits(images, training);
+        } finally {
+            builder.listen(null);
+        }
     }
 
     /**

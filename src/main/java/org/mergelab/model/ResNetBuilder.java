@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -32,8 +33,27 @@ final class ResNetBuilder {
 
     private final List<NamedLayer> layers = new ArrayList<>();
 
+    /** The listener of the forward pass in progress, or null: read by the taps in front of every linear map. */
+    private volatile LayerInputListener listener;
+
     List<NamedLayer> layers() {
         return layers;
+    }
+
+    /** Sets (or, with null, clears) the listener the taps report layer inputs to. */
+    void listen(LayerInputListener listener) {
+        this.listener = listener;
+    }
+
+    /** An identity block that hands its input to the listener, if one is set, as the input of {@code layer}. */
+    private Block tap(LinearMapInput layer) {
+        return new LambdaBlock(inputs -> {
+            LayerInputListener current = listener;
+            if (current != null) {
+                current.accept(layer, inputs.singletonOrThrow());
+            }
+            return inputs;
+        }, "tap");
     }
 
     Block build(ModelSpec spec, int numClasses) {
@@ -53,6 +73,7 @@ final class ResNetBuilder {
         net.add(Pool.globalAvgPool2dBlock());
         Block fc = Linear.builder().setUnits(numClasses).build();
         layers.add(new NamedLayer("fc", fc, LayerKind.LINEAR));
+        net.add(tap(LinearMapInput.dense("fc.weight")));
         net.add(fc);
         return net;
     }
@@ -67,6 +88,7 @@ final class ResNetBuilder {
         Block shortcut;
         if (stride != 1 || in != out) {
             SequentialBlock projection = new SequentialBlock();
+            projection.add(tap(new LinearMapInput(prefix + ".shortcut.0.weight", 1, stride, 0)));
             projection.add(
                     register(
                             prefix + ".shortcut.0",
@@ -95,8 +117,11 @@ final class ResNetBuilder {
         return block;
     }
 
+    /** A 3x3 convolution with padding 1, behind a tap of its input. */
     private Block conv(String prefix, int filters, int stride) {
-        return register(
+        SequentialBlock tapped = new SequentialBlock();
+        tapped.add(tap(new LinearMapInput(prefix + ".weight", 3, stride, 1)));
+        tapped.add(register(
                 prefix,
                 Conv2d.builder()
                         .setKernelShape(new Shape(3, 3))
@@ -105,7 +130,8 @@ final class ResNetBuilder {
                         .setFilters(filters)
                         .optBias(false)
                         .build(),
-                LayerKind.CONV);
+                LayerKind.CONV));
+        return tapped;
     }
 
     private Block batchNorm(String prefix) {

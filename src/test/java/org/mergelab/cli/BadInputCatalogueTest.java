@@ -249,6 +249,9 @@ class BadInputCatalogueTest {
                 fails("fisher: checkpoint is a FIFO", f -> f.fifo("c.safetensors"),
                         "fisher --checkpoint {dir}/c.safetensors --dataset " + TINY_DATA + " --out {dir}/f.safetensors",
                         "{dir}/c.safetensors", "FIFO"),
+                fails("gram: checkpoint is a FIFO", f -> f.fifo("c.safetensors"),
+                        "gram --checkpoint {dir}/c.safetensors --dataset " + TINY_DATA + " --out {dir}/g.safetensors",
+                        "{dir}/c.safetensors", "FIFO"),
                 fails("run: experiment is a FIFO", f -> f.fifo("e.yaml"),
                         "run {dir}/e.yaml --out {dir}/out", "{dir}/e.yaml", "not a regular file"),
 
@@ -336,6 +339,16 @@ class BadInputCatalogueTest {
                         "fisher --checkpoint {dir}/tiny.safetensors --dataset " + TINY_DATA
                                 + " --samples 8 --out {dir}/notes.txt/f.safetensors",
                         "output {dir}/notes.txt/f.safetensors cannot be", "is not a directory"),
+                usage("gram: --samples 0", Fixture::checkpoint,
+                        "gram --checkpoint {dir}/tiny.safetensors --dataset " + TINY_DATA
+                                + " --samples 0 --out {dir}/g.safetensors", "--samples", "0 is below 1"),
+                fails("gram: --out is the checkpoint", Fixture::checkpoint,
+                        "gram --checkpoint {dir}/tiny.safetensors --dataset " + TINY_DATA
+                                + " --samples 8 --out {dir}/tiny.safetensors", "{dir}/tiny.safetensors", "is the input"),
+                fails("gram: --out is a file gram did not write", f -> f.checkpoint().write("notes.safetensors", "x"),
+                        "gram --checkpoint {dir}/tiny.safetensors --dataset " + TINY_DATA
+                                + " --samples 8 --out {dir}/notes.safetensors", "{dir}/notes.safetensors",
+                        "not written by 'mergelab gram'"),
                 usage("show-cues: --samples 0", f -> { },
                         "show-cues --dataset " + TINY_DATA + " --samples 0 --out {dir}/cues.png", "--samples", "0 is below 1"),
                 fails("show-cues: --out under /proc", f -> { },

@@ -69,7 +69,7 @@ class FisherMergeTest extends MergeMethodContractTest {
     void rejectsMissingOrNegativeFisherAndNegativeWeights() {
         MergeRequest missing = MergeRequest.builder().setTensorName("w")
                 .setModels(new float[] {1}, new float[] {2}).build();
-        assertThatThrownBy(() -> method().merge(missing)).hasMessageContaining("auxiliary");
+        assertThatThrownBy(() -> method().merge(missing)).hasMessageContaining("needs one Fisher array per model");
         MergeRequest negative = MergeRequest.builder().setTensorName("w")
                 .setModels(new float[] {1}, new float[] {2})
                 .optAuxiliary(List.of(new float[] {1}, new float[] {-0.5f})).build();
@@ -84,7 +84,12 @@ class FisherMergeTest extends MergeMethodContractTest {
         assertThatThrownBy(() -> MergeRequest.builder().setTensorName("blocks.3.w")
                         .setModels(new float[] {1, 2}, new float[] {3, 4})
                         .optAuxiliary(List.of(new float[] {1, 1}, new float[] {1})).build())
-                .hasMessageContaining("'blocks.3.w'").hasMessageContaining("auxiliary 1 has 1 elements");
+                .hasMessageContaining("'blocks.3.w'").hasMessageContaining("auxiliary array 1 has 1 elements");
+        MergeRequest shortFishers = MergeRequest.builder().setTensorName("blocks.3.w")
+                .setModels(new float[] {1, 2}, new float[] {3, 4})
+                .optAuxiliary(List.of(new float[] {1}, new float[] {1})).build();
+        assertThatThrownBy(() -> method().merge(shortFishers))
+                .hasMessageContaining("'blocks.3.w'").hasMessageContaining("Fisher array of model 0 has 1 elements");
     }
 
     @Override

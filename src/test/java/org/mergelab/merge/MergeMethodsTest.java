@@ -20,7 +20,7 @@ class MergeMethodsTest {
     void registersEveryMethodOnceUnderMergekitsNames() {
         assertThat(MergeMethods.all()).extracting(MergeMethod::name).containsExactly(
                 "linear", "slerp", "task_arithmetic", "ties", "dare_linear", "dare_ties", "breadcrumbs",
-                "breadcrumbs_ties", "della", "della_linear", "sce", "model_stock", "magmax", "fisher",
+                "breadcrumbs_ties", "della", "della_linear", "sce", "model_stock", "magmax", "fisher", "regmean",
                 "trajectory_uniform", "trajectory_ema", "nearswap", "multislerp", "karcher", "nuslerp", "arcee_fusion",
                 "passthrough");
         assertThat(MergeMethods.all()).extracting(MergeMethod::getClass).doesNotHaveDuplicates();

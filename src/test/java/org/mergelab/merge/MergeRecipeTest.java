@@ -302,6 +302,69 @@ class MergeRecipeTest {
     }
 
     @Test
+    void regmeanRecipeReadsOneGramFilePerModelAndAveragesTensorsWithoutGrams() throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        float[] ga = RegMeanMergeTest.randomGram(random, 4);
+        float[] gb = RegMeanMergeTest.randomGram(random, 4);
+        NamedTensors gramsA = new NamedTensors();
+        gramsA.put("a.last", Tensor.fromFloats(DType.F32, new long[] {4, 4}, ga));
+        NamedTensors gramsB = new NamedTensors();
+        gramsB.put("a.last", Tensor.fromFloats(DType.F32, new long[] {4, 4}, gb));
+        SafetensorsWriter.write(dir.resolve("ga.safetensors"), gramsA, Map.of());
+        SafetensorsWriter.write(dir.resolve("gb.safetensors"), gramsB, Map.of());
+        String recipe = """
+                models:
+                  - {model: model_a, parameters: {gram: ga.safetensors, weight: 2}}
+                  - {model: model_b, parameters: {gram: gb.safetensors}}
+                merge_method: regmean
+                parameters: {reduce_non_diagonal_ratio: 0.7}
+                dtype: float32
+                """;
+        String plan = RecipeMerge.dryRun(recipe(recipe), dir.resolve("out"), false, warnings::add).text();
+        assertThat(plan).contains("input gram").contains("regmean (whole tensor, input Gram [4, 4])")
+                .contains("regmean: weighted mean (no Gram matrix)");
+        run(recipe, false);
+        List<Map<String, Double>> weights = List.of(Map.of("weight", 2.0), Map.of("weight", 1.0));
+        float[] expected = MergeMethods.byName("regmean").merge(MergeRequest.builder().setTensorName("a.last")
+                .setModels(a.get("a.last").toFloats(), b.get("a.last").toFloats()).optShape(new long[] {5, 4})
+                .optAuxiliary(List.of(ga, gb)).optPerModelParameters(weights)
+                .optGlobalParameters(Map.of("reduce_non_diagonal_ratio", 0.7)).build());
+        assertThat(output().get("a.last").toFloats()).containsExactly(expected);
+        float[] x = a.get("layer1.bias").toFloats();
+        float[] y = b.get("layer1.bias").toFloats();
+        float[] bias = output().get("layer1.bias").toFloats();
+        for (int j = 0; j < x.length; j++) {
+            assertThat(bias[j]).isEqualTo((float) ((2.0 * x[j] + y[j]) / 3.0));
+        }
+        Lineage lineage = Lineage.fromJson(Files.readString(dir.resolve("out/mergelab-lineage.json")));
+        assertThat(lineage.config().get("inputs").get(2).get("role").asText()).isEqualTo("gram");
+
+        // a Gram file that covers other weights, or has the wrong shape, is an error naming the tensor and files
+        NamedTensors wrong = new NamedTensors();
+        wrong.put("a.last", Tensor.fromFloats(DType.F32, new long[] {5, 5}, new float[25]));
+        SafetensorsWriter.write(dir.resolve("gb.safetensors"), wrong, Map.of());
+        assertThatThrownBy(() -> run(recipe, true)).hasMessageContaining("'a.last'")
+                .hasMessageContaining("gb.safetensors").hasMessageContaining("[4, 4]");
+        NamedTensors extra = new NamedTensors();
+        extra.put("a.last", Tensor.fromFloats(DType.F32, new long[] {4, 4}, gb));
+        extra.put("layer1.bias", Tensor.fromFloats(DType.F32, new long[] {1, 1}, new float[] {1}));
+        SafetensorsWriter.write(dir.resolve("gb.safetensors"), extra, Map.of());
+        assertThatThrownBy(() -> run(recipe, true)).hasMessageContaining("'layer1.bias'")
+                .hasMessageContaining("gb.safetensors").hasMessageContaining("none in");
+        assertThatThrownBy(() -> run(recipe.replace("{gram: gb.safetensors}", "{}"), true))
+                .hasMessageContaining("needs parameters: {gram: PATH} for every model");
+        assertThatThrownBy(() -> run(recipe.replace("gram: ga", "fisher: ga"), true))
+                .hasMessageContaining("parameter 'fisher'").hasMessageContaining("only read by merge_method fisher");
+        assertThatThrownBy(() -> run("""
+                models:
+                  - {model: model_a, parameters: {gram: ga.safetensors}}
+                  - {model: model_b}
+                merge_method: linear
+                """, true)).hasMessageContaining("parameter 'gram'")
+                .hasMessageContaining("only read by merge_method regmean, not linear");
+    }
+
+    @Test
     void yamlErrorsUnknownMethodsAndBadValuesNameTheRecipe() throws IOException {
         // Found by MergeRecipeFuzzTest (corpus recipe/bad-syntax.yaml, bad-method.yaml, bad-density.yaml)
         Path syntax = recipe("merge_method: linear\nmodels: [{model: model_a\n");

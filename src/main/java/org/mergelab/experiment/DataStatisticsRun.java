@@ -16,27 +16,75 @@ import org.mergelab.data.Cues;
 import org.mergelab.data.DatasetSpec;
 import org.mergelab.data.ImageDataset;
 import org.mergelab.data.Splits;
+import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.eval.FisherEstimation;
+import org.mergelab.eval.GramEstimation;
 import org.mergelab.model.Network;
 import org.mergelab.train.Trainer;
 import org.mergelab.engine.TorchEngine;
 
 /**
- * What {@code mergelab fisher} does: the diagonal Fisher of a mergelab checkpoint on a seeded sample
- * of a dataset's training images (with a cue, for a cue task), written as a safetensors file with the
- * checkpoint's tensor names: the per-model {@code fisher:} file of a {@code merge_method: fisher}
- * recipe.
+ * What {@code mergelab fisher} and {@code mergelab gram} do: a statistic of a mergelab checkpoint on a seeded sample of
+ * a dataset's training images (with a cue, for a cue task), written as a safetensors file: the diagonal Fisher, with
+ * the checkpoint's tensor names (the per-model {@code fisher:} file of a {@code merge_method: fisher} recipe), or
+ * the input Gram matrices of its linear maps under their weights' names (the per-model {@code gram:} file of a
+ * {@code merge_method: regmean} recipe).
  */
-public final class FisherRun {
+public final class DataStatisticsRun {
 
-    /** The {@code format} metadata of the files this command writes. */
-    static final String FORMAT = "mergelab-fisher";
+    /** Which statistic, with the {@code format} metadata of its files. */
+    public enum Statistic {
+        /** {@link FisherEstimation}: per-sample squared gradients, every tensor. */
+        FISHER_DIAGONAL("fisher", "mergelab-fisher"),
+        /** {@link GramEstimation}: the input Gram matrix of every convolution and linear weight. */
+        INPUT_GRAM("gram", "mergelab-gram");
 
-    private FisherRun() {}
+        private final String command;
+        private final String format;
+
+        Statistic(String command, String format) {
+            this.command = command;
+            this.format = format;
+        }
+
+        /** The command that writes it. */
+        public String command() {
+            return command;
+        }
+
+        /** The {@code format} metadata of its files. */
+        String format() {
+            return format;
+        }
+
+        private Estimate estimate(Network network, List<Batch> batches) {
+            return switch (this) {
+                case FISHER_DIAGONAL -> {
+                    FisherEstimation.Result r = FisherEstimation.estimate(network, batches);
+                    yield new Estimate(r.fisher(), r.samples());
+                }
+                case INPUT_GRAM -> {
+                    GramEstimation.Result r = GramEstimation.estimate(network, batches);
+                    yield new Estimate(r.grams(), r.samples());
+                }
+            };
+        }
+    }
 
     /**
-     * Estimates and writes the Fisher.
+     * What was written.
      *
+     * @param tensors tensor name to statistic
+     * @param samples images averaged over
+     */
+    public record Estimate(NamedTensors tensors, long samples) {}
+
+    private DataStatisticsRun() {}
+
+    /**
+     * Estimates and writes a statistic.
+     *
+     * @param statistic which one
      * @param checkpointFile the model
      * @param datasetSpec the data (training set)
      * @param cue a cue name, or null / "none"
@@ -46,12 +94,13 @@ public final class FisherRun {
      * @param out the safetensors file to write
      * @return the estimate
      */
-    public static FisherEstimation.Result run(Path checkpointFile, String datasetSpec, String cue, int samples, long seed, int threads,
-            Path out) {
+    public static Estimate run(Statistic statistic, Path checkpointFile, String datasetSpec, String cue, int samples,
+            long seed, int threads, Path out) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples: " + samples + " is below 1");
         }
-        OutputFile target = OutputFile.claim(out, List.of(checkpointFile), FisherRun::isFisherFile, "fisher");
+        OutputFile target = OutputFile.claim(out, List.of(checkpointFile), file -> isFileOf(statistic, file),
+                statistic.command());
         Checkpoint checkpoint = CheckpointModels.read(checkpointFile);
         ImageDataset train;
         try {
@@ -73,14 +122,14 @@ public final class FisherRun {
         List<Batch> batches = new ArrayList<>();
         b.build().epoch(0).forEach(batches::add);
         TorchEngine.useThreads(threads);
-        FisherEstimation.Result result;
+        Estimate result;
         try (Network network = CheckpointModels.open(checkpoint, checkpointFile.toString())) {
-            result = FisherEstimation.estimate(network, batches);
+            result = statistic.estimate(network, batches);
         }
         try {
             target.createParents();
-            SafetensorsWriter.write(target.path(), result.fisher(), Map.of(
-                    "format", FORMAT,
+            SafetensorsWriter.write(target.path(), result.tensors(), Map.of(
+                    "format", statistic.format(),
                     "format_version", "1",
                     "checkpoint_id", checkpoint.id(),
                     "dataset", datasetSpec,
@@ -94,10 +143,10 @@ public final class FisherRun {
         return result;
     }
 
-    /** True for a file this command wrote (safetensors with {@code format: mergelab-fisher}), which it may replace. */
-    static boolean isFisherFile(Path file) {
+    /** True for a file this command wrote (safetensors with the statistic's {@code format}), which it may replace. */
+    static boolean isFileOf(Statistic statistic, Path file) {
         try (SafetensorsReader reader = SafetensorsReader.open(file)) {
-            return FORMAT.equals(reader.metadata().get("format"));
+            return statistic.format().equals(reader.metadata().get("format"));
         } catch (IOException | RuntimeException e) {
             return false;
         }
