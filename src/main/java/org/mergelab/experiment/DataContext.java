@@ -73,4 +73,39 @@ public record DataContext(String spec, ImageDataset train, ImageDataset test, No
         }
         return Splits.subset(test.size(), testSize, subsetSeed);
     }
+
+    /**
+     * The selection subset of the method study: {@code selectionSize} test images drawn (seeded from
+     * {@code subsetSeed}) from those outside the reported subset of {@code testSize}, in ascending order.
+     *
+     * @throws IllegalArgumentException naming test_size, selection_size and the test set's size when too few
+     *     images are left
+     */
+    public int[] selectionIds(Integer testSize, long subsetSeed, int selectionSize) {
+        int[] reported = testIds(testSize, subsetSeed, "test_size");
+        boolean[] used = new boolean[test.size()];
+        for (int id : reported) {
+            used[id] = true;
+        }
+        int[] rest = new int[test.size() - reported.length];
+        int k = 0;
+        for (int id = 0; id < used.length; id++) {
+            if (!used[id]) {
+                rest[k++] = id;
+            }
+        }
+        if (selectionSize > rest.length) {
+            throw new IllegalArgumentException("selection_size: " + selectionSize + " images are needed outside the "
+                    + reported.length + " of test_size, but the test set of dataset '" + spec + "' holds "
+                    + test.size() + " images, leaving " + rest.length);
+        }
+        int[] chosen = Splits.subset(rest.length, selectionSize,
+                org.mergelab.config.Seeds.derive(subsetSeed, "selection"));
+        int[] out = new int[chosen.length];
+        for (int i = 0; i < chosen.length; i++) {
+            out[i] = rest[chosen[i]];
+        }
+        java.util.Arrays.sort(out);
+        return out;
+    }
 }

@@ -57,7 +57,7 @@ public final class DataStatisticsRun {
             return format;
         }
 
-        private Estimate estimate(Network network, List<Batch> batches) {
+        Estimate estimate(Network network, List<Batch> batches) {
             return switch (this) {
                 case FISHER_DIAGONAL -> {
                     FisherEstimation.Result r = FisherEstimation.estimate(network, batches);

@@ -48,10 +48,13 @@ import org.mergelab.train.TrainConfig;
  *     worker of the same output directory takes the unit over (the holder is taken to be dead); a worker
  *     beats every quarter of it; it does not change any result, so two configs that differ only here are the
  *     same experiment; default 180 (well above the 60 s for which an NFS client may cache a file's modification time)
+ * @param merges the merge methods studied on the same probes ({@link MergeSpec}); default none
+ * @param selectionSize test images, outside the reported test subset, on which each merge's coefficient is chosen
+ *     (PROTOCOL.md, "selection"); read only with {@code merges}; default 1000
  */
 @JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "cues", "protocols", "regimes",
         "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed",
-        "heartbeat_timeout_seconds"})
+        "heartbeat_timeout_seconds", "merges", "selection_size"})
 public record ExperimentConfig(
         String name,
         String dataset,
@@ -70,7 +73,11 @@ public record ExperimentConfig(
         Integer threads,
         Integer testSize,
         Long testSubsetSeed,
-        Double heartbeatTimeoutSeconds) {
+        Double heartbeatTimeoutSeconds,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        List<MergeSpec> merges,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Integer selectionSize) {
 
     /** The config key that never changes a result (see {@link #withoutWorkerSettings}). */
     static final String HEARTBEAT_KEY = "heartbeat_timeout_seconds";
@@ -104,11 +111,45 @@ public record ExperimentConfig(
             throw new IllegalArgumentException(HEARTBEAT_KEY + ": " + heartbeatTimeoutSeconds + " is outside 0.5..86400 seconds");
         }
         validate(protocols, regimes, alphas, bnPolicies, calibrationImages, probes, seeds, threads, testSize);
+        merges = resolveMerges(merges, alphas);
+        if (merges.isEmpty() && selectionSize != null) {
+            throw new IllegalArgumentException("selection_size: " + selectionSize + " is read only with merges");
+        }
+        selectionSize = merges.isEmpty() ? null : selectionSize == null ? 1000 : selectionSize;
+        if (selectionSize != null && selectionSize < 1) {
+            throw new IllegalArgumentException("selection_size: " + selectionSize + " is below 1");
+        }
+        if (!merges.isEmpty() && testSize == null) {
+            throw new IllegalArgumentException("merges: coefficients are chosen on selection_size test images outside the"
+                    + " reported test subset, so test_size must leave some out; set test_size");
+        }
+        if (!merges.isEmpty() && !probes.contains("base")) {
+            throw new IllegalArgumentException("merges: retention is measured against the base probe; add 'base' to probes");
+        }
         for (String probe : probes) {
             if (!probe.equals("base")) {
                 Cues.byName(probe, 2, cueSeed, cues); // rejects settings that do not fit
             }
         }
+    }
+
+    private static List<MergeSpec> resolveMerges(List<MergeSpec> merges, List<Double> alphas) {
+        if (merges == null) {
+            return List.of();
+        }
+        List<MergeSpec> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < merges.size(); i++) {
+            if (merges.get(i) == null) {
+                throw new IllegalArgumentException("merges[" + i + "]: an empty entry");
+            }
+            MergeSpec spec = merges.get(i).resolve(alphas, i);
+            if (!names.add(spec.displayName())) {
+                throw new IllegalArgumentException("merges[" + i + "]: " + spec.displayName() + " is listed twice");
+            }
+            out.add(spec);
+        }
+        return List.copyOf(out);
     }
 
     private static Map<String, List<String>> copyProtocols(Map<String, List<String>> in) {

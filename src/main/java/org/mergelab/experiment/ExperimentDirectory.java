@@ -130,8 +130,9 @@ final class ExperimentDirectory {
     /**
      * Deletes mergelab's own outputs of another config that this one does not reuse: unit results in
      * {@code units/} (known by their format), unit checkpoints in {@code checkpoints/} with their lineage (known by
-     * the unit key in the lineage), epoch states of units not planned, and {@code results.csv} and
-     * {@code summary.json} (known by their header and format). Nothing else is touched.
+     * the unit key in the lineage), statistics in {@code statistics/} (known by the unit key in their metadata), epoch
+     * states of units not planned, and {@code results.csv}, {@code merges.csv} and {@code summary.json} (known by
+     * their header and format). Nothing else is touched.
      */
     private void removeStaleOutputs(List<ExperimentUnit> planned) throws IOException {
         Map<Path, String> keys = new HashMap<>();
@@ -171,6 +172,27 @@ final class ExperimentDirectory {
                         }
                     }
                 }
+            }
+        }
+        Path statistics = out.resolve("statistics");
+        if (Files.isDirectory(statistics)) {
+            try (var walk = Files.walk(statistics)) {
+                for (Path f : walk.filter(p -> p.toString().endsWith(".safetensors") && Files.isRegularFile(p)).toList()) {
+                    String key = StatisticUnit.keyOf(f);
+                    if (key != null && !key.equals(keys.get(f.toAbsolutePath().normalize()))) {
+                        stale.add(f);
+                    }
+                }
+            }
+        }
+        Path merges = out.resolve(ExperimentRunner.MERGES_FILE);
+        if (Files.isRegularFile(merges)) {
+            try (var lines = Files.lines(merges)) {
+                if (lines.findFirst().filter(MergesCsv.HEADER::equals).isPresent()) {
+                    stale.add(merges);
+                }
+            } catch (UncheckedIOException e) {
+                // not text: not ours
             }
         }
         Path results = out.resolve(ExperimentRunner.RESULTS_FILE);

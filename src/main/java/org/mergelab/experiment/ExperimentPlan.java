@@ -44,6 +44,18 @@ public final class ExperimentPlan {
             List<String> probes, int testSize, long testSubsetSeed, long cueSeed, Map<String, CueSettings> cues,
             int calibrationImages, int calibrationBatch, String first, String second, String firstCue, String secondCue) {}
 
+    /** What makes one statistic of one endpoint (fisher, regmean). */
+    @JsonPropertyOrder(alphabetic = true)
+    record StatisticKey(String kind, DataStatisticsRun.Statistic statistic, String checkpoint, TaskSpec task, int samples,
+            long cueSeed, Map<String, CueSettings> cues) {}
+
+    /** What makes one merge method's sweep (the method study). */
+    @JsonPropertyOrder(alphabetic = true)
+    record MergeKey(String kind, String protocol, Regime regime, BatchNormPolicy bnPolicy, Map<String, Object> spec,
+            List<String> probes, int testSize, long testSubsetSeed, int selectionSize, long cueSeed,
+            Map<String, CueSettings> cues, int calibrationImages, int calibrationBatch, String base, String first,
+            String second, List<String> statistics, String firstCue, String secondCue) {}
+
     /**
      * The units of an experiment.
      *
@@ -58,7 +70,13 @@ public final class ExperimentPlan {
         int testImages = data.testIds(config.testSize(), config.testSubsetSeed(), "test_size").length;
         long probeImages = (long) testImages * config.probes().size();
         int testSize = config.testSize() == null ? 0 : config.testSize();
+        long selectionImages = 0;
+        if (!config.merges().isEmpty()) {
+            selectionImages = (long) data.selectionIds(config.testSize(), config.testSubsetSeed(), config.selectionSize()).length
+                    * config.probes().size();
+        }
         for (long seed : config.seeds()) {
+            Map<String, StatisticUnit> statistics = new java.util.LinkedHashMap<>();
             String s = "seed" + seed;
             Path checkpoints = out.resolve("checkpoints").resolve(s);
             Path results = out.resolve("units");
@@ -97,6 +115,28 @@ public final class ExperimentPlan {
                                 results.resolve(s + "-" + protocol + "-" + regime + "-" + bn + ".json"), seed, protocol, regime, bn,
                                 theta1, theta2, firstCue, secondCue,
                                 probeImages * config.alphas().size() + (long) calibrationImages * config.alphas().size()));
+                        for (MergeSpec spec : config.merges()) {
+                            List<StatisticUnit> stats = new ArrayList<>();
+                            DataStatisticsRun.Statistic kind = statisticOf(spec);
+                            if (kind != null) {
+                                for (TrainingUnit endpoint : List.of(theta1, theta2)) {
+                                    StatisticUnit unit = statistic(config, out, s, seed, kind, endpoint, spec.samples());
+                                    if (statistics.putIfAbsent(unit.key(), unit) == null) {
+                                        units.add(unit);
+                                    }
+                                    stats.add(statistics.get(unit.key()));
+                                }
+                            }
+                            String mk = key(new MergeKey("merge-method", protocol, regime, bn, spec.keyTree(), config.probes(),
+                                    testSize, config.testSubsetSeed(), config.selectionSize(), config.cueSeed(), config.cues(),
+                                    calibrationImages, config.finetune().batchSize(), theta0.key(), theta1.key(), theta2.key(),
+                                    stats.stream().map(StatisticUnit::key).toList(), firstCue, secondCue));
+                            long models = (long) spec.points().size() * spec.maskSeeds() + 2;
+                            units.add(new MergeUnit(s + "/" + protocol + "/" + regime + "/" + bn + "/" + spec.displayName(), mk,
+                                    results.resolve(s + "-" + protocol + "-" + regime + "-" + bn + "-merge-" + spec.slug() + ".json"),
+                                    seed, protocol, regime, bn, spec, theta0, theta1, theta2, stats, firstCue, secondCue,
+                                    models * (probeImages + selectionImages + calibrationImages)));
+                        }
                     }
                 }
             }
@@ -110,6 +150,25 @@ public final class ExperimentPlan {
                 task, config.cueSeed(), config.cues(), seed, config.threads(), Versions.mergelab(), Versions.djl(), Versions.pytorch(),
                 EngineSettings.inEffect().onednnMaxCpuIsa(), parent == null ? "" : parent.key()));
         return new TrainingUnit(name, k, output, seed, task, parent, images);
+    }
+
+    /** The statistic a method reads (fisher: Fisher diagonal, regmean: Gram matrices), or null. */
+    private static DataStatisticsRun.Statistic statisticOf(MergeSpec spec) {
+        return switch (org.mergelab.merge.MergeMethods.byName(spec.method()).auxiliaryInput()) {
+            case NONE -> null;
+            case FISHER_DIAGONAL -> DataStatisticsRun.Statistic.FISHER_DIAGONAL;
+            case INPUT_GRAM -> DataStatisticsRun.Statistic.INPUT_GRAM;
+        };
+    }
+
+    private static StatisticUnit statistic(ExperimentConfig config, Path out, String s, long seed,
+            DataStatisticsRun.Statistic kind, TrainingUnit endpoint, int samples) {
+        String k = key(new StatisticKey("statistic", kind, endpoint.key(), endpoint.task(), samples, config.cueSeed(),
+                config.cues()));
+        String file = endpoint.output().getFileName().toString().replace(".safetensors", "") + "-" + kind.command()
+                + "-" + samples + ".safetensors";
+        return new StatisticUnit(endpoint.name() + "/" + kind.command() + "-" + samples, k,
+                out.resolve("statistics").resolve(s).resolve(file), seed, kind, endpoint, samples);
     }
 
     private static String key(Record keyRecord) {

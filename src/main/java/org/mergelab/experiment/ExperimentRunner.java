@@ -10,6 +10,8 @@ import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.OutputDirectory;
 import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.engine.TorchEngine;
+import org.mergelab.eval.MergeRow;
+import org.mergelab.eval.MethodStudy;
 import org.mergelab.eval.ProbeAccuracy;
 import org.mergelab.eval.ProtocolFigures;
 import org.mergelab.eval.ResultRow;
@@ -37,6 +39,9 @@ public final class ExperimentRunner {
 
     /** Results table. */
     public static final String RESULTS_FILE = "results.csv";
+
+    /** The method study's table (only with {@code merges:}). */
+    public static final String MERGES_FILE = "merges.csv";
 
     /** Figures of merit. */
     public static final String SUMMARY_FILE = "summary.json";
@@ -226,18 +231,26 @@ public final class ExperimentRunner {
     private Outcome report(List<ExperimentUnit> all, long start, int run, int reused, int byOthers) {
         List<ResultRow> rows = new ArrayList<>();
         List<ProbeAccuracy> pretrained = new ArrayList<>();
+        List<MergeRow> mergeRows = new ArrayList<>();
         for (ExperimentUnit u : all) {
             switch (u) {
                 case InterpolationUnit m -> rows.addAll(m.rows());
                 case ProbeUnit p -> pretrained.addAll(p.accuracies());
+                case MergeUnit m -> mergeRows.addAll(m.rows());
                 case TrainingUnit t -> { } // its checkpoint is read by the units that depend on it
+                case StatisticUnit t -> { } // read by the merge units that depend on it
             }
         }
         rows.sort(ResultsCsv.ORDER);
         Summary summary = ProtocolFigures.compute(rows, pretrained, config.protocolDefinitions());
+        MethodStudy.Result study = mergeRows.isEmpty() ? null
+                : MethodStudy.compute(mergeRows, pretrained, config.protocolDefinitions());
         try {
             AtomicFiles.writeString(out.resolve(RESULTS_FILE), ResultsCsv.format(rows));
-            AtomicFiles.writeString(out.resolve(SUMMARY_FILE), SummaryJson.write(summary, config, pretrained));
+            if (study != null) {
+                AtomicFiles.writeString(out.resolve(MERGES_FILE), MergesCsv.format(mergeRows));
+            }
+            AtomicFiles.writeString(out.resolve(SUMMARY_FILE), SummaryJson.write(summary, config, pretrained, study));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results in " + out + ": " + e.getMessage(), e);
         }

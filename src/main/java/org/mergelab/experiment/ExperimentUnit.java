@@ -11,7 +11,8 @@ import org.mergelab.work.WorkUnit;
  * directory. Each kind is one class with its own {@code run}; the {@link ExperimentPlan} says which units an
  * experiment needs, and a {@link org.mergelab.work.UnitScheduler} runs them.
  */
-public sealed interface ExperimentUnit extends WorkUnit<UnitContext> permits TrainingUnit, ProbeUnit, InterpolationUnit {
+public sealed interface ExperimentUnit extends WorkUnit<UnitContext> permits TrainingUnit, ProbeUnit, InterpolationUnit,
+        StatisticUnit, MergeUnit {
 
     /** The file the unit publishes. */
     Path output();

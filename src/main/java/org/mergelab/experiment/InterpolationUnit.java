@@ -87,7 +87,7 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
                 TensorLayout.DTypes.SAME);
         List<Batch> calibration = switch (bnPolicy) {
             case INTERPOLATE -> List.of();
-            case RECALIBRATE -> calibrationBatches(context);
+            case RECALIBRATE -> calibrationBatches(context, seed, protocol, regime, firstCue, secondCue);
         };
         List<ResultRow> rows = new ArrayList<>();
         StringBuilder line = new StringBuilder();
@@ -130,7 +130,8 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
      * being merged (half from T1's split with its cue, half from T2's split with its cue; seeded), mixed in a
      * seeded order, in batches of the fine-tuning batch size.
      */
-    private List<Batch> calibrationBatches(UnitContext context) {
+    static List<Batch> calibrationBatches(UnitContext context, long seed, String protocol, Regime regime, String firstCue,
+            String secondCue) {
         ExperimentConfig config = context.config();
         DataContext data = context.data();
         ImageDataset train = data.train();

@@ -31,6 +31,12 @@ public final class SummaryJson {
 
     /** The JSON text. */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained) throws JsonProcessingException {
+        return write(summary, config, pretrained, null);
+    }
+
+    /** The JSON text, with the method study ({@code methods}) when one ran. */
+    public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained,
+            org.mergelab.eval.MethodStudy.Result study) throws JsonProcessingException {
         ObjectNode root = MAPPER.valueToTree(summary);
         ObjectNode context = MAPPER.createObjectNode();
         context.put("name", config.name());
@@ -48,6 +54,9 @@ public final class SummaryJson {
         root.set("context", context);
         root.set("config", ConfigReader.toTree(config));
         root.set("pretrained_rows", MAPPER.valueToTree(pretrained));
+        if (study != null) {
+            root.set("methods", MAPPER.valueToTree(study));
+        }
         return MAPPER.writeValueAsString(root);
     }
 
@@ -72,7 +81,7 @@ public final class SummaryJson {
     public static Summary readSummary(Path file) throws IOException {
         JsonNode node = read(file);
         ObjectNode copy = node.deepCopy();
-        copy.remove(List.of("context", "config", "pretrained_rows"));
+        copy.remove(List.of("context", "config", "pretrained_rows", "methods"));
         return MAPPER.treeToValue(copy, Summary.class);
     }
 }

@@ -20,6 +20,7 @@ public final class UnitContext {
     private final Map<String, Checkpoint> checkpoints = new HashMap<>();
     private DataContext data;
     private ProbeSet probes;
+    private ProbeSet selectionProbes;
 
     UnitContext(ExperimentConfig config, Path directory, ExperimentProgress progress, DataContext data) {
         this.config = Objects.requireNonNull(config, "config");
@@ -58,6 +59,19 @@ public final class UnitContext {
             probes = ProbeSet.build(data().test(), ids, config.probes(), config.cueSeed(), config.cues(), data().normalization());
         }
         return probes;
+    }
+
+    /**
+     * The probe images of the selection subset (PROTOCOL.md, "selection"): {@code selection_size} test images drawn
+     * (seeded from {@code test_subset_seed}) from those outside the reported test subset, built on first use.
+     */
+    public ProbeSet selectionProbes() {
+        if (selectionProbes == null) {
+            int[] ids = data().selectionIds(config.testSize(), config.testSubsetSeed(), config.selectionSize());
+            selectionProbes = ProbeSet.build(data().test(), ids, config.probes(), config.cueSeed(), config.cues(),
+                    data().normalization());
+        }
+        return selectionProbes;
     }
 
     /**

@@ -63,6 +63,14 @@ public interface MergeMethod {
         return false;
     }
 
+    /**
+     * True when the result depends on {@link MergeRequest#seed()} (the random masks of dare_* and della*): merges
+     * with different seeds differ, and a study averages over several.
+     */
+    default boolean drawsRandomNumbers() {
+        return false;
+    }
+
     /** Keys this method reads from each model's parameter map; any other key is rejected. */
     Set<String> perModelParameters();
 

@@ -1,6 +1,7 @@
 package org.mergelab.merge;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +49,37 @@ public final class MergeMethods {
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown merge method '" + name + "'; known: "
                         + ALL.stream().map(MergeMethod::name).collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * Checks parameters for {@code method} before any merge runs: every key one the method takes (per model or
+     * global), every value in its key's range.
+     *
+     * @param where names the source of the parameters in messages (a config key)
+     * @throws IllegalArgumentException naming {@code where}, the key and the value
+     */
+    public static void checkParameters(MergeMethod method, List<Map<String, Double>> perModel, Map<String, Double> global,
+            String where) {
+        for (Map<String, Double> one : perModel) {
+            for (String key : one.keySet()) {
+                if (!method.perModelParameters().contains(key)) {
+                    throw new IllegalArgumentException(where + ": " + method.name() + " takes no per-model parameter '"
+                            + key + "'");
+                }
+            }
+        }
+        for (String key : global.keySet()) {
+            if (!method.globalParameters().contains(key)) {
+                throw new IllegalArgumentException(where + ": " + method.name() + " takes no parameter '" + key
+                        + "'; it takes " + new java.util.TreeSet<>(method.perModelParameters()) + " per model and "
+                        + new java.util.TreeSet<>(method.globalParameters()) + " globally");
+            }
+        }
+        try {
+            MergeRequest.checkParameters(perModel, global, "(any)", perModel.isEmpty() ? 1 : perModel.size());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage()); // the message says it all; no cause
+        }
     }
 
     /** Every method, in a fixed order. */

@@ -42,6 +42,11 @@ final class SparsifiedTaskVectorMerge {
     private final Consensus consensus;
     private final MethodSignature signature;
 
+    /** True for the random sparsifications (DARE's drop, DELLA's magnitude-ranked sampling). */
+    boolean drawsRandomNumbers() {
+        return sparsification == Sparsification.RANDOM || sparsification == Sparsification.MAGNITUDE_SAMPLING;
+    }
+
     SparsifiedTaskVectorMerge(Sparsification sparsification, Consensus consensus, MethodSignature signature) {
         this.sparsification = sparsification;
         this.consensus = consensus;

@@ -23,6 +23,11 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
         this.family = new SparsifiedTaskVectorMerge(sparsification, consensus, signature);
     }
 
+    @Override
+    public final boolean drawsRandomNumbers() {
+        return family.drawsRandomNumbers();
+    }
+
     /** The family's locality; a member that can split some tensors says so by implementing {@link RangeMergeable}. */
     public final Locality locality(Map<String, Double> globalParameters) {
         return family.locality(globalParameters);

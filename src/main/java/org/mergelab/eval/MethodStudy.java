@@ -1,0 +1,236 @@
+package org.mergelab.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The figures of the method study (PROTOCOL.md, "Any merge method on the same probes") from {@link MergeRow}s:
+ * retention of each cue under each merge, balanced retention, the coefficient chosen on the selection subset, and
+ * the reported figures on the test subset at that coefficient.
+ *
+ * <ul>
+ *   <li>Retention of cue c: adv_c(merge) / adv_c(the endpoint that learned c, same BatchNorm policy and subset),
+ *       adv_c = acc(c) − acc(base); the first cue of a protocol is theta1's, the second theta2's (a protocol with
+ *       one cue twice: theta1's). Undefined when the endpoint's advantage is below {@link #MIN_ADVANTAGE}.
+ *       Accuracies of a seeded method are averaged over its masks within a training seed first.
+ *   <li>Balanced retention: min(R_first, R_second) in the selection protocol: the first protocol whose two cues
+ *       differ (task-specific); without one, the first protocol's R_first.
+ *   <li>Selection: per method (with its fixed parameters) × regime × BatchNorm policy, the coefficient point with the
+ *       largest mean over seeds of the balanced retention on the selection subset (the first such point on ties;
+ *       none when it is undefined at every point).
+ *   <li>Reported on the test subset at the chosen point, per seed then mean ± SE: every protocol's cue retentions,
+ *       the selection protocol's balanced retention, and base retention = acc(base) − acc_pretrained(base), in
+ *       points, in the selection protocol.
+ * </ul>
+ */
+public final class MethodStudy {
+
+    /** Below this endpoint advantage a retention is undefined (PROTOCOL.md). */
+    public static final double MIN_ADVANTAGE = 0.02;
+
+    private MethodStudy() {}
+
+    /**
+     * One method (with its fixed parameters) in one regime and BatchNorm policy, at its selected coefficient.
+     *
+     * @param method the method's name
+     * @param params its fixed parameters
+     * @param regime the regime
+     * @param bnPolicy the BatchNorm policy
+     * @param coefficient the chosen coefficient point, or null when no point had a defined score
+     * @param selectionScore the mean over seeds of the balanced retention on the selection subset at that point
+     * @param retention protocol name, then cue name, to the retention on the test subset (the shared protocol's cue
+     *     under its name, e.g. {@code shared}/{@code color})
+     * @param balancedRetention the selection protocol's balanced retention on the test subset
+     * @param baseRetention acc(base) − acc_pretrained(base) on the test subset, selection protocol
+     */
+    public record Row(String method, String params, Regime regime, BatchNormPolicy bnPolicy, String coefficient,
+            Double selectionScore, Map<String, Map<String, Statistic>> retention, Statistic balancedRetention,
+            Statistic baseRetention) {}
+
+    /**
+     * Incremental minus parallel of the balanced retention at each regime's selected coefficient, per seed.
+     *
+     * @param method the method's name
+     * @param params its fixed parameters
+     * @param bnPolicy the BatchNorm policy
+     * @param difference per-seed incremental − parallel, then mean ± SE
+     */
+    public record RegimeDifference(String method, String params, BatchNormPolicy bnPolicy, Statistic difference) {}
+
+    /**
+     * The study.
+     *
+     * @param selectionProtocol the protocol whose balanced retention chooses the coefficients
+     * @param rows one per method × regime × BatchNorm policy
+     * @param incrementalMinusParallel per method × BatchNorm policy, when both regimes ran
+     */
+    public record Result(String selectionProtocol, List<Row> rows, List<RegimeDifference> incrementalMinusParallel) {}
+
+    /**
+     * Computes the study.
+     *
+     * @param rows every row of {@code merges.csv}
+     * @param pretrained theta0's probe accuracies per seed (test subset)
+     * @param protocols the protocols, in config order
+     */
+    public static Result compute(List<MergeRow> rows, List<ProbeAccuracy> pretrained, List<ProtocolDefinition> protocols) {
+        ProtocolDefinition selection = protocols.stream().filter(p -> !p.firstCue().equals(p.secondCue())).findFirst()
+                .orElse(protocols.getFirst());
+        Set<Long> seeds = new java.util.TreeSet<>();
+        Set<List<Object>> studies = new LinkedHashSet<>();
+        for (MergeRow r : rows) {
+            seeds.add(r.seed());
+            if (!r.method().equals(MergeRow.ENDPOINT)) {
+                studies.add(List.of(r.method(), r.params(), r.regime(), r.bnPolicy()));
+            }
+        }
+        Index index = new Index(rows);
+        List<Row> out = new ArrayList<>();
+        Map<List<Object>, Row> byStudy = new LinkedHashMap<>();
+        for (List<Object> s : studies) {
+            String method = (String) s.get(0);
+            String params = (String) s.get(1);
+            Regime regime = (Regime) s.get(2);
+            BatchNormPolicy bn = (BatchNormPolicy) s.get(3);
+            String chosen = null;
+            double best = Double.NEGATIVE_INFINITY;
+            for (String point : index.points(method, params, regime, bn)) {
+                Statistic score = Statistic.of(perSeed(seeds, seed -> balanced(index, selection, seed, regime, bn, method,
+                        params, point, MergeRow.SELECTION)));
+                if (score.mean() != null && score.mean() > best) {
+                    best = score.mean();
+                    chosen = point;
+                }
+            }
+            Map<String, Map<String, Statistic>> retention = new LinkedHashMap<>();
+            Statistic balanced = Statistic.of(List.of());
+            Statistic base = Statistic.of(List.of());
+            if (chosen != null) {
+                String point = chosen;
+                for (ProtocolDefinition p : protocols) {
+                    Map<String, Statistic> cues = new LinkedHashMap<>();
+                    for (String cue : new LinkedHashSet<>(List.of(p.firstCue(), p.secondCue()))) {
+                        cues.put(cue, Statistic.of(perSeed(seeds, seed -> retention(index, p, cue, seed, regime, bn, method,
+                                params, point, MergeRow.TEST))));
+                    }
+                    retention.put(p.name(), cues);
+                }
+                balanced = Statistic.of(perSeed(seeds, seed -> balanced(index, selection, seed, regime, bn, method, params,
+                        point, MergeRow.TEST)));
+                base = Statistic.of(perSeed(seeds, seed -> {
+                    Double merged = index.accuracy(seed, selection.name(), regime, bn, method, params, point,
+                            MergeRow.TEST, "base");
+                    Double theta0 = pretrainedBase(pretrained, seed);
+                    return merged == null || theta0 == null ? null : merged - theta0;
+                }));
+            }
+            Row row = new Row(method, params, regime, bn, chosen, chosen == null ? null : best, retention, balanced, base);
+            out.add(row);
+            byStudy.put(s, row);
+        }
+        List<RegimeDifference> differences = new ArrayList<>();
+        for (List<Object> s : studies) {
+            if (s.get(2) != Regime.INCREMENTAL) {
+                continue;
+            }
+            Row inc = byStudy.get(s);
+            Row par = byStudy.get(List.of(s.get(0), s.get(1), Regime.PARALLEL, s.get(3)));
+            if (par == null) {
+                continue;
+            }
+            List<Double> diff = new ArrayList<>();
+            for (int i = 0; i < seeds.size(); i++) {
+                Double a = inc.balancedRetention().perSeed().size() > i ? inc.balancedRetention().perSeed().get(i) : null;
+                Double b = par.balancedRetention().perSeed().size() > i ? par.balancedRetention().perSeed().get(i) : null;
+                diff.add(a == null || b == null ? null : a - b);
+            }
+            differences.add(new RegimeDifference(inc.method(), inc.params(), inc.bnPolicy(), Statistic.of(diff)));
+        }
+        return new Result(selection.name(), out, differences);
+    }
+
+    private interface PerSeed {
+        Double value(long seed);
+    }
+
+    private static List<Double> perSeed(Set<Long> seeds, PerSeed f) {
+        List<Double> out = new ArrayList<>();
+        for (long seed : seeds) {
+            out.add(f.value(seed));
+        }
+        return out;
+    }
+
+    private static Double pretrainedBase(List<ProbeAccuracy> pretrained, long seed) {
+        for (ProbeAccuracy p : pretrained) {
+            if (p.seed() == seed && p.probe().equals("base")) {
+                return p.accuracy();
+            }
+        }
+        return null;
+    }
+
+    /** min(R_first, R_second) of a protocol with two cues; R_first of one with one cue. */
+    static Double balanced(Index index, ProtocolDefinition p, long seed, Regime regime, BatchNormPolicy bn, String method,
+            String params, String point, String subset) {
+        Double first = retention(index, p, p.firstCue(), seed, regime, bn, method, params, point, subset);
+        if (p.firstCue().equals(p.secondCue())) {
+            return first;
+        }
+        Double second = retention(index, p, p.secondCue(), seed, regime, bn, method, params, point, subset);
+        return first == null || second == null ? null : Math.min(first, second);
+    }
+
+    /** adv_c(merge) / adv_c(endpoint that learned c), or null when undefined or missing. */
+    static Double retention(Index index, ProtocolDefinition p, String cue, long seed, Regime regime, BatchNormPolicy bn,
+            String method, String params, String point, String subset) {
+        String endpoint = cue.equals(p.firstCue()) ? "theta1" : "theta2";
+        Double endpointAdvantage = advantage(index, seed, p.name(), regime, bn, MergeRow.ENDPOINT, "", endpoint, subset, cue);
+        Double mergedAdvantage = advantage(index, seed, p.name(), regime, bn, method, params, point, subset, cue);
+        if (endpointAdvantage == null || mergedAdvantage == null || endpointAdvantage < MIN_ADVANTAGE) {
+            return null;
+        }
+        return mergedAdvantage / endpointAdvantage;
+    }
+
+    private static Double advantage(Index index, long seed, String protocol, Regime regime, BatchNormPolicy bn, String method,
+            String params, String point, String subset, String cue) {
+        Double withCue = index.accuracy(seed, protocol, regime, bn, method, params, point, subset, cue);
+        Double base = index.accuracy(seed, protocol, regime, bn, method, params, point, subset, "base");
+        return withCue == null || base == null ? null : withCue - base;
+    }
+
+    /** Accuracies by everything but the merge seed, averaged over masks. */
+    static final class Index {
+        private final Map<List<Object>, double[]> sums = new LinkedHashMap<>();
+        private final Map<List<Object>, Set<String>> points = new LinkedHashMap<>();
+
+        Index(List<MergeRow> rows) {
+            for (MergeRow r : rows) {
+                List<Object> k = List.of(r.seed(), r.protocol(), r.regime(), r.bnPolicy(), r.method(), r.params(),
+                        r.coefficient(), r.subset(), r.probe());
+                double[] s = sums.computeIfAbsent(k, x -> new double[2]);
+                s[0] += r.accuracy();
+                s[1] += 1;
+                points.computeIfAbsent(List.of(r.method(), r.params(), r.regime(), r.bnPolicy()),
+                        x -> new LinkedHashSet<>()).add(r.coefficient());
+            }
+        }
+
+        Double accuracy(long seed, String protocol, Regime regime, BatchNormPolicy bn, String method, String params,
+                String point, String subset, String probe) {
+            double[] s = sums.get(List.of(seed, protocol, regime, bn, method, params, point, subset, probe));
+            return s == null ? null : s[0] / s[1];
+        }
+
+        List<String> points(String method, String params, Regime regime, BatchNormPolicy bn) {
+            return List.copyOf(Objects.requireNonNull(points.get(List.of(method, params, regime, bn))));
+        }
+    }
+}

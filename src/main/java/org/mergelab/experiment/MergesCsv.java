@@ -1,0 +1,47 @@
+package org.mergelab.experiment;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.mergelab.eval.MergeRow;
+
+/**
+ * {@code merges.csv}: the method study's probe accuracies, one row per (seed, protocol, regime, BN policy, method,
+ * params, coefficient, merge seed, subset, probe), sorted by those columns (coefficients in their grid order). The
+ * endpoints' rows have method {@code endpoint}. Parameters and coefficients are {@code key=value;...}, so no field
+ * needs quoting. {@code results.csv} is not changed by the study.
+ */
+final class MergesCsv {
+
+    /** The header line. */
+    static final String HEADER = "seed,protocol,regime,bn_policy,method,params,coefficient,merge_seed,subset,probe,"
+            + "accuracy,correct,total,format_version";
+
+    /** The version written. */
+    static final int FORMAT_VERSION = 1;
+
+    private MergesCsv() {}
+
+    /** The file's text; rows keep their order within a unit (the grid's), units sorted by their key columns. */
+    static String format(List<MergeRow> rows) {
+        List<MergeRow> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingLong(MergeRow::seed)
+                .thenComparing(MergeRow::protocol)
+                .thenComparing(r -> r.regime().yamlName())
+                .thenComparing(r -> r.bnPolicy().yamlName())
+                .thenComparing(r -> !r.method().equals(MergeRow.ENDPOINT))
+                .thenComparing(MergeRow::method)
+                .thenComparing(MergeRow::params)); // stable: grid order kept within a method
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (MergeRow r : sorted) {
+            sb.append(r.seed()).append(',').append(r.protocol()).append(',').append(r.regime().yamlName()).append(',')
+                    .append(r.bnPolicy().yamlName()).append(',').append(r.method()).append(',').append(r.params())
+                    .append(',').append(r.coefficient()).append(',').append(r.mergeSeed()).append(',')
+                    .append(r.subset()).append(',').append(r.probe()).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", r.accuracy())).append(',').append(r.correct())
+                    .append(',').append(r.total()).append(',').append(FORMAT_VERSION).append('\n');
+        }
+        return sb.toString();
+    }
+}
