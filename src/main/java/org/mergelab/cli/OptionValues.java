@@ -44,4 +44,21 @@ final class OptionValues {
             return x;
         }
     }
+
+    /** A fraction in (0, 1] (TIES densities). */
+    static final class Fraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double x;
+            try {
+                x = Double.parseDouble(value.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a number");
+            }
+            if (!(x > 0 && x <= 1)) {
+                throw new TypeConversionException(value + " is not in (0, 1]");
+            }
+            return x;
+        }
+    }
 }
