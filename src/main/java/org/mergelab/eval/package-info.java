@@ -11,6 +11,8 @@
  * (mean, standard error and 95% Student-t interval over seeds). {@link org.mergelab.eval.BatchNormCalibration}
  * re-estimates a network's running statistics in place (the {@code recalibrate} BatchNorm policy) and
  * {@link org.mergelab.eval.FisherEstimation} gives the diagonal empirical Fisher from per-sample gradients as
- * named tensors, the input of the {@code fisher} merge method. This package never imports {@code merge}.
+ * named tensors, the input of the {@code fisher} merge method. {@link org.mergelab.eval.PathBarriers} gives the loss
+ * and error barriers along an interpolation path and {@link org.mergelab.eval.RankCorrelation} Spearman's rank
+ * correlation (how well a predicted retention ranks the measured one). This package never imports {@code merge}.
  */
 package org.mergelab.eval;

@@ -68,7 +68,7 @@ public final class LayerGroups {
                     default -> m.group(1);
                 };
                 if (m.group(2) != null) {
-                    numbered.put(Integer.parseInt(m.group(2)), group);
+                    numbered.put(stageNumber(name, m.group(2)), group);
                 }
                 first |= group.equals(STEM);
                 last |= group.equals(CLASSIFIER);
@@ -91,9 +91,24 @@ public final class LayerGroups {
         return new LayerGroups(groupOfTensor, List.copyOf(groups));
     }
 
+    private static int stageNumber(String name, String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("tensor '" + name + "': stage number " + digits + " is too large");
+        }
+    }
+
     private static OptionalInt layerIndex(String name) {
         Matcher m = LAYER_INDEX.matcher(name);
-        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+        if (!m.find()) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(m.group(1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("tensor '" + name + "': layer index " + m.group(1) + " is too large");
+        }
     }
 
     /**
