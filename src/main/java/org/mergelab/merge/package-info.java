@@ -18,7 +18,8 @@
  * merged)
  * ({@code mergelab merge}); {@link org.mergelab.merge.CheckpointDiff} compares two checkpoints and
  * {@link org.mergelab.merge.WeightForensics} two task vectors per {@link org.mergelab.merge.LayerGroups layer group}
- * ({@code mergelab forensics}).
+ * ({@code mergelab forensics}); {@link org.mergelab.merge.LayerSwap} builds the swap models of "where knowledge
+ * lives".
  *
  * <p>This package never imports train, data, model or eval, nor DJL: what needs a model and
  * data (Fisher estimation, BatchNorm recalibration) hands plain tensors in.
