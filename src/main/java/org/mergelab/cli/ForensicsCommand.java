@@ -39,6 +39,10 @@ final class ForensicsCommand implements Callable<Integer> {
             description = "TIES densities in (0, 1], comma-separated (default ${DEFAULT-VALUE}, the TIES paper's).")
     List<Double> densities;
 
+    @Option(names = "--merged", paramLabel = "M", description = {"A merge of A and B (any method): adds each model's",
+            "predicted retention tau_m.tau_k / |tau_k|^2 (docs/predicted-retention.md)."})
+    Path merged;
+
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -46,7 +50,8 @@ final class ForensicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WeightForensics forensics = WeightForensics.compute(base, a, b, densities);
+        WeightForensics forensics = WeightForensics.builder().setBase(base).setA(a).setB(b).optMerged(merged)
+                .optDensities(densities).compute();
         spec.commandLine().getOut().print(json ? forensics.toJson() : forensics.toText());
         return 0;
     }

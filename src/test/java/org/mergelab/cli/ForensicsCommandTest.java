@@ -55,6 +55,10 @@ class ForensicsCommandTest {
         assertThat(total.get("cosine").asDouble()).isEqualTo(0.6);
         assertThat(total.get("sign_conflict_rate").asDouble()).isEqualTo(0.5);
         assertThat(total.get("ties")).hasSize(2);
+        // the merge equal to a keeps all of a and, here, 3/5 of b (τa·τb / |τb|² = 3 / 5)
+        Run merged = run("forensics", a.toString(), b.toString(), "--base", base.toString(), "--merged", a.toString());
+        assertThat(merged.code()).isZero();
+        assertThat(merged.out()).contains("R^ a", "1.0000", "0.6000");
     }
 
     @Test

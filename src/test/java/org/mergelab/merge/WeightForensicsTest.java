@@ -59,9 +59,13 @@ class WeightForensicsTest {
                 new float[] {2, 0, 1, 1}, new float[] {1, 1}, new float[] {0.25f});
     }
 
+    private static WeightForensics forensics(Path base, Path a, Path b, List<Double> densities) throws IOException {
+        return WeightForensics.builder().setBase(base).setA(a).setB(b).optDensities(densities).compute();
+    }
+
     @Test
     void normsCosinesConflictsPerGroupAndTotal() throws IOException {
-        WeightForensics f = WeightForensics.compute(base(), a(), b(), List.of(1.0));
+        WeightForensics f = forensics(base(), a(), b(), List.of(1.0));
         assertThat(f.groups()).extracting(WeightForensics.Figures::name).containsExactly("stem", "layer1", "fc");
 
         WeightForensics.Figures stem = f.groups().get(0);
@@ -98,7 +102,7 @@ class WeightForensicsTest {
 
     @Test
     void tiesSharesCountTheEntriesThatEnterTheDisjointMean() throws IOException {
-        WeightForensics f = WeightForensics.compute(base(), a(), b(), List.of(0.5, 1.0));
+        WeightForensics f = forensics(base(), a(), b(), List.of(0.5, 1.0));
         // density 0.5 keeps int(0.5 n) entries per tensor, equal magnitudes by the lower index:
         //   conv1  τa' = [0, −2, 3, 0], τb' = [2, 2, 0, 0]; sums [2, 0, 3, 0] elect [+, + (0), +, +]: a {2}, b {0, 1}
         //   bn1    τa' = [0.5, 0], τb' = [−0.5, 0]; sum 0 elects +: a {0}
@@ -120,7 +124,7 @@ class WeightForensicsTest {
     @Test
     void identicalModelsHaveNoConflictsAndUndefinedFiguresAreNullInJson() throws Exception {
         Path base = base();
-        WeightForensics f = WeightForensics.compute(base, base, base, List.of(0.2));
+        WeightForensics f = forensics(base, base, base, List.of(0.2));
         assertThat(f.total().normA()).isZero();
         assertThat(f.total().cosine()).isNaN();
         assertThat(f.total().signConflictRate()).isNaN();
@@ -134,7 +138,7 @@ class WeightForensicsTest {
 
     @Test
     void jsonCarriesTheFigures() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(WeightForensics.compute(base(), a(), b(), List.of(0.5)).toJson());
+        JsonNode json = new ObjectMapper().readTree(forensics(base(), a(), b(), List.of(0.5)).toJson());
         JsonNode total = json.get("total");
         assertThat(total.get("norm_a").asDouble()).isEqualTo(Math.sqrt(21.25));
         assertThat(total.get("sign_conflict_rate").asDouble()).isEqualTo(3.0 / 7.0);
@@ -143,18 +147,44 @@ class WeightForensicsTest {
     }
 
     @Test
+    void predictedRetentionOfALinearMergeIsItsClosedForm() throws Exception {
+        // θ_m = 0.75 θ_a + 0.25 θ_b (exact in float32 here), so τ_m = 0.75 τ_a + 0.25 τ_b
+        Path merged = write("merged", new float[] {1.25f, -1, 2.25f, 0.25f}, new float[] {1.25f, 1}, new float[2],
+                new float[] {2, 2.25f, 1, 1}, new float[] {1, 1}, new float[] {0.25f});
+        WeightForensics f = WeightForensics.builder().setBase(base()).setA(a()).setB(b()).optMerged(merged).compute();
+        WeightForensics.Figures total = f.total();
+        // R̂_a = 0.75 + 0.25 τ_a·τ_b / |τ_a|², R̂_b = 0.25 + 0.75 τ_a·τ_b / |τ_b|²
+        assertThat(total.predictedRetentionA()).isCloseTo(0.75 + 0.25 * -1.25 / 21.25, within(1e-15));
+        assertThat(total.predictedRetentionB()).isCloseTo(0.25 + 0.75 * -1.25 / 13.25, within(1e-15));
+        for (WeightForensics.Figures g : f.groups()) {
+            assertThat(g.predictedRetentionA()).as(g.name()).isCloseTo(
+                    PredictedRetention.ofLinearCombination(0.75, 0.25, g.squaredNormA(), g.dot()), within(1e-15));
+            assertThat(g.predictedRetentionB()).as(g.name()).isCloseTo(
+                    PredictedRetention.ofLinearCombination(0.25, 0.75, g.squaredNormB(), g.dot()), within(1e-15));
+        }
+        // merging a with itself keeps all of a; without a merge there is no prediction
+        WeightForensics self = WeightForensics.builder().setBase(base()).setA(a()).setB(b()).optMerged(a()).compute();
+        assertThat(self.total().predictedRetentionA()).isEqualTo(1.0);
+        assertThat(forensics(base(), a(), b(), List.of(0.5)).total().predictedRetentionA()).isNaN();
+        JsonNode json = new ObjectMapper().readTree(f.toJson());
+        assertThat(json.get("merged").asText()).isEqualTo(merged.toString());
+        assertThat(json.get("total").get("predicted_retention_a").asDouble()).isEqualTo(total.predictedRetentionA());
+        assertThat(f.toText()).contains("R^ a", merged.toString());
+    }
+
+    @Test
     void directoriesAreReadLikeFiles() throws IOException {
         Path model = Files.createDirectories(dir.resolve("a-dir"));
         Files.copy(a(), model.resolve("model.safetensors"));
-        assertThat(WeightForensics.compute(base(), model, b(), List.of(0.5)).total())
-                .isEqualTo(WeightForensics.compute(base(), a(), b(), List.of(0.5)).total());
+        assertThat(forensics(base(), model, b(), List.of(0.5)).total())
+                .isEqualTo(forensics(base(), a(), b(), List.of(0.5)).total());
     }
 
     @Test
     void nonFiniteWeightNamesTheFileAndTensor() throws IOException {
         Path bad = write("bad", new float[] {1, Float.NaN, 3, 0}, new float[] {1, 1}, new float[2],
                 new float[4], new float[2], new float[1]);
-        assertThatThrownBy(() -> WeightForensics.compute(base(), a(), bad, List.of(0.5)))
+        assertThatThrownBy(() -> forensics(base(), a(), bad, List.of(0.5)))
                 .hasMessageContainingAll(bad.toString(), "'conv1.weight'", "element 1");
     }
 
@@ -165,13 +195,13 @@ class WeightForensicsTest {
         Path other = dir.resolve("other.safetensors");
         SafetensorsWriter.write(other, t, Map.of());
         Path base = base();
-        assertThatThrownBy(() -> WeightForensics.compute(base, a(), other, List.of(0.5)))
+        assertThatThrownBy(() -> forensics(base, a(), other, List.of(0.5)))
                 .hasMessageContainingAll("'conv1.weight'", base.toString(), other.toString());
     }
 
     @Test
     void densityOutsideTheUnitIntervalIsNamed() {
-        assertThatThrownBy(() -> WeightForensics.compute(base(), a(), b(), List.of(1.5)))
+        assertThatThrownBy(() -> forensics(base(), a(), b(), List.of(1.5)))
                 .hasMessageContainingAll("density", "1.5");
     }
 }
