@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mergelab.checkpoint.DType;
 import org.mergelab.checkpoint.NamedTensors;
 import org.mergelab.checkpoint.SafetensorsWriter;
+import org.mergelab.checkpoint.ShardedSafetensors;
 import org.mergelab.checkpoint.Tensor;
+import org.mergelab.checkpoint.TensorSource;
 
 class WeightForensicsTest {
 
@@ -173,11 +175,19 @@ class WeightForensicsTest {
     }
 
     @Test
-    void directoriesAreReadLikeFiles() throws IOException {
+    void directoriesAndShardedCheckpointsAreReadLikeFiles() throws IOException {
         Path model = Files.createDirectories(dir.resolve("a-dir"));
         Files.copy(a(), model.resolve("model.safetensors"));
-        assertThat(forensics(base(), model, b(), List.of(0.5)).total())
-                .isEqualTo(forensics(base(), a(), b(), List.of(0.5)).total());
+        WeightForensics fromFile = forensics(base(), a(), b(), List.of(0.5));
+        assertThat(forensics(base(), model, b(), List.of(0.5)).groups()).isEqualTo(fromFile.groups());
+        NamedTensors tensors;
+        try (TensorSource source = TensorSource.open(b())) {
+            tensors = source.readAll();
+        }
+        Path sharded = ShardedSafetensors.write(Files.createDirectories(dir.resolve("b-sharded")), tensors, Map.of(), 24);
+        WeightForensics fromShards = forensics(base(), a(), sharded, List.of(0.5));
+        assertThat(fromShards.groups()).isEqualTo(fromFile.groups());
+        assertThat(fromShards.total()).isEqualTo(fromFile.total());
     }
 
     @Test
