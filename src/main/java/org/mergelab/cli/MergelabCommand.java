@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             MergeCommand.class,
             DiffCommand.class,
+            ForensicsCommand.class,
             FisherCommand.class,
             GramCommand.class,
             DoctorCommand.class

@@ -32,16 +32,31 @@ final class OptionValues {
     static final class NonNegative implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
-            double x;
-            try {
-                x = Double.parseDouble(value.strip());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is not a number");
-            }
+            double x = number(value);
             if (!(x >= 0) || Double.isInfinite(x)) {
                 throw new TypeConversionException(value + " is not a finite number of at least 0");
             }
             return x;
+        }
+    }
+
+    /** A fraction in (0, 1] (TIES densities). */
+    static final class Fraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double x = number(value);
+            if (!(x > 0 && x <= 1)) {
+                throw new TypeConversionException(value + " is not in (0, 1]");
+            }
+            return x;
+        }
+    }
+
+    private static double number(String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a number");
         }
     }
 }

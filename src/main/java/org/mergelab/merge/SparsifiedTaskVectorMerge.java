@@ -174,6 +174,57 @@ final class SparsifiedTaskVectorMerge {
 
     private float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics,
             List<? extends RandomGenerator> streams) {
+        int n = request.length();
+        int models = request.modelCount();
+        float[] base = request.base();
+        double lambda = signature.global(request, MergeParameter.LAMBDA);
+        boolean normalize = signature.globalFlag(request, MergeParameter.NORMALIZE);
+        double[] weights = new double[models];
+        double[][] weighted = weightedTaskVectors(request, offset, statistics, streams, weights);
+        double[] merged = switch (consensus) {
+            case SUM -> sum(weighted, weights, normalize);
+            case SIGN_ELECTION -> signElection(weighted, weights, normalize);
+        };
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) (base[j] + lambda * merged[j]);
+        }
+        return out;
+    }
+
+    /**
+     * Which entries of which model enter a sign election's disjoint mean, for the whole tensor: {@code [i][j]} is
+     * true when model i's sparsified, weighted entry j is non-zero and has the elected sign. Uses the same
+     * sparsification, weighting and election as {@link #merge}; the caller has checked the request.
+     *
+     * @throws IllegalStateException when this family member has no sign election
+     */
+    boolean[][] electedEntries(MergeRequest request) {
+        if (consensus != Consensus.SIGN_ELECTION) {
+            throw new IllegalStateException("tensor '" + request.tensorName() + "': consensus " + consensus
+                    + " elects no signs");
+        }
+        TensorStatistics statistics = locality(request.globalParameters()) == Locality.TENSOR_STATISTICS
+                ? tensorStatistics(request, List.of(rangeStatistics(request, 0))) : null;
+        double[][] weighted = weightedTaskVectors(request, 0, statistics, seededStreams(request),
+                new double[request.modelCount()]);
+        int n = request.length();
+        boolean[][] entered = new boolean[weighted.length][n];
+        for (int j = 0; j < n; j++) {
+            double elected = electedSign(weighted, j);
+            for (int i = 0; i < weighted.length; i++) {
+                entered[i][j] = agrees(weighted[i][j], elected);
+            }
+        }
+        return entered;
+    }
+
+    /**
+     * Every model's task vector over elements [offset, offset + length), sparsified, rescaled and multiplied by its
+     * weight; the weights are written to {@code weights}.
+     */
+    private double[][] weightedTaskVectors(MergeRequest request, long offset, TensorStatistics statistics,
+            List<? extends RandomGenerator> streams, double[] weights) {
         int rangeIndex = 0;
         WindowCuts cuts = null;
         Locality locality = locality(request.globalParameters());
@@ -195,11 +246,7 @@ final class SparsifiedTaskVectorMerge {
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
-        double lambda = signature.global(request, MergeParameter.LAMBDA);
-        boolean normalize = signature.globalFlag(request, MergeParameter.NORMALIZE);
         Rescale rescale = rescale(request.globalParameters());
-
-        double[] weights = new double[models];
         double[][] weighted = new double[models][];
         for (int i = 0; i < models; i++) {
             float[] model = request.models().get(i);
@@ -226,16 +273,7 @@ final class SparsifiedTaskVectorMerge {
             }
             weighted[i] = tau;
         }
-
-        double[] merged = switch (consensus) {
-            case SUM -> sum(weighted, weights, normalize);
-            case SIGN_ELECTION -> signElection(weighted, weights, normalize);
-        };
-        float[] out = new float[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = (float) (base[j] + lambda * merged[j]);
-        }
-        return out;
+        return weighted;
     }
 
     private static double[] sum(double[][] weighted, double[] weights, boolean normalize) {
@@ -265,15 +303,11 @@ final class SparsifiedTaskVectorMerge {
         int n = weighted[0].length;
         double[] merged = new double[n];
         for (int j = 0; j < n; j++) {
-            double total = 0.0;
-            for (double[] tau : weighted) {
-                total += tau[j];
-            }
-            double elected = Consensus.electedSign(total);
+            double elected = electedSign(weighted, j);
             double agreeing = 0.0;
             double divisor = 0.0;
             for (int i = 0; i < weighted.length; i++) {
-                if (Math.signum(weighted[i][j]) == elected) {
+                if (agrees(weighted[i][j], elected)) {
                     agreeing += weighted[i][j];
                     divisor += weights[i];
                 }
@@ -281,5 +315,19 @@ final class SparsifiedTaskVectorMerge {
             merged[j] = normalize && divisor != 0.0 ? agreeing / divisor : agreeing;
         }
         return merged;
+    }
+
+    /** The sign elected for entry j of the weighted task vectors ({@link Consensus#SIGN_ELECTION}). */
+    private static double electedSign(double[][] weighted, int j) {
+        double total = 0.0;
+        for (double[] tau : weighted) {
+            total += tau[j];
+        }
+        return Consensus.electedSign(total);
+    }
+
+    /** Whether a weighted entry takes part in the disjoint mean: it has the elected sign (a zero never does). */
+    private static boolean agrees(double weightedEntry, double elected) {
+        return Math.signum(weightedEntry) == elected;
     }
 }

@@ -54,6 +54,17 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
     }
 
     /**
+     * Per model i and entry j, whether τ'_i[j] enters the disjoint mean of this method's sign election (see
+     * {@link SparsifiedTaskVectorMerge#electedEntries}); weight forensics count them.
+     *
+     * @throws IllegalStateException for a member without sign election
+     */
+    final boolean[][] electedEntries(MergeRequest request) {
+        signature().check(name(), request);
+        return family.electedEntries(request);
+    }
+
+    /**
      * {@link #merge} with model i's random numbers drawn from {@code streams.get(i)} instead of its seeded stream:
      * lets a test supply the masks of a random sparsification.
      */

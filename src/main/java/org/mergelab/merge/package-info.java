@@ -17,7 +17,10 @@
  * {@link org.mergelab.merge.RecipeMerge} runs it into an output directory with its lineage (a {@code slices:} recipe
  * through {@link org.mergelab.merge.RecipeSlice} and {@link org.mergelab.merge.SliceStack}: layer ranges stacked or
  * merged)
- * ({@code mergelab merge}); {@link org.mergelab.merge.CheckpointDiff} compares two checkpoints.
+ * ({@code mergelab merge}); {@link org.mergelab.merge.CheckpointDiff} compares two checkpoints and
+ * {@link org.mergelab.merge.WeightForensics} two task vectors per {@link org.mergelab.merge.LayerGroups layer group}
+ * ({@code mergelab forensics}); {@link org.mergelab.merge.LayerSwap} builds the swap models of "where knowledge
+ * lives".
  *
  * <p>This package never imports train, data, model or eval, nor DJL: what needs a model and
  * data (Fisher and Gram estimation, BatchNorm recalibration) hands plain tensors in.

@@ -1,5 +1,7 @@
 package org.mergelab.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,42 @@ class TiesMergeTest extends MergeMethodContractTest {
         assertClose(method().merge(request(1, 2, 1, 0.4)
                         .optGlobalParameter("normalize", 0).optGlobalParameter("lambda", 0.5).build()),
                 new double[] {3, 2, -2, -1, 1}, 1e-6);
+    }
+
+    @Test
+    void electedEntriesAreTheOnesTheDisjointMeanAverages() {
+        // the trim and election of trimElectAndDisjointMean: agreeing e0 {τ1, τ3}, e1 {τ3}, e2 {τ2}, e3 {τ1}, e4 {}
+        boolean[][] entered = ((TaskVectorFamilyMethod) method()).electedEntries(request(1, 1, 1, 0.4).build());
+        assertThat(entered[0]).containsExactly(true, false, false, true, false);
+        assertThat(entered[1]).containsExactly(false, false, true, false, false);
+        assertThat(entered[2]).containsExactly(true, true, false, false, false);
+        // on random tensors the merge is base + the mean of the entered task-vector entries, bit for bit
+        java.util.SplittableRandom random = new java.util.SplittableRandom(13);
+        float[] base = new float[40];
+        List<float[]> models = List.of(new float[40], new float[40]);
+        for (int j = 0; j < 40; j++) {
+            base[j] = (float) random.nextGaussian();
+            models.get(0)[j] = (float) random.nextGaussian();
+            models.get(1)[j] = (float) random.nextGaussian();
+        }
+        MergeRequest request = MergeRequest.builder().setTensorName("w").setModels(models).optBase(base)
+                .optPerModelParameters(List.of(Map.of("density", 0.3), Map.of("density", 0.3))).build();
+        boolean[][] mask = ((TaskVectorFamilyMethod) method()).electedEntries(request);
+        float[] merged = method().merge(request);
+        int kept = 0;
+        for (int j = 0; j < 40; j++) {
+            double sum = 0.0;
+            int count = 0;
+            for (int i = 0; i < 2; i++) {
+                if (mask[i][j]) {
+                    sum += (double) models.get(i)[j] - base[j];
+                    count++;
+                }
+            }
+            kept += count;
+            assertThat(merged[j]).as("entry %d", j).isEqualTo((float) (base[j] + (count == 0 ? 0.0 : sum / count)));
+        }
+        assertThat(kept).isBetween(1, 24); // at most int(0.3 · 40) = 12 per model
     }
 
     @Test
