@@ -69,7 +69,7 @@ final class ExperimentCommands {
         System.out.printf("%nFindings (%s, %s, %d seeds; %.1f s, %d units run, %d reused):%n", config.dataset(),
                 config.model().displayName(), config.seeds().size(), outcome.wallSeconds(), outcome.unitsRun(), outcome.unitsReused());
         for (Summary.Finding f : outcome.summary().findings()) {
-            System.out.printf("  %d. %s [%s, BN %s]: %s%n", f.number(), f.name(), f.status().toUpperCase(java.util.Locale.ROOT),
+            System.out.printf("  %s. %s [%s, BN %s]: %s%n", f.label(), f.name(), f.status().toUpperCase(java.util.Locale.ROOT),
                     f.bnPolicy(), f.statement());
         }
         System.out.println("Outputs: " + out.resolve(ExperimentRunner.RESULTS_FILE) + ", " + out.resolve(ExperimentRunner.SUMMARY_FILE)

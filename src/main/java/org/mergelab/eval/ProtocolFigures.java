@@ -159,6 +159,7 @@ public final class ProtocolFigures {
         List<Summary.Finding> findings = new ArrayList<>();
         for (BatchNormPolicy bn : bnPolicies) {
             findings.add(findingShared(bn));
+            findings.add(findingSharedRetained(bn));
             findings.add(findingTaskSpecific(bn));
             findings.add(findingIncremental(bn));
         }
@@ -346,7 +347,7 @@ public final class ProtocolFigures {
         if (checked == 0) {
             return notEvaluated(1, name, bn, "the shared protocol has no color probe");
         }
-        return new Summary.Finding(1, name, bn, held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD,
+        return new Summary.Finding(1, "1", name, bn, held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD,
                 "Shared protocol, color probe: " + String.join("; ", parts) + ".", numbers);
     }
 
@@ -424,7 +425,7 @@ public final class ProtocolFigures {
         numbers.put("bound", TASK_SPECIFIC_MIDPOINT_BOUND);
         parts.add(String.format("task-specific midpoint retention averaged over cues and regimes %s (%s %.2f)",
                 avg.format(3), below ? "below" : "NOT below", TASK_SPECIFIC_MIDPOINT_BOUND));
-        return new Summary.Finding(2, name, bn, held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD,
+        return new Summary.Finding(2, "2", name, bn, held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD,
                 String.join("; ", parts) + ".", numbers);
     }
 
@@ -470,15 +471,106 @@ public final class ProtocolFigures {
         String statement = String.format(
                 "Task-specific protocol, incremental minus parallel averaged over alpha: color %s, noise %s, mean %s (%s 0).",
                 sc.format(3), sn.format(3), sb.format(3), held ? "above" : "NOT above");
-        return new Summary.Finding(3, name, bn, held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD, statement, numbers);
+        return new Summary.Finding(3, "3", name, bn, held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD, statement, numbers);
+    }
+
+    /** The name of finding 1r, the retention form of finding 1. */
+    static final String SHARED_RETAINED = "shared cue is retained (retention form)";
+
+    /** Finding 1r holds when the mean retention of the shared cue stays at or above this at every alpha. */
+    static final double SHARED_RETAINED_BOUND = 0.9;
+
+    private static String label(int number, String name) {
+        return name.equals(SHARED_RETAINED) ? number + "r" : Integer.toString(number);
+    }
+
+    /**
+     * Finding 1r (PROTOCOL.md): in the shared protocol, per regime, R(alpha) = adv_color(alpha) / min(adv_color(0),
+     * adv_color(1)) per seed, the mean over seeds, then its minimum over alpha, is at least 0.9; undefined when any
+     * seed's denominator is below 0.02.
+     */
+    private Summary.Finding findingSharedRetained(BatchNormPolicy bn) {
+        String name = SHARED_RETAINED;
+        if (protocols.get("shared") == null) {
+            return notEvaluated(1, name, bn, "the run has no shared protocol");
+        }
+        if (seeds.size() < Statistic.MIN_SEEDS) {
+            return insufficient(1, name, bn);
+        }
+        int zero = alphaIndex(0.0);
+        int one = alphaIndex(1.0);
+        if (zero < 0 || one < 0) {
+            return notEvaluated(1, name, bn, "the alpha grid lacks an endpoint (0 or 1)");
+        }
+        Map<String, Object> numbers = new LinkedHashMap<>();
+        List<String> parts = new ArrayList<>();
+        boolean held = true;
+        int checked = 0;
+        for (Regime regime : regimes) {
+            Map<Long, double[]> color = table.get(key("shared", regime, bn, "color"));
+            Map<Long, double[]> base = table.get(key("shared", regime, bn, "base"));
+            if (color == null || base == null) {
+                continue;
+            }
+            checked++;
+            double[] mean = new double[alphas.size()];
+            Long undefinedSeed = null;
+            double undefinedDenominator = Double.NaN;
+            for (long seed : seeds) {
+                double[] c = color.get(seed);
+                double[] b = base.get(seed);
+                double denominator = Math.min(c[zero] - b[zero], c[one] - b[one]);
+                if (!(denominator >= MIN_ENDPOINT_ADVANTAGE)) {
+                    undefinedSeed = seed;
+                    undefinedDenominator = denominator;
+                    break;
+                }
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] += (c[i] - b[i]) / denominator / seeds.size();
+                }
+            }
+            Map<String, Object> n = new LinkedHashMap<>();
+            if (undefinedSeed != null) {
+                held = false;
+                n.put("undefined_seed", undefinedSeed);
+                n.put("denominator", undefinedDenominator);
+                numbers.put(regime.yamlName(), n);
+                parts.add(String.format("%s: undefined (seed %d's lower endpoint colour advantage is %.3f, below %.2f)",
+                        regime, undefinedSeed, undefinedDenominator, MIN_ENDPOINT_ADVANTAGE));
+                continue;
+            }
+            int argmin = 0;
+            for (int i = 1; i < mean.length; i++) {
+                if (mean[i] < mean[argmin]) {
+                    argmin = i;
+                }
+            }
+            boolean ok = mean[argmin] >= SHARED_RETAINED_BOUND;
+            held &= ok;
+            n.put("min_mean_retention", mean[argmin]);
+            n.put("at_alpha", alphas.get(argmin));
+            n.put("bound", SHARED_RETAINED_BOUND);
+            n.put("mean_retention", java.util.Arrays.stream(mean).boxed().toList());
+            n.put("held", ok);
+            numbers.put(regime.yamlName(), n);
+            parts.add(String.format("%s: min mean retention %.3f at alpha %.2f vs bound %.2f %s", regime, mean[argmin],
+                    alphas.get(argmin), SHARED_RETAINED_BOUND, ok ? "held" : "NOT held"));
+        }
+        if (checked == 0) {
+            return notEvaluated(1, name, bn, "the shared protocol lacks the color or base probe");
+        }
+        boolean undefined = numbers.values().stream().anyMatch(v -> ((Map<?, ?>) v).containsKey("undefined_seed"));
+        String status = undefined ? Summary.Finding.NOT_EVALUATED : held ? Summary.Finding.HELD : Summary.Finding.NOT_HELD;
+        return new Summary.Finding(1, "1r", name, bn, status, "Shared protocol, colour retention R(alpha) = adv(alpha) /"
+                + " min(adv(0), adv(1)): " + String.join("; ", parts) + ".", numbers);
     }
 
     private Summary.Finding notEvaluated(int number, String name, BatchNormPolicy bn, String why) {
-        return new Summary.Finding(number, name, bn, Summary.Finding.NOT_EVALUATED, "Not evaluated: " + why + ".", Map.of());
+        return new Summary.Finding(number, label(number, name), name, bn, Summary.Finding.NOT_EVALUATED, "Not evaluated: " + why + ".", Map.of());
     }
 
     private Summary.Finding insufficient(int number, String name, BatchNormPolicy bn) {
-        return new Summary.Finding(number, name, bn, Summary.Finding.INSUFFICIENT,
+        return new Summary.Finding(number, label(number, name), name, bn, Summary.Finding.INSUFFICIENT,
                 "Insufficient seeds: " + seeds.size() + " (at least " + Statistic.MIN_SEEDS + " are needed for standard errors).",
                 Map.of("seeds", seeds.size()));
     }

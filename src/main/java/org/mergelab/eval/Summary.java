@@ -72,7 +72,8 @@ public record Summary(
     /**
      * One of the three findings under one BN policy.
      *
-     * @param number 1, 2 or 3
+     * @param number 1, 2 or 3 (the retention form of finding 1 is number 1 too)
+     * @param label how reports name it: {@code 1}, {@code 1r}, {@code 2} or {@code 3}
      * @param name short name
      * @param bnPolicy the BN policy it was checked under
      * @param status {@code held}, {@code not held}, {@code insufficient seeds} or {@code not evaluated}
@@ -80,7 +81,8 @@ public record Summary(
      * @param numbers the figures the check used
      */
     public record Finding(
-            int number, String name, BatchNormPolicy bnPolicy, String status, String statement, Map<String, Object> numbers) {
+            int number, String label, String name, BatchNormPolicy bnPolicy, String status, String statement,
+            Map<String, Object> numbers) {
 
         /** Held. */
         public static final String HELD = "held";

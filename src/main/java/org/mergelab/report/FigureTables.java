@@ -52,7 +52,7 @@ final class FigureTables {
         List<List<String>> rows = new ArrayList<>();
         for (Labelled l : runs) {
             for (Summary.Finding f : l.run().summary().findings()) {
-                rows.add(row(multi, l, Integer.toString(f.number()), escape(f.name()), escape(f.bnPolicy().yamlName()),
+                rows.add(row(multi, l, escape(f.label() == null ? Integer.toString(f.number()) : f.label()), escape(f.name()), escape(f.bnPolicy().yamlName()),
                         ReportPage.mark(f.status()), escape(f.statement())));
             }
         }

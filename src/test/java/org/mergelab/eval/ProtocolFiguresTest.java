@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProtocolFiguresTest {
@@ -108,6 +109,47 @@ class ProtocolFiguresTest {
         Summary.Finding f3 = s.findings().stream().filter(f -> f.number() == 3).findFirst().orElseThrow();
         assertThat(f3.status()).isEqualTo(Summary.Finding.NOT_HELD);
         assertThat(f3.statement()).contains("NOT above 0");
+    }
+
+    @Test
+    void findingOneRChecksTheMeanSharedCueRetentionAgainstTheLowerEndpoint() {
+        List<ProtocolDefinition> protocols = List.of(ProtocolDefinition.TASK_SPECIFIC, ProtocolDefinition.SHARED);
+        Summary.Finding held = ProtocolFigures.compute(fullRun(), List.of(), protocols).findings().stream()
+                .filter(f -> "1r".equals(f.label())).findFirst().orElseThrow();
+        // adv = 0.3, 0.3 - s/1000, 0.29: denominator 0.29; mean R = 1.0345, (0.3 - 0.002) / 0.29, 1 -> min 1 at alpha 1
+        assertThat(held.status()).isEqualTo(Summary.Finding.HELD);
+        assertThat(held.number()).isEqualTo(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inc = (Map<String, Object>) held.numbers().get("incremental");
+        assertThat((double) inc.get("min_mean_retention")).isCloseTo(1.0, within(1e-12));
+        assertThat((double) inc.get("at_alpha")).isEqualTo(1.0);
+
+        // the shared colour advantage halves at the midpoint: mean R(0.5) = (0.15 - s/1000) / 0.29 per seed
+        List<ResultRow> dipped = new ArrayList<>();
+        for (ResultRow r : fullRun()) {
+            boolean mid = r.protocol().equals("shared") && r.probe().equals("color") && r.alpha() == 0.5;
+            dipped.add(mid ? new ResultRow(r.seed(), r.protocol(), r.regime(), r.bnPolicy(), r.alpha(), r.probe(),
+                    r.correct() - 150, r.total(), r.theta1(), r.theta2()) : r);
+        }
+        Summary.Finding notHeld = ProtocolFigures.compute(dipped, List.of(), protocols).findings().stream()
+                .filter(f -> "1r".equals(f.label())).findFirst().orElseThrow();
+        assertThat(notHeld.status()).isEqualTo(Summary.Finding.NOT_HELD);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> par = (Map<String, Object>) notHeld.numbers().get("parallel");
+        assertThat((double) par.get("min_mean_retention")).isCloseTo((0.15 - 0.002) / 0.29, within(1e-12));
+        assertThat(notHeld.statement()).contains("NOT held");
+
+        // an endpoint without the cue leaves the figure undefined, which is said, not hidden
+        List<ResultRow> unlearned = new ArrayList<>();
+        for (ResultRow r : fullRun()) {
+            boolean end = r.protocol().equals("shared") && r.probe().equals("color") && r.alpha() == 1.0 && r.seed() == 2;
+            unlearned.add(end ? new ResultRow(r.seed(), r.protocol(), r.regime(), r.bnPolicy(), r.alpha(), r.probe(),
+                    710, r.total(), r.theta1(), r.theta2()) : r);
+        }
+        Summary.Finding undefined = ProtocolFigures.compute(unlearned, List.of(), protocols).findings().stream()
+                .filter(f -> "1r".equals(f.label())).findFirst().orElseThrow();
+        assertThat(undefined.status()).isEqualTo(Summary.Finding.NOT_EVALUATED);
+        assertThat(undefined.statement()).contains("undefined (seed 2");
     }
 
     @Test

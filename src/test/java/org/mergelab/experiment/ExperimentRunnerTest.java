@@ -112,7 +112,7 @@ class ExperimentRunnerTest {
                 assertThat(st.perSeed()).containsExactlyElementsOf(perSeed);
             }
         }
-        assertThat(s.findings()).hasSize(6); // 3 findings x 2 BN policies
+        assertThat(s.findings()).hasSize(8); // findings 1, 1r, 2 and 3 x 2 BN policies
         assertThat(s.findings()).extracting(Summary.Finding::status).doesNotContain(Summary.Finding.INSUFFICIENT);
     }
 
