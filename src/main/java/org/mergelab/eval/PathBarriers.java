@@ -119,4 +119,46 @@ public final class PathBarriers {
         });
         return barriers;
     }
+
+    /**
+     * One interpolation path of a run: a protocol, regime and BatchNorm policy, with every seed's rows.
+     *
+     * @param protocol the protocol
+     * @param regime the regime
+     * @param bnPolicy the BatchNorm policy
+     * @param rows the rows of every seed along alpha
+     */
+    public record Path(String protocol, Regime regime, BatchNormPolicy bnPolicy, List<PathRow> rows) {}
+
+    /**
+     * The barriers of one path.
+     *
+     * @param protocol the protocol
+     * @param regime the regime
+     * @param bnPolicy the BatchNorm policy
+     * @param probes each probe's loss and error barrier over seeds
+     */
+    public record PathFigures(String protocol, Regime regime, BatchNormPolicy bnPolicy, List<ProbeBarriers> probes) {}
+
+    /**
+     * The barriers of every path (the seeds of one protocol, regime and BatchNorm policy together), in order of first
+     * appearance; none when the alpha grid lacks an endpoint (0 or 1), where a barrier is not defined.
+     */
+    public static List<PathFigures> ofPaths(List<Path> paths) {
+        Map<List<Object>, List<PathPoint>> grouped = new LinkedHashMap<>();
+        for (Path p : paths) {
+            List<PathPoint> points = grouped.computeIfAbsent(List.of(p.protocol(), p.regime(), p.bnPolicy()),
+                    k -> new ArrayList<>());
+            p.rows().forEach(r -> points.add(r.point()));
+        }
+        List<PathFigures> out = new ArrayList<>();
+        grouped.forEach((k, points) -> {
+            boolean hasZero = points.stream().anyMatch(q -> q.alpha() == 0.0);
+            boolean hasOne = points.stream().anyMatch(q -> q.alpha() == 1.0);
+            if (hasZero && hasOne) {
+                out.add(new PathFigures((String) k.get(0), (Regime) k.get(1), (BatchNormPolicy) k.get(2), of(points)));
+            }
+        });
+        return out;
+    }
 }

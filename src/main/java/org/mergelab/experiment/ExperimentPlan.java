@@ -25,6 +25,9 @@ import org.mergelab.train.TrainConfig;
  */
 public final class ExperimentPlan {
 
+    /** What an interpolation unit's rows hold: accuracy and summed loss per probe. */
+    static final String PATH_ROWS = "accuracy-and-loss";
+
     private ExperimentPlan() {}
 
     /** What makes a training unit: its recipe, seed, threads, the versions that made it and its parent's key. */
@@ -38,9 +41,12 @@ public final class ExperimentPlan {
     record ProbeKey(String kind, String checkpoint, List<String> probes, int testSize, long testSubsetSeed, long cueSeed,
             Map<String, CueSettings> cues) {}
 
-    /** What makes one interpolation sweep. */
+    /**
+     * What makes one interpolation sweep. {@code rows} names what a result row holds ({@value #PATH_ROWS}: accuracy
+     * and loss), so that results written before losses were recorded are computed again rather than read.
+     */
     @JsonPropertyOrder(alphabetic = true)
-    record InterpolationKey(String kind, String protocol, Regime regime, BatchNormPolicy bnPolicy, List<Double> alphas,
+    record InterpolationKey(String kind, String rows, String protocol, Regime regime, BatchNormPolicy bnPolicy, List<Double> alphas,
             List<String> probes, int testSize, long testSubsetSeed, long cueSeed, Map<String, CueSettings> cues,
             int calibrationImages, int calibrationBatch, String first, String second, String firstCue, String secondCue) {}
 
@@ -108,7 +114,7 @@ public final class ExperimentPlan {
                             case INTERPOLATE -> 0;
                             case RECALIBRATE -> config.calibrationImages();
                         };
-                        String k = key(new InterpolationKey("merge", protocol, regime, bn, config.alphas(), config.probes(), testSize,
+                        String k = key(new InterpolationKey("merge", PATH_ROWS, protocol, regime, bn, config.alphas(), config.probes(), testSize,
                                 config.testSubsetSeed(), config.cueSeed(), config.cues(), calibrationImages,
                                 config.finetune().batchSize(), theta1.key(), theta2.key(), firstCue, secondCue));
                         units.add(new InterpolationUnit(s + "/" + protocol + "/" + regime + "/" + bn, k,

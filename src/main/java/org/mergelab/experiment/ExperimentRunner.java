@@ -12,6 +12,8 @@ import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.engine.TorchEngine;
 import org.mergelab.eval.MergeRow;
 import org.mergelab.eval.MethodStudy;
+import org.mergelab.eval.PathBarriers;
+import org.mergelab.eval.PathRow;
 import org.mergelab.eval.ProbeAccuracy;
 import org.mergelab.eval.ProtocolFigures;
 import org.mergelab.eval.ResultRow;
@@ -232,9 +234,14 @@ public final class ExperimentRunner {
         List<ResultRow> rows = new ArrayList<>();
         List<ProbeAccuracy> pretrained = new ArrayList<>();
         List<MergeRow> mergeRows = new ArrayList<>();
+        List<PathBarriers.Path> paths = new ArrayList<>();
         for (ExperimentUnit u : all) {
             switch (u) {
-                case InterpolationUnit m -> rows.addAll(m.rows());
+                case InterpolationUnit m -> {
+                    List<PathRow> path = m.pathRows();
+                    path.forEach(r -> rows.add(r.resultRow()));
+                    paths.add(new PathBarriers.Path(m.protocol(), m.regime(), m.bnPolicy(), path));
+                }
                 case ProbeUnit p -> pretrained.addAll(p.accuracies());
                 case MergeUnit m -> mergeRows.addAll(m.rows());
                 case TrainingUnit t -> { } // its checkpoint is read by the units that depend on it
@@ -250,7 +257,8 @@ public final class ExperimentRunner {
             if (study != null) {
                 AtomicFiles.writeString(out.resolve(MERGES_FILE), MergesCsv.format(mergeRows));
             }
-            AtomicFiles.writeString(out.resolve(SUMMARY_FILE), SummaryJson.write(summary, config, pretrained, study));
+            AtomicFiles.writeString(out.resolve(SUMMARY_FILE), SummaryJson.write(summary, config, pretrained,
+                    PathBarriers.ofPaths(paths), study));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results in " + out + ": " + e.getMessage(), e);
         }

@@ -18,6 +18,7 @@ import org.mergelab.data.ImageDataset;
 import org.mergelab.data.Splits;
 import org.mergelab.eval.BatchNormCalibration;
 import org.mergelab.eval.BatchNormPolicy;
+import org.mergelab.eval.PathRow;
 import org.mergelab.eval.Probes;
 import org.mergelab.eval.Regime;
 import org.mergelab.eval.ResultRow;
@@ -27,8 +28,8 @@ import org.mergelab.work.UnitProgress;
 /**
  * The merge-and-probe sweep of one protocol, regime and BatchNorm policy of a seed: theta(alpha) =
  * (1 - alpha) theta1 + alpha theta2 at every alpha of the grid (BatchNorm statistics recalibrated under
- * {@link BatchNormPolicy#RECALIBRATE}), probed at each. Its output is a {@link UnitResults} file of the
- * {@link ResultRow}s of {@code results.csv}.
+ * {@link BatchNormPolicy#RECALIBRATE}), probed at each. Its output is a {@link UnitResults} file of
+ * {@link PathRow}s: the {@link ResultRow}s of {@code results.csv} with each probe's summed loss.
  *
  * @param name readable name, e.g. {@code seed0/task-specific/incremental/interpolate}
  * @param key the unit key
@@ -89,7 +90,7 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
             case INTERPOLATE -> List.of();
             case RECALIBRATE -> calibrationBatches(context, seed, protocol, regime, firstCue, secondCue);
         };
-        List<ResultRow> rows = new ArrayList<>();
+        List<PathRow> rows = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         try (Network network = CheckpointModels.open(theta1, firstName)) {
             int i = 0;
@@ -104,8 +105,8 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
                 }
                 Map<String, Probes.Count> counts = Probes.evaluate(network, context.probes());
                 for (Map.Entry<String, Probes.Count> e : counts.entrySet()) {
-                    rows.add(new ResultRow(seed, protocol, regime, bnPolicy, alpha, e.getKey(),
-                            e.getValue().correct(), e.getValue().total(), theta1.id(), theta2.id()));
+                    rows.add(new PathRow(seed, protocol, regime, bnPolicy, alpha, e.getKey(), e.getValue().correct(),
+                            e.getValue().total(), e.getValue().lossSum(), theta1.id(), theta2.id()));
                 }
                 if (Math.abs(alpha - 0.5) < 1e-9) {
                     counts.forEach((k, v) -> line.append(String.format("%s %.3f ", k, v.accuracy())));
@@ -120,9 +121,14 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
         return line.isEmpty() ? config.alphas().size() + " alphas" : "at alpha 0.5: " + line.toString().strip();
     }
 
-    /** The rows in the published result. */
+    /** The rows of {@code results.csv} in the published result. */
     List<ResultRow> rows() {
-        return UnitResults.read(this, ResultRow.class);
+        return pathRows().stream().map(PathRow::resultRow).toList();
+    }
+
+    /** The published result, losses included. */
+    List<PathRow> pathRows() {
+        return UnitResults.read(this, PathRow.class);
     }
 
     /**

@@ -31,12 +31,16 @@ public final class SummaryJson {
 
     /** The JSON text. */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained) throws JsonProcessingException {
-        return write(summary, config, pretrained, null);
+        return write(summary, config, pretrained, List.of(), null);
     }
 
-    /** The JSON text, with the method study ({@code methods}) when one ran. */
+    /**
+     * The JSON text, with the loss and error barriers along every interpolation path ({@code barriers}) and the
+     * method study ({@code methods}) when one ran.
+     */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained,
-            org.mergelab.eval.MethodStudy.Result study) throws JsonProcessingException {
+            List<org.mergelab.eval.PathBarriers.PathFigures> barriers, org.mergelab.eval.MethodStudy.Result study)
+            throws JsonProcessingException {
         ObjectNode root = MAPPER.valueToTree(summary);
         ObjectNode context = MAPPER.createObjectNode();
         context.put("name", config.name());
@@ -54,6 +58,9 @@ public final class SummaryJson {
         root.set("context", context);
         root.set("config", ConfigReader.toTree(config));
         root.set("pretrained_rows", MAPPER.valueToTree(pretrained));
+        if (!barriers.isEmpty()) {
+            root.set("barriers", MAPPER.valueToTree(barriers));
+        }
         if (study != null) {
             root.set("methods", MAPPER.valueToTree(study));
         }
@@ -81,7 +88,7 @@ public final class SummaryJson {
     public static Summary readSummary(Path file) throws IOException {
         JsonNode node = read(file);
         ObjectNode copy = node.deepCopy();
-        copy.remove(List.of("context", "config", "pretrained_rows", "methods"));
+        copy.remove(List.of("context", "config", "pretrained_rows", "barriers", "methods"));
         return MAPPER.treeToValue(copy, Summary.class);
     }
 }

@@ -117,6 +117,36 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void theSummaryGivesEachPathsErrorBarrierFromTheResultRows() throws Exception {
+        var barriers = SummaryJson.read(out.resolve(ExperimentRunner.SUMMARY_FILE)).get("barriers");
+        assertThat(barriers).hasSize(2 * 2 * 2); // protocols x regimes x BN policies
+        for (var path : barriers) {
+            for (var probe : path.get("probes")) {
+                List<Double> perSeed = new ArrayList<>();
+                for (long seed = 0; seed < 3; seed++) {
+                    long s = seed;
+                    List<ResultRow> line = rows.stream().filter(r -> r.seed() == s
+                            && r.protocol().equals(path.get("protocol").asText())
+                            && r.regime().yamlName().equals(path.get("regime").asText())
+                            && r.bnPolicy().yamlName().equals(path.get("bn_policy").asText())
+                            && r.probe().equals(probe.get("probe").asText())).toList();
+                    double e0 = 1 - line.get(0).accuracy();
+                    double e1 = 1 - line.get(line.size() - 1).accuracy();
+                    double b = 0;
+                    for (ResultRow r : line) {
+                        b = Math.max(b, (1 - r.accuracy()) - ((1 - r.alpha()) * e0 + r.alpha() * e1));
+                    }
+                    perSeed.add(b);
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertThat(probe.get("error").get("per_seed").get(i).asDouble()).isCloseTo(perSeed.get(i), within(1e-12));
+                    assertThat(probe.get("loss").get("per_seed").get(i).asDouble()).isGreaterThanOrEqualTo(0.0);
+                }
+            }
+        }
+    }
+
+    @Test
     void recalibrationChangesTheEndpointsUnlikeInterpolation() {
         long differing = rows.stream().filter(r -> r.alpha() == 0.0 && r.bnPolicy() == BatchNormPolicy.RECALIBRATE).filter(r -> {
             ResultRow twin = rows.stream().filter(q -> q.alpha() == 0.0 && q.bnPolicy() == BatchNormPolicy.INTERPOLATE && q.seed() == r.seed()
