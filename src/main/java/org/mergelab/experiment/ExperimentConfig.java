@@ -51,10 +51,12 @@ import org.mergelab.train.TrainConfig;
  * @param merges the merge methods studied on the same probes ({@link MergeSpec}); default none
  * @param selectionSize test images, outside the reported test subset, on which each merge's coefficient is chosen
  *     (PROTOCOL.md, "selection"); read only with {@code merges}; default 1000
+ * @param swapProbes run the layer-group swap probes ("where knowledge lives", PROTOCOL.md) in the protocol whose cues
+ *     differ; default false (null when false, so that configs without the key keep their identity)
  */
 @JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "cues", "protocols", "regimes",
         "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed",
-        "heartbeat_timeout_seconds", "merges", "selection_size"})
+        "heartbeat_timeout_seconds", "merges", "selection_size", "swap_probes"})
 public record ExperimentConfig(
         String name,
         String dataset,
@@ -77,7 +79,9 @@ public record ExperimentConfig(
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
         List<MergeSpec> merges,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        Integer selectionSize) {
+        Integer selectionSize,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Boolean swapProbes) {
 
     /** The config key that never changes a result (see {@link #withoutWorkerSettings}). */
     static final String HEARTBEAT_KEY = "heartbeat_timeout_seconds";
@@ -112,6 +116,10 @@ public record ExperimentConfig(
         }
         validate(protocols, regimes, alphas, bnPolicies, calibrationImages, probes, seeds, threads, testSize);
         merges = resolveMerges(merges, alphas);
+        swapProbes = Boolean.TRUE.equals(swapProbes) ? Boolean.TRUE : null;
+        if (swapProbes != null && !probes.contains("base")) {
+            throw new IllegalArgumentException("swap_probes: retention is measured against the base probe; add 'base' to probes");
+        }
         if (merges.isEmpty() && selectionSize != null) {
             throw new IllegalArgumentException("selection_size: " + selectionSize + " is read only with merges");
         }
@@ -270,6 +278,11 @@ public record ExperimentConfig(
     /** The heartbeat timeout as a duration. */
     public java.time.Duration heartbeatTimeout() {
         return java.time.Duration.ofMillis(Math.round(heartbeatTimeoutSeconds * 1000));
+    }
+
+    /** True when the layer-group swap probes run. */
+    public boolean runsSwapProbes() {
+        return Boolean.TRUE.equals(swapProbes);
     }
 
     /** The cue of T1, shared by every protocol. */

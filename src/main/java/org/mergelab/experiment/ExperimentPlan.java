@@ -50,6 +50,11 @@ public final class ExperimentPlan {
             List<String> probes, int testSize, long testSubsetSeed, long cueSeed, Map<String, CueSettings> cues,
             int calibrationImages, int calibrationBatch, String first, String second, String firstCue, String secondCue) {}
 
+    /** What makes the layer-group swaps of one protocol and regime. */
+    @JsonPropertyOrder(alphabetic = true)
+    record SwapKey(String kind, String protocol, Regime regime, List<String> probes, int testSize, long testSubsetSeed,
+            long cueSeed, Map<String, CueSettings> cues, String first, String second) {}
+
     /** What makes one statistic of one endpoint (fisher, regmean). */
     @JsonPropertyOrder(alphabetic = true)
     record StatisticKey(String kind, DataStatisticsRun.Statistic statistic, String checkpoint, TaskSpec task, int samples,
@@ -109,6 +114,14 @@ public final class ExperimentPlan {
                             checkpoints.resolve(protocol + "-" + regime + "-theta2-" + secondCue + "-b.safetensors"), seed,
                             new TaskSpec("t2", Split.B, secondCue), parent, (long) half * config.finetune().epochs());
                     units.add(theta2);
+                    if (config.runsSwapProbes() && protocol.equals(swapProtocol(config))) {
+                        String sk = key(new SwapKey("swap", protocol, regime, config.probes(), testSize,
+                                config.testSubsetSeed(), config.cueSeed(), config.cues(), theta1.key(), theta2.key()));
+                        // endpoints and one model per group (a ResNet has stem, 3 stages and fc) for each endpoint
+                        units.add(new SwapUnit(s + "/" + protocol + "/" + regime + "/swaps", sk,
+                                results.resolve(s + "-" + protocol + "-" + regime + "-swaps.json"), seed, protocol, regime,
+                                theta1, theta2, 2L * 6 * probeImages));
+                    }
                     for (BatchNormPolicy bn : config.bnPolicies()) {
                         int calibrationImages = switch (bn) {
                             case INTERPOLATE -> 0;
@@ -156,6 +169,12 @@ public final class ExperimentPlan {
                 task, config.cueSeed(), config.cues(), seed, config.threads(), Versions.mergelab(), Versions.djl(), Versions.pytorch(),
                 EngineSettings.inEffect().onednnMaxCpuIsa(), parent == null ? "" : parent.key()));
         return new TrainingUnit(name, k, output, seed, task, parent, images);
+    }
+
+    /** The protocol of the swap probes: the first whose two cues differ (task-specific), or null. */
+    static String swapProtocol(ExperimentConfig config) {
+        return config.protocols().entrySet().stream().filter(e -> !e.getValue().get(0).equals(e.getValue().get(1)))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
     /** The statistic a method reads (fisher: Fisher diagonal, regmean: Gram matrices), or null. */

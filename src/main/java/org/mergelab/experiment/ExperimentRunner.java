@@ -10,6 +10,7 @@ import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.OutputDirectory;
 import org.mergelab.checkpoint.OutputKind;
 import org.mergelab.engine.TorchEngine;
+import org.mergelab.eval.KnowledgeLocation;
 import org.mergelab.eval.MergeRow;
 import org.mergelab.eval.MethodStudy;
 import org.mergelab.eval.PathBarriers;
@@ -18,6 +19,7 @@ import org.mergelab.eval.ProbeAccuracy;
 import org.mergelab.eval.ProtocolFigures;
 import org.mergelab.eval.ResultRow;
 import org.mergelab.eval.Summary;
+import org.mergelab.eval.SwapRow;
 import org.mergelab.work.ClaimDirectory;
 import org.mergelab.work.ClaimInfo;
 import org.mergelab.work.UnitScheduler;
@@ -235,6 +237,7 @@ public final class ExperimentRunner {
         List<ProbeAccuracy> pretrained = new ArrayList<>();
         List<MergeRow> mergeRows = new ArrayList<>();
         List<PathBarriers.Path> paths = new ArrayList<>();
+        List<SwapRow> swapRows = new ArrayList<>();
         for (ExperimentUnit u : all) {
             switch (u) {
                 case InterpolationUnit m -> {
@@ -246,6 +249,7 @@ public final class ExperimentRunner {
                 case MergeUnit m -> mergeRows.addAll(m.rows());
                 case TrainingUnit t -> { } // its checkpoint is read by the units that depend on it
                 case StatisticUnit t -> { } // read by the merge units that depend on it
+                case SwapUnit w -> swapRows.addAll(w.rows());
             }
         }
         rows.sort(ResultsCsv.ORDER);
@@ -257,8 +261,12 @@ public final class ExperimentRunner {
             if (study != null) {
                 AtomicFiles.writeString(out.resolve(MERGES_FILE), MergesCsv.format(mergeRows));
             }
+            String swapProtocol = ExperimentPlan.swapProtocol(config);
+            List<KnowledgeLocation.GroupRetention> swaps = swapProtocol == null ? List.of()
+                    : KnowledgeLocation.compute(swapRows, config.protocolDefinitions().stream()
+                            .filter(p -> p.name().equals(swapProtocol)).findFirst().orElseThrow());
             AtomicFiles.writeString(out.resolve(SUMMARY_FILE), SummaryJson.write(summary, config, pretrained,
-                    PathBarriers.ofPaths(paths), study));
+                    PathBarriers.ofPaths(paths), swaps, study));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results in " + out + ": " + e.getMessage(), e);
         }

@@ -31,15 +31,16 @@ public final class SummaryJson {
 
     /** The JSON text. */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained) throws JsonProcessingException {
-        return write(summary, config, pretrained, List.of(), null);
+        return write(summary, config, pretrained, List.of(), List.of(), null);
     }
 
     /**
-     * The JSON text, with the loss and error barriers along every interpolation path ({@code barriers}) and the
-     * method study ({@code methods}) when one ran.
+     * The JSON text, with the loss and error barriers along every interpolation path ({@code barriers}), the
+     * layer-group swaps ({@code where_knowledge_lives}) and the method study ({@code methods}) when they ran.
      */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained,
-            List<org.mergelab.eval.PathBarriers.PathFigures> barriers, org.mergelab.eval.MethodStudy.Result study)
+            List<org.mergelab.eval.PathBarriers.PathFigures> barriers,
+            List<org.mergelab.eval.KnowledgeLocation.GroupRetention> swaps, org.mergelab.eval.MethodStudy.Result study)
             throws JsonProcessingException {
         ObjectNode root = MAPPER.valueToTree(summary);
         ObjectNode context = MAPPER.createObjectNode();
@@ -60,6 +61,9 @@ public final class SummaryJson {
         root.set("pretrained_rows", MAPPER.valueToTree(pretrained));
         if (!barriers.isEmpty()) {
             root.set("barriers", MAPPER.valueToTree(barriers));
+        }
+        if (!swaps.isEmpty()) {
+            root.set("where_knowledge_lives", MAPPER.valueToTree(swaps));
         }
         if (study != null) {
             root.set("methods", MAPPER.valueToTree(study));
@@ -88,7 +92,8 @@ public final class SummaryJson {
     public static Summary readSummary(Path file) throws IOException {
         JsonNode node = read(file);
         ObjectNode copy = node.deepCopy();
-        copy.remove(List.of("context", "config", "pretrained_rows", "barriers", "methods"));
+        copy.remove(List.of("context", "config", "pretrained_rows", "barriers", "where_knowledge_lives",
+                "methods"));
         return MAPPER.treeToValue(copy, Summary.class);
     }
 }

@@ -44,6 +44,7 @@ class ExperimentMergesTest {
             threads: 2
             test_size: 60
             selection_size: 50
+            swap_probes: true
             merges:
               - {method: linear, alpha: grid}
               - {method: ties, density: [0.5, 1.0], lambda: 1.0}
@@ -174,6 +175,30 @@ class ExperimentMergesTest {
         assertThat(studied).hasSize(4 * 2 * 2);
         assertThat(methods.get("incremental_minus_parallel")).hasSize(4 * 2);
         assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).startsWith(ResultsCsv.HEADER);
+    }
+
+    @Test
+    void swapProbesMeasureEachGroupAndSwappingNothingKeepsTheEndpoint() throws Exception {
+        JsonNode swaps = summary.get("where_knowledge_lives");
+        // regimes x groups (stem, layer1, layer2, layer3, fc)
+        assertThat(swaps).hasSize(2 * 5);
+        List<String> groups = new ArrayList<>();
+        swaps.forEach(g -> groups.add(g.get("group").asText()));
+        assertThat(groups).containsExactly("stem", "layer1", "layer2", "layer3", "fc", "stem", "layer1", "layer2",
+                "layer3", "fc");
+        SwapUnit unit = units.stream().filter(u -> u instanceof SwapUnit s && s.regime() == org.mergelab.eval.Regime.PARALLEL)
+                .map(u -> (SwapUnit) u).findFirst().orElseThrow();
+        // the endpoint's own rows are the method study's endpoint rows (same subset, no recalibration)
+        for (org.mergelab.eval.SwapRow r : unit.rows()) {
+            if (!r.group().equals(org.mergelab.eval.SwapRow.NONE)) {
+                continue;
+            }
+            MergeRow endpoint = mergeRows.stream().filter(m -> m.method().equals(MergeRow.ENDPOINT)
+                    && m.coefficient().equals(r.model()) && m.subset().equals(MergeRow.TEST)
+                    && m.protocol().equals("task-specific") && m.regime() == r.regime()
+                    && m.bnPolicy() == BatchNormPolicy.INTERPOLATE && m.probe().equals(r.probe())).findFirst().orElseThrow();
+            assertThat(r.correct()).isEqualTo(endpoint.correct());
+        }
     }
 
     @Test
