@@ -18,9 +18,13 @@ package org.mergelab.eval;
  * @param probe the probe
  * @param correct correctly classified images
  * @param total images
+ * @param predictedFirst the first cue's retention predicted from the weights alone (docs/predicted-retention.md:
+ *     ⟨θ_m − θ0, τ1⟩ / |τ1|², τ1 = θ1 − θ0), the same on every row of the model; null when undefined
+ * @param predictedSecond the second cue's (τ2 = θ2 − the checkpoint θ2 was trained from); null when undefined
  */
 public record MergeRow(long seed, String protocol, Regime regime, BatchNormPolicy bnPolicy, String method, String params,
-        String coefficient, long mergeSeed, String subset, String probe, long correct, long total) {
+        String coefficient, long mergeSeed, String subset, String probe, long correct, long total, Double predictedFirst,
+        Double predictedSecond) {
 
     /** The method of an endpoint's rows. */
     public static final String ENDPOINT = "endpoint";

@@ -64,13 +64,34 @@ public final class MethodStudy {
     public record RegimeDifference(String method, String params, BatchNormPolicy bnPolicy, Statistic difference) {}
 
     /**
+     * One (method, protocol, regime, seed, cue) at the method's selected coefficient: the measured retention on the
+     * test subset against the one predicted from the weights ({@link MergeRow#predictedFirst()}), both averaged over
+     * masks.
+     */
+    public record PredictorPoint(String method, String params, String protocol, Regime regime, long seed, String cue,
+            double measured, double predicted) {}
+
+    /**
+     * How well the predicted retention ranks the measured one under one BatchNorm policy: Spearman's rank correlation
+     * over every point with both values defined.
+     *
+     * @param bnPolicy the BatchNorm policy
+     * @param spearman the correlation, null when undefined (fewer than 2 points, or one side constant)
+     * @param n points used
+     * @param points the points
+     */
+    public record Predictor(BatchNormPolicy bnPolicy, Double spearman, int n, List<PredictorPoint> points) {}
+
+    /**
      * The study.
      *
      * @param selectionProtocol the protocol whose balanced retention chooses the coefficients
      * @param rows one per method × regime × BatchNorm policy
      * @param incrementalMinusParallel per method × BatchNorm policy, when both regimes ran
+     * @param predictor per BatchNorm policy, the rank correlation of predicted and measured retention
      */
-    public record Result(String selectionProtocol, List<Row> rows, List<RegimeDifference> incrementalMinusParallel) {}
+    public record Result(String selectionProtocol, List<Row> rows, List<RegimeDifference> incrementalMinusParallel,
+            List<Predictor> predictor) {}
 
     /**
      * Computes the study.
@@ -93,6 +114,7 @@ public final class MethodStudy {
         Index index = new Index(rows);
         List<Row> out = new ArrayList<>();
         Map<List<Object>, Row> byStudy = new LinkedHashMap<>();
+        Map<BatchNormPolicy, List<PredictorPoint>> predictorPoints = new LinkedHashMap<>();
         for (List<Object> s : studies) {
             String method = (String) s.get(0);
             String params = (String) s.get(1);
@@ -130,6 +152,21 @@ public final class MethodStudy {
                     return merged == null || theta0 == null ? null : merged - theta0;
                 }));
             }
+            if (chosen != null) {
+                for (ProtocolDefinition p : protocols) {
+                    for (String cue : new LinkedHashSet<>(List.of(p.firstCue(), p.secondCue()))) {
+                        for (long seed : seeds) {
+                            Double measured = retention(index, p, cue, seed, regime, bn, method, params, chosen, MergeRow.TEST);
+                            Double predicted = index.predicted(seed, p.name(), regime, bn, method, params, chosen,
+                                    cue.equals(p.firstCue()));
+                            if (measured != null && predicted != null) {
+                                predictorPoints.computeIfAbsent(bn, k -> new ArrayList<>()).add(new PredictorPoint(method,
+                                        params, p.name(), regime, seed, cue, measured, predicted));
+                            }
+                        }
+                    }
+                }
+            }
             Row row = new Row(method, params, regime, bn, chosen, chosen == null ? null : best, retention, balanced, base);
             out.add(row);
             byStudy.put(s, row);
@@ -152,7 +189,13 @@ public final class MethodStudy {
             }
             differences.add(new RegimeDifference(inc.method(), inc.params(), inc.bnPolicy(), Statistic.of(diff)));
         }
-        return new Result(selection.name(), out, differences);
+        List<Predictor> predictor = new ArrayList<>();
+        predictorPoints.forEach((bn, points) -> {
+            RankCorrelation rho = RankCorrelation.spearman(points.stream().mapToDouble(PredictorPoint::predicted).toArray(),
+                    points.stream().mapToDouble(PredictorPoint::measured).toArray());
+            predictor.add(new Predictor(bn, Double.isNaN(rho.rho()) ? null : rho.rho(), rho.n(), points));
+        });
+        return new Result(selection.name(), out, differences, predictor);
     }
 
     private interface PerSeed {
@@ -210,6 +253,7 @@ public final class MethodStudy {
     static final class Index {
         private final Map<List<Object>, double[]> sums = new LinkedHashMap<>();
         private final Map<List<Object>, Set<String>> points = new LinkedHashMap<>();
+        private final Map<List<Object>, double[]> predicted = new LinkedHashMap<>();
 
         Index(List<MergeRow> rows) {
             for (MergeRow r : rows) {
@@ -220,6 +264,18 @@ public final class MethodStudy {
                 s[1] += 1;
                 points.computeIfAbsent(List.of(r.method(), r.params(), r.regime(), r.bnPolicy()),
                         x -> new LinkedHashSet<>()).add(r.coefficient());
+                if (r.subset().equals(MergeRow.TEST) && r.probe().equals("base")) {
+                    double[] p = predicted.computeIfAbsent(List.of(r.seed(), r.protocol(), r.regime(), r.bnPolicy(),
+                            r.method(), r.params(), r.coefficient()), x -> new double[4]);
+                    if (r.predictedFirst() != null) {
+                        p[0] += r.predictedFirst();
+                        p[1] += 1;
+                    }
+                    if (r.predictedSecond() != null) {
+                        p[2] += r.predictedSecond();
+                        p[3] += 1;
+                    }
+                }
             }
         }
 
@@ -227,6 +283,16 @@ public final class MethodStudy {
                 String point, String subset, String probe) {
             double[] s = sums.get(List.of(seed, protocol, regime, bn, method, params, point, subset, probe));
             return s == null ? null : s[0] / s[1];
+        }
+
+        /** The predicted retention of the first or second cue, averaged over masks; null when undefined. */
+        Double predicted(long seed, String protocol, Regime regime, BatchNormPolicy bn, String method, String params,
+                String point, boolean first) {
+            double[] p = predicted.get(List.of(seed, protocol, regime, bn, method, params, point));
+            if (p == null) {
+                return null;
+            }
+            return first ? (p[1] == 0 ? null : p[0] / p[1]) : (p[3] == 0 ? null : p[2] / p[3]);
         }
 
         List<String> points(String method, String params, Regime regime, BatchNormPolicy bn) {

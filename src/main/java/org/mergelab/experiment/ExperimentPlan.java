@@ -25,6 +25,9 @@ import org.mergelab.train.TrainConfig;
  */
 public final class ExperimentPlan {
 
+    /** What a merge unit's rows hold: accuracy and the predicted retentions per probe. */
+    static final String MERGE_ROWS = "accuracy-and-predicted-retention";
+
     /** What an interpolation unit's rows hold: accuracy and summed loss per probe. */
     static final String PATH_ROWS = "accuracy-and-loss";
 
@@ -65,7 +68,7 @@ public final class ExperimentPlan {
     record MergeKey(String kind, String protocol, Regime regime, BatchNormPolicy bnPolicy, Map<String, Object> spec,
             List<String> probes, int testSize, long testSubsetSeed, int selectionSize, long cueSeed,
             Map<String, CueSettings> cues, int calibrationImages, int calibrationBatch, String base, String first,
-            String second, List<String> statistics, String firstCue, String secondCue) {}
+            String second, List<String> statistics, String firstCue, String secondCue, String rows) {}
 
     /**
      * The units of an experiment.
@@ -149,7 +152,7 @@ public final class ExperimentPlan {
                             String mk = key(new MergeKey("merge-method", protocol, regime, bn, spec.keyTree(), config.probes(),
                                     testSize, config.testSubsetSeed(), config.selectionSize(), config.cueSeed(), config.cues(),
                                     calibrationImages, config.finetune().batchSize(), theta0.key(), theta1.key(), theta2.key(),
-                                    stats.stream().map(StatisticUnit::key).toList(), firstCue, secondCue));
+                                    stats.stream().map(StatisticUnit::key).toList(), firstCue, secondCue, MERGE_ROWS));
                             long models = (long) spec.points().size() * spec.maskSeeds() + 2;
                             units.add(new MergeUnit(s + "/" + protocol + "/" + regime + "/" + bn + "/" + spec.displayName(), mk,
                                     results.resolve(s + "-" + protocol + "-" + regime + "-" + bn + "-merge-" + spec.slug() + ".json"),

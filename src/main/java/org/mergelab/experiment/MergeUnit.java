@@ -15,6 +15,8 @@ import org.mergelab.eval.ProbeSet;
 import org.mergelab.eval.Probes;
 import org.mergelab.eval.Regime;
 import org.mergelab.merge.InMemoryMerge;
+import org.mergelab.merge.LayerGroups;
+import org.mergelab.merge.PredictedRetention;
 import org.mergelab.merge.MergeMethod;
 import org.mergelab.merge.MergeMethods;
 import org.mergelab.model.Network;
@@ -134,6 +136,11 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
 
     private void probe(UnitContext context, Network network, NamedTensors tensors, List<Batch> calibration, String method,
             String params, String coefficient, long mergeSeed, List<MergeRow> rows) {
+        NamedTensors theta0 = context.checkpoint(base).tensors();
+        NamedTensors theta1 = context.checkpoint(first).tensors();
+        NamedTensors theta2 = context.checkpoint(second).tensors();
+        Double predictedFirst = predicted(tensors, theta0, theta1);
+        Double predictedSecond = predicted(tensors, first.equals(second.parent()) ? theta1 : theta0, theta2);
         network.load(tensors);
         if (!calibration.isEmpty()) {
             BatchNormCalibration.recalibrate(network, calibration);
@@ -142,8 +149,33 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
             ProbeSet probes = subset.equals(MergeRow.TEST) ? context.probes() : context.selectionProbes();
             Map<String, Probes.Count> counts = Probes.evaluate(network, probes);
             counts.forEach((probe, count) -> rows.add(new MergeRow(seed, protocol, regime, bnPolicy, method, params,
-                    coefficient, mergeSeed, subset, probe, count.correct(), count.total())));
+                    coefficient, mergeSeed, subset, probe, count.correct(), count.total(), predictedFirst,
+                    predictedSecond)));
         }
+    }
+
+    /**
+     * The projection retention ⟨merged − init, own − init⟩ / |own − init|² over the trained tensors (BatchNorm running
+     * statistics left out), in float64; null when own = init.
+     */
+    static Double predicted(NamedTensors merged, NamedTensors init, NamedTensors own) {
+        double dot = 0.0;
+        double norm = 0.0;
+        for (String name : own.names()) {
+            if (LayerGroups.isRunningStatistic(name)) {
+                continue;
+            }
+            float[] m = merged.get(name).toFloats();
+            float[] i = init.get(name).toFloats();
+            float[] o = own.get(name).toFloats();
+            for (int j = 0; j < o.length; j++) {
+                double tau = (double) o[j] - i[j];
+                dot += ((double) m[j] - i[j]) * tau;
+                norm += tau * tau;
+            }
+        }
+        double r = PredictedRetention.projection(dot, norm);
+        return Double.isNaN(r) ? null : r;
     }
 
     /** The rows in the published result. */

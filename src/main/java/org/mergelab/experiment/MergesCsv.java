@@ -16,12 +16,17 @@ final class MergesCsv {
 
     /** The header line. */
     static final String HEADER = "seed,protocol,regime,bn_policy,method,params,coefficient,merge_seed,subset,probe,"
-            + "accuracy,correct,total,format_version";
+            + "accuracy,correct,total,predicted_retention_first,predicted_retention_second,format_version";
 
     /** The version written. */
     static final int FORMAT_VERSION = 1;
 
     private MergesCsv() {}
+
+    /** A predicted retention with 6 decimals, empty when undefined. */
+    private static String number(Double v) {
+        return v == null ? "" : String.format(Locale.ROOT, "%.6f", v);
+    }
 
     /** The file's text; rows keep their order within a unit (the grid's), units sorted by their key columns. */
     static String format(List<MergeRow> rows) {
@@ -40,7 +45,8 @@ final class MergesCsv {
                     .append(',').append(r.coefficient()).append(',').append(r.mergeSeed()).append(',')
                     .append(r.subset()).append(',').append(r.probe()).append(',')
                     .append(String.format(Locale.ROOT, "%.6f", r.accuracy())).append(',').append(r.correct())
-                    .append(',').append(r.total()).append(',').append(FORMAT_VERSION).append('\n');
+                    .append(',').append(r.total()).append(',').append(number(r.predictedFirst())).append(',')
+                    .append(number(r.predictedSecond())).append(',').append(FORMAT_VERSION).append('\n');
         }
         return sb.toString();
     }

@@ -174,6 +174,14 @@ class ExperimentMergesTest {
         }
         assertThat(studied).hasSize(4 * 2 * 2);
         assertThat(methods.get("incremental_minus_parallel")).hasSize(4 * 2);
+        // a model's projection onto its own task vector is 1: theta1 for the first cue, theta2 for the second
+        for (MergeRow r : mergeRows) {
+            if (r.method().equals(MergeRow.ENDPOINT) && r.bnPolicy() == BatchNormPolicy.INTERPOLATE) {
+                assertThat(r.coefficient().equals("theta1") ? r.predictedFirst() : r.predictedSecond()).isEqualTo(1.0);
+            }
+        }
+        assertThat(methods.get("predictor")).hasSize(2); // one per BN policy
+        assertThat(methods.get("predictor").get(0).get("n").asInt()).isPositive();
         assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).startsWith(ResultsCsv.HEADER);
     }
 
