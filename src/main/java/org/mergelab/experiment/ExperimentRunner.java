@@ -266,7 +266,7 @@ public final class ExperimentRunner {
                     : KnowledgeLocation.compute(swapRows, config.protocolDefinitions().stream()
                             .filter(p -> p.name().equals(swapProtocol)).findFirst().orElseThrow());
             AtomicFiles.writeString(out.resolve(SUMMARY_FILE), SummaryJson.write(summary, config, pretrained,
-                    PathBarriers.ofPaths(paths), swaps, study));
+                    PathBarriers.ofPaths(paths), swaps, ExperimentForensics.compute(all), study));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results in " + out + ": " + e.getMessage(), e);
         }

@@ -31,16 +31,18 @@ public final class SummaryJson {
 
     /** The JSON text. */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained) throws JsonProcessingException {
-        return write(summary, config, pretrained, List.of(), List.of(), null);
+        return write(summary, config, pretrained, List.of(), List.of(), List.of(), null);
     }
 
     /**
-     * The JSON text, with the loss and error barriers along every interpolation path ({@code barriers}), the
-     * layer-group swaps ({@code where_knowledge_lives}) and the method study ({@code methods}) when they ran.
+     * The JSON text, with the loss and error barriers along every interpolation path ({@code barriers}), the weight
+     * forensics of every protocol and regime ({@code forensics}), the layer-group swaps ({@code where_knowledge_lives})
+     * and the method study ({@code methods}) when they ran.
      */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained,
             List<org.mergelab.eval.PathBarriers.PathFigures> barriers,
-            List<org.mergelab.eval.KnowledgeLocation.GroupRetention> swaps, org.mergelab.eval.MethodStudy.Result study)
+            List<org.mergelab.eval.KnowledgeLocation.GroupRetention> swaps,
+            List<ExperimentForensics.GroupFigures> forensics, org.mergelab.eval.MethodStudy.Result study)
             throws JsonProcessingException {
         ObjectNode root = MAPPER.valueToTree(summary);
         ObjectNode context = MAPPER.createObjectNode();
@@ -61,6 +63,9 @@ public final class SummaryJson {
         root.set("pretrained_rows", MAPPER.valueToTree(pretrained));
         if (!barriers.isEmpty()) {
             root.set("barriers", MAPPER.valueToTree(barriers));
+        }
+        if (!forensics.isEmpty()) {
+            root.set("forensics", MAPPER.valueToTree(forensics));
         }
         if (!swaps.isEmpty()) {
             root.set("where_knowledge_lives", MAPPER.valueToTree(swaps));
@@ -92,7 +97,7 @@ public final class SummaryJson {
     public static Summary readSummary(Path file) throws IOException {
         JsonNode node = read(file);
         ObjectNode copy = node.deepCopy();
-        copy.remove(List.of("context", "config", "pretrained_rows", "barriers", "where_knowledge_lives",
+        copy.remove(List.of("context", "config", "pretrained_rows", "barriers", "forensics", "where_knowledge_lives",
                 "methods"));
         return MAPPER.treeToValue(copy, Summary.class);
     }

@@ -147,6 +147,27 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void forensicsCompareTheTaskVectorsOfEveryProtocolAndRegimePerGroup() throws Exception {
+        var forensics = SummaryJson.read(out.resolve(ExperimentRunner.SUMMARY_FILE)).get("forensics");
+        // protocols x regimes x (stem, layer1, layer2, layer3, fc, total)
+        assertThat(forensics).hasSize(2 * 2 * 6);
+        Map<String, List<Double>> firstNorms = new java.util.HashMap<>();
+        for (var g : forensics) {
+            if (g.get("group").asText().equals("total")) {
+                List<Double> norms = new ArrayList<>();
+                g.get("norm_first").get("per_seed").forEach(v -> norms.add(v.asDouble()));
+                firstNorms.put(g.get("protocol").asText() + "/" + g.get("regime").asText(), norms);
+                for (var c : g.get("cosine").get("per_seed")) {
+                    assertThat(c.asDouble()).isBetween(-1.0, 1.0);
+                }
+            }
+        }
+        // theta1 is one checkpoint per seed in every protocol and regime: the same |tau1|
+        assertThat(firstNorms).hasSize(4);
+        assertThat(new java.util.HashSet<>(firstNorms.values())).hasSize(1);
+    }
+
+    @Test
     void recalibrationChangesTheEndpointsUnlikeInterpolation() {
         long differing = rows.stream().filter(r -> r.alpha() == 0.0 && r.bnPolicy() == BatchNormPolicy.RECALIBRATE).filter(r -> {
             ResultRow twin = rows.stream().filter(q -> q.alpha() == 0.0 && q.bnPolicy() == BatchNormPolicy.INTERPOLATE && q.seed() == r.seed()
