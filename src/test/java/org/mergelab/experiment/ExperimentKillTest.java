@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mergelab.checkpoint.AtomicFiles;
+import org.mergelab.config.ConfigReader;
 import org.mergelab.cli.MergelabProcess;
 import org.mergelab.cli.MergelabProcess.Signal;
 
@@ -28,13 +29,16 @@ class ExperimentKillTest {
     private Path dir;
     private Path config;
     private String cleanResults;
+    private String cleanMerges;
 
     @BeforeAll
     void anUninterruptedRun(@TempDir Path tmp) throws Exception {
         dir = tmp;
-        config = Files.writeString(dir.resolve("tiny.yaml"), ReducedExperiment.TINY_YAML);
-        ExperimentRunner.create(ReducedExperiment.tinyConfig(), dir.resolve("clean"), false, ExperimentProgress.SILENT).run();
+        config = Files.writeString(dir.resolve("tiny.yaml"), ReducedExperiment.TINY_MERGES_YAML);
+        ExperimentRunner.create(ConfigReader.parse(ReducedExperiment.TINY_MERGES_YAML, ExperimentConfig.class, "tiny.yaml"),
+                dir.resolve("clean"), false, ExperimentProgress.SILENT).run();
         cleanResults = Files.readString(dir.resolve("clean").resolve(ExperimentRunner.RESULTS_FILE));
+        cleanMerges = Files.readString(dir.resolve("clean").resolve(ExperimentRunner.MERGES_FILE));
     }
 
     private static long doneUnits(Path out) throws Exception {
@@ -59,7 +63,8 @@ class ExperimentKillTest {
         Path log = dir.resolve(out.getFileName() + ".log");
         Process p = MergelabProcess.start(dir, log, List.of(), "run", config.toString(), "--out", out.toString());
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (doneUnits(out) < 3 && p.isAlive() && System.nanoTime() < deadline) {
+        // stopped once the first units of the method study run (theta0, its probes, theta1, theta2, a sweep, ...)
+        while (doneUnits(out) < 6 && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertThat(p.isAlive()).as("the run was still going when it was stopped: " + Files.readString(log)).isTrue();
@@ -82,5 +87,6 @@ class ExperimentKillTest {
         assertThat(Long.parseLong(m.group(1))).isBetween(doneBefore, doneBefore + 1);
         assertThat(temporaries(out)).isEmpty();
         assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).isEqualTo(cleanResults);
+        assertThat(Files.readString(out.resolve(ExperimentRunner.MERGES_FILE))).isEqualTo(cleanMerges);
     }
 }

@@ -34,6 +34,17 @@ final class ReducedExperiment {
             .replace("seeds: [0, 1, 2]", "seeds: [0]")
             .replace("test_size: 100", "test_size: 40");
 
+    /**
+     * The tiny experiment with a method study (a TIES and a DARE-TIES merge unit per protocol and regime, a selection
+     * subset of 20 images): for the kill-and-restart tests.
+     */
+    static final String TINY_MERGES_YAML = TINY_YAML + """
+            selection_size: 20
+            merges:
+              - {method: ties, density: 0.5}
+              - {method: dare_ties, density: 0.5, mask_seeds: 2}
+            """;
+
     private ReducedExperiment() {}
 
     static ExperimentConfig tinyConfig() {
