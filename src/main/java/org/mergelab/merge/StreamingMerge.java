@@ -28,7 +28,6 @@ import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.checkpoint.TensorSpec;
 import org.mergelab.merge.RangeMergeable.Locality;
-import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
 /**
  * Merges whole checkpoints tensor by tensor, so that memory is bounded by a few copies of the largest tensor, not by
@@ -48,8 +47,9 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * written by a writer thread (two tensors in flight). A {@link RangeMergeable} method says how it splits: methods
  * whose output element depends only on the same element
  * of the inputs ({@link Locality#ELEMENTWISE}) are merged range by range; methods that need whole-tensor statistics
- * (TIES, Breadcrumbs: rank thresholds; slerp: norms) gather them range by range first
- * ({@link Locality#TENSOR_STATISTICS}); the rest (DARE, model_stock) merge whole tensors. Results are the bits of
+ * (TIES, Breadcrumbs: rank thresholds; slerp, model_stock: norms and angles; DARE with the L1 rescale: norms of the
+ * masked task vectors) gather them first, reading the ranges in index order in bounded memory
+ * ({@link Locality#TENSOR_STATISTICS}, {@link RangedTensorMerge}); the rest merge whole tensors. Results are the bits of
  * {@link MergeMethod#merge} on the whole tensor, whatever the thread count: random streams depend on the seed and
  * the tensor's name only, statistics are combined in index order.
  *
@@ -547,40 +547,20 @@ public final class StreamingMerge {
         if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
             put(out, 0, plan, method.merge(request(in, 0, n)));
         } else {
-            RangeMergeable ranged = (RangeMergeable) method;
-            List<long[]> ranges = new ArrayList<>();
-            for (long from = 0; from < n; from += chunkElements) {
-                ranges.add(new long[] {from, Math.min(n, from + chunkElements)});
-            }
-            TensorStatistics statistics = null;
-            if (locality == Locality.TENSOR_STATISTICS) {
-                List<Future<TensorStatistics>> parts = new ArrayList<>();
-                for (long[] r : ranges) {
-                    parts.add(workers.submit(() -> ranged.statisticsOfRange(request(in, r[0], r[1]), r[0])));
-                }
-                List<TensorStatistics> collected = new ArrayList<>();
-                for (Future<TensorStatistics> part : parts) {
-                    collected.add(await(part));
-                }
-                statistics = ranged.tensorStatistics(request(in, 0, Math.min(n, RANGE_FOR_PARAMETERS)),
-                        collected);
-            }
-            TensorStatistics tensorStatistics = statistics;
-            List<Future<Void>> parts = new ArrayList<>();
-            for (long[] r : ranges) {
-                parts.add(workers.submit(() -> {
-                    put(out, r[0], plan, ranged.mergeRange(request(in, r[0], r[1]), r[0], tensorStatistics));
-                    return null;
-                }));
-            }
-            for (Future<Void> part : parts) {
-                await(part);
-            }
+            RangedTensorMerge.merge((RangeMergeable) method, locality, n, chunkElements, workers, threads,
+                    new RangedTensorMerge.Ranges() {
+                        @Override
+                        public MergeRequest request(long from, long to) {
+                            return StreamingMerge.this.request(in, from, to);
+                        }
+
+                        @Override
+                        public void store(long from, float[] merged) {
+                            put(out, from, plan, merged);
+                        }
+                    });
         }
     }
-
-    /** Elements read to build the request {@code tensorStatistics} takes its parameters from. */
-    private static final int RANGE_FOR_PARAMETERS = 1;
 
     private static void requireIdentical(String name, Tensor first, TensorSource firstSource, Tensor other,
             TensorSource otherSource) {
@@ -665,7 +645,7 @@ public final class StreamingMerge {
         return index;
     }
 
-    private static <T> T await(Future<T> future) throws IOException {
+    static <T> T await(Future<T> future) throws IOException {
         if (future == null) {
             return null;
         }
