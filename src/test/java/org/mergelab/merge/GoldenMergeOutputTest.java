@@ -55,10 +55,10 @@ class GoldenMergeOutputTest {
             new DTypeCase(DType.BF16, DType.F32));
 
     /** Parameters of one method's golden merge: model i's map, and the global map. */
-    private record Setting(List<Map<String, Double>> perModel, Map<String, Double> global) {}
+    record Setting(List<Map<String, Double>> perModel, Map<String, Double> global) {}
 
     /** Non-default parameters where the method has any worth exercising; every registered method is listed. */
-    private static Setting settingOf(String method, int models) {
+    static Setting settingOf(String method, int models) {
         List<Map<String, Double>> weights = new ArrayList<>();
         double[] w = {0.7, 0.4, 0.5};
         double[] density = {0.3, 0.6, 0.5};
