@@ -600,14 +600,11 @@ public final class StreamingMerge {
     }
 
     private static float[] floats(Tensor tensor, long from, long to, String name, TensorSource source) {
-        int size = tensor.dtype().byteSize();
-        ByteBuffer bytes = tensor.data().slice((int) (from * size), (int) ((to - from) * size));
-        float[] values = new Tensor(tensor.dtype(), new long[] {to - from}, bytes).toFloats();
-        for (int j = 0; j < values.length; j++) {
-            if (!Float.isFinite(values[j])) {
-                throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
-                        + (from + j) + " is " + values[j] + "; inputs must be finite");
-            }
+        float[] values = new float[Math.toIntExact(to - from)];
+        int bad = tensor.readFloats(from, values);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
+                    + (from + bad) + " is " + values[bad] + "; inputs must be finite");
         }
         return values;
     }
@@ -619,8 +616,7 @@ public final class StreamingMerge {
      */
     private static void put(ByteBuffer out, long from, TensorPlan plan, float[] values) {
         DType dtype = plan.output().dtype();
-        Tensor converted = Tensor.fromFloats(dtype, new long[] {values.length}, values);
-        int bad = converted.indexOfNonFinite();
+        int bad = Tensor.putFloats(dtype, values, out, from);
         if (bad >= 0) {
             long element = from + bad;
             String at = "tensor '" + plan.name() + "': element " + element + " "
@@ -631,7 +627,6 @@ public final class StreamingMerge {
                     : Float.isNaN(values[bad]) ? at + " merges to NaN although every input is finite"
                     : at + " merges to " + values[bad] + ": beyond the float32 range merges are computed in");
         }
-        out.duplicate().position((int) (from * dtype.byteSize())).put(converted.data());
     }
 
     /** The row-major index of flat element {@code element} of a tensor of {@code shape}. */
