@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,6 +149,7 @@ public final class StreamingMerge {
         ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("mergelab-merge"));
         ExecutorService writer = Executors.newSingleThreadExecutor(daemon("mergelab-write"));
         Map<Path, Path> renames = new LinkedHashMap<>(); // staged -> final, index last
+        OutputBuffers outputs = new OutputBuffers();
         try {
             Map<String, String> weightMap = new LinkedHashMap<>();
             long totalBytes = 0;
@@ -163,10 +163,11 @@ public final class StreamingMerge {
                     Future<?> pending = null;
                     try {
                         for (TensorPlan plan : shards.get(s)) {
-                            MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), workers);
+                            MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), workers,
+                                    outputs);
                             await(pending);
                             pending = writer.submit(() -> {
-                                try (Arena arena = merged.arena()) {
+                                try (AutoCloseable release = merged.release()) {
                                     out.write(plan.name(), merged.tensor());
                                 }
                                 return null;
@@ -205,6 +206,7 @@ public final class StreamingMerge {
         } finally {
             workers.shutdownNow();
             writer.shutdownNow();
+            outputs.close();
             for (Path staged : renames.keySet()) {
                 Files.deleteIfExists(staged);
             }
@@ -473,14 +475,14 @@ public final class StreamingMerge {
 
     // ---------------------------------------------------------------- merging one tensor
 
-    /** A merged tensor and the arena its bytes live in; whoever writes it closes the arena. */
-    private record MergedTensor(Tensor tensor, Arena arena) {}
+    /** A merged tensor and what frees its bytes (an arena, a lease); whoever writes it closes that. */
+    private record MergedTensor(Tensor tensor, AutoCloseable release) {}
 
     /** The mapped inputs of one tensor, and the parameters its requests carry (null for non-float tensors). */
     private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] fisher, TensorParameters parameters) {}
 
-    private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers)
-            throws IOException {
+    private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
+            OutputBuffers outputs) throws IOException {
         Arena arena = Arena.ofShared();
         try {
             String name = plan.name();
@@ -511,24 +513,18 @@ public final class StreamingMerge {
             Inputs in = new Inputs(name, inputs, baseTensor, fisherTensors, parameters);
             int n = (int) inputs[0].numel();
             DType outType = plan.output().dtype();
-            // the output lives in its own arena: the inputs' mappings are released as soon as the merge is
-            // computed, while the output waits for the writer (peak: one tensor's inputs plus two outputs)
-            Arena outArena = Arena.ofShared();
-            ByteBuffer out;
-            try {
-                out = outArena.allocate((long) n * outType.byteSize(), 8).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            } catch (RuntimeException | Error e) {
-                outArena.close();
-                throw e;
-            }
+            // the output lives in a reused buffer of its own: the inputs' mappings are released as soon as the merge
+            // is computed, while the output waits for the writer (peak: one tensor's inputs plus two outputs)
+            OutputBuffers.Lease lease = outputs.lease((long) n * outType.byteSize());
+            ByteBuffer out = lease.buffer();
             try {
                 compute(in, n, plan, out, workers);
             } catch (IOException | RuntimeException | Error e) {
-                outArena.close();
+                lease.close();
                 throw e;
             }
             arena.close();
-            return new MergedTensor(new Tensor(outType, plan.output().shape(), out), outArena);
+            return new MergedTensor(new Tensor(outType, plan.output().shape(), out), lease);
         } catch (OutOfMemoryError e) {
             arena.close();
             OutOfMemoryError named = new OutOfMemoryError("merging tensor '" + plan.name() + "' "
