@@ -30,7 +30,7 @@ recipe() { # method dtype -> path
     linear) printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: linear\n' "$a" "$b" ;;
     ties|dare_ties) printf 'models:\n  - model: %s\n    parameters: {density: 0.2}\n  - model: %s\n    parameters: {density: 0.2}\nmerge_method: %s\nbase_model: %s\n' "$a" "$b" "$m" "$base" ;;
     model_stock) printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: model_stock\nbase_model: %s\n' "$a" "$b" "$base" ;;
-    slerp) printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: slerp\nbase_model: %s\nparameters: {t: 0.3}\n' "$a" "$a" "$b" ;;
+    slerp) printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: slerp\nbase_model: %s\nparameters: {t: 0.3}\n' "$a" "$b" "$a" ;;
   esac > "$f"
   echo "$f"
 }

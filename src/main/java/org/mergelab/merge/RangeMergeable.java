@@ -24,7 +24,7 @@ interface RangeMergeable extends MergeMethod {
         ELEMENTWISE,
         /** On element j and statistics of the whole tensor gathered range by range (norms, rank thresholds). */
         TENSOR_STATISTICS,
-        /** On the whole tensor in an order that cannot be split (e.g. the L1 norm of what a rank cut keeps). */
+        /** On the whole tensor in a way that cannot be split (e.g. della's masks sampled by rank along rows). */
         WHOLE_TENSOR
     }
 
@@ -64,7 +64,7 @@ interface RangeMergeable extends MergeMethod {
 
     /**
      * Merges elements {@code [offset, offset + range.length())} of a tensor; {@code statistics} is the tensor's (from
-     * {@link #tensorStatistics}) for {@link Locality#TENSOR_STATISTICS}, {@code null} for {@link Locality#ELEMENTWISE}.
+     * its {@link #statisticsScan}) for {@link Locality#TENSOR_STATISTICS}, {@code null} for {@link Locality#ELEMENTWISE}.
      * The request is checked as {@link #merge} checks.
      */
     float[] mergeRange(MergeRequest range, long offset, TensorStatistics statistics);
