@@ -26,11 +26,14 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  *
  * <p>Splitting a tensor: without sparsification every entry is merged on its own
  * ({@link Locality#ELEMENTWISE}); magnitude sparsification needs each model's rank cuts over the
- * whole tensor first ({@link Locality#TENSOR_STATISTICS}: a radix selection, see
- * {@link MagnitudeRanking}), and with the L1 rescale also the norm of the kept entries, so it is
- * then merged whole; random sparsification draws one stream per tensor in index order and is
- * merged whole ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} is the one-range
- * case of {@link #mergeRange}, so both give the same bits.
+ * whole tensor first ({@link Locality#TENSOR_STATISTICS}: a streaming radix selection, see
+ * {@link MagnitudeRanking.CutSearch}), and with the L1 rescale also the norm of the kept entries; random
+ * sparsification draws each range's mask from its models' streams moved on to the range's first
+ * element ({@link SplitMixStream}), elementwise, and with the L1 rescale takes the norms before and after
+ * the mask from a scan; DELLA's rank sampling along rows merges whole tensors
+ * ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} runs the same scan over the tensor as
+ * one range (magnitude cuts), or draws the masks as {@link Sparsification#apply} does; the contract test
+ * checks both give the same bits.
  */
 final class SparsifiedTaskVectorMerge {
 
