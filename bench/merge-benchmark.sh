@@ -1,41 +1,75 @@
 #!/usr/bin/env bash
-# Whole-process merge benchmark: cp of one input vs mergelab merge (linear, ties) of 2 GiB checkpoints.
-# Usage: bench/merge-benchmark.sh [WORKDIR] [DTYPE=F32|BF16]   (needs ~12 GB free in WORKDIR; default /tmp/mergelab-bench)
-# Inputs: base, a, b, each 16 tensors of 32Mi elements (128 MiB per tensor as F32, 64 MiB as BF16).
-# JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED; peak RSS is /usr/bin/time's "Maximum resident set size".
+# Whole-process merge benchmark (BENCHMARKS.md): cp of one input, mergelab merge with linear, ties, dare_ties,
+# model_stock and slerp, and a numpy memory-mapped linear merge, on 2 GiB F32 (and 1 GiB BF16) checkpoints.
+# Usage: bench/merge-benchmark.sh [WORKDIR] [DTYPES="F32 BF16"]   (needs ~20 GB free in WORKDIR; default /tmp/mergelab-bench)
+# Inputs: base, a, b, each 16 tensors of 32 Mi elements ([8192, 4096]), written once by gen_checkpoint.py.
+# JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED.
+# Each figure is one run, page cache warm (every input is read once before); peak RSS is /usr/bin/time's maximum
+# resident set (it counts the touched pages of mapped inputs). "hashing" rows run with the lineage hash cache off
+# (every input hashed); the other mergelab rows with a warm cache (MERGELAB_HASH_CACHE in WORKDIR), i.e. no hashing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/mergelab-bench}
-dtype=${2:-F32}
+dtypes=${2:-F32 BF16}
 mkdir -p "$work"
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 cp_="target/mergelab.jar:$(cat target/classpath.txt)"
-seed=0
-for m in base a b; do
-  seed=$((seed + 1))
-  mkdir -p "$work/$m-$dtype"
-  [ -f "$work/$m-$dtype/model.safetensors" ] || python3 bench/gen_checkpoint.py "$work/$m-$dtype/model.safetensors" \
-      "$seed" 16 $((32 << 20)) "$dtype"
-done
-cat "$work"/*-"$dtype"/model.safetensors > /dev/null   # warm the page cache
-printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: linear\n' "$work/a-$dtype" "$work/b-$dtype" > "$work/linear.yaml"
-printf 'models:\n  - model: %s\n    parameters: {density: 0.2}\n  - model: %s\n    parameters: {density: 0.2}\nmerge_method: ties\nbase_model: %s\n' \
-  "$work/a-$dtype" "$work/b-$dtype" "$work/base-$dtype" > "$work/ties.yaml"
-measure() { # label command...
-  local log; log=$(mktemp)
-  sync; /usr/bin/time -v "${@:2}" 2> "$log" >/dev/null || { cat "$log"; exit 1; }
-  local wall rss
-  wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
-  echo "$1 $wall $rss"; rm -f "$log"
-}
-rm -rf "$work/copy" "$work/out-linear" "$work/out-ties"
-read -r _ copy_s copy_kb < <(measure copy cp "$work/a-$dtype/model.safetensors" "$work/copy")
 java_bin=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
-read -r _ lin_s lin_kb < <(measure linear "${jvm[@]}" "$work/linear.yaml" --out "$work/out-linear")
-read -r _ ties_s ties_kb < <(measure ties "${jvm[@]}" "$work/ties.yaml" --out "$work/out-ties")
-echo "dtype=$dtype copy_s=$copy_s copy_rss_mib=$((copy_kb / 1024))"
-awk -v c="$copy_s" -v m="$lin_s" -v r="$lin_kb" 'BEGIN { printf "linear merge_s=%s copy/merge=%.2f peak_rss_mib=%d\n", m, c/m, r/1024 }'
-awk -v c="$copy_s" -v m="$ties_s" -v r="$ties_kb" 'BEGIN { printf "ties   merge_s=%s copy/merge=%.2f peak_rss_mib=%d\n", m, c/m, r/1024 }'
-rm -rf "$work/copy" "$work/out-linear" "$work/out-ties"
+export MERGELAB_HASH_CACHE="$work/hash-cache"
+
+measure() { # label input_bytes command... ; prints: label seconds peak_rss_mib
+  local log; log=$(mktemp)
+  sync; /usr/bin/time -f '%e %M' -o "$log" "${@:3}" >/dev/null 2>"$log.err" || { cat "$log.err"; exit 1; }
+  read -r secs kb < "$log"; rm -f "$log" "$log.err"
+  echo "$1 $secs $((kb / 1024)) $2"
+}
+recipe() { # method dtype -> path
+  local m=$1 d=$2 f="$work/$1-$2.yaml" a="$work/a-$2" b="$work/b-$2" base="$work/base-$2"
+  case $m in
+    linear) printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: linear\n' "$a" "$b" ;;
+    ties|dare_ties) printf 'models:\n  - model: %s\n    parameters: {density: 0.2}\n  - model: %s\n    parameters: {density: 0.2}\nmerge_method: %s\nbase_model: %s\n' "$a" "$b" "$m" "$base" ;;
+    model_stock) printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: model_stock\nbase_model: %s\n' "$a" "$b" "$base" ;;
+    slerp) printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: slerp\nbase_model: %s\nparameters: {t: 0.3}\n' "$a" "$b" "$a" ;;
+  esac > "$f"
+  echo "$f"
+}
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "label seconds peak_rss_mib input_bytes"
+for dtype in $dtypes; do
+  seed=0
+  for m in base a b; do
+    seed=$((seed + 1))
+    mkdir -p "$work/$m-$dtype"
+    [ -f "$work/$m-$dtype/model.safetensors" ] || python3 bench/gen_checkpoint.py "$work/$m-$dtype/model.safetensors" \
+        "$seed" 16 $((32 << 20)) "$dtype"
+  done
+  size=$(stat -c %s "$work/a-$dtype/model.safetensors")
+  cat "$work"/*-"$dtype"/model.safetensors > /dev/null   # warm the page cache
+  rm -rf "$work/copy" "$work/out" "$work/np.safetensors"
+  measure "$dtype/cp" "$size" cp "$work/a-$dtype/model.safetensors" "$work/copy"; rm -f "$work/copy"
+  measure "$dtype/numpy-linear" $((2 * size)) python3 bench/numpy_linear.py "$work/a-$dtype/model.safetensors" \
+      "$work/b-$dtype/model.safetensors" "$work/np.safetensors"; rm -f "$work/np.safetensors"
+  measure "$dtype/linear+hashing" $((2 * size)) env MERGELAB_HASH_CACHE=off "${jvm[@]}" "$(recipe linear "$dtype")" --out "$work/out"; rm -rf "$work/out"
+  "${jvm[@]}" "$(recipe model_stock "$dtype")" --out "$work/out" >/dev/null; rm -rf "$work/out"  # hashes cached
+  for m in linear ties dare_ties model_stock slerp; do
+    case $m in linear|slerp) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
+    measure "$dtype/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" "$dtype")" --out "$work/out"; rm -rf "$work/out"
+  done
+done
+# One [32000, 4096] F16 tensor (a 7B model's embedding, 131 Mi elements), the case that ran out of the launcher's
+# 1 GB heap with TIES and DARE-TIES before the statistics were gathered in bounded memory.
+seed=10
+for m in base a b; do
+  seed=$((seed + 1))
+  mkdir -p "$work/$m-EMB"
+  [ -f "$work/$m-EMB/model.safetensors" ] || python3 bench/gen_checkpoint.py "$work/$m-EMB/model.safetensors" \
+      "$seed" 1 $((32000 * 4096)) F16
+done
+cat "$work"/*-EMB/model.safetensors > /dev/null
+size=$(stat -c %s "$work/a-EMB/model.safetensors")
+"${jvm[@]}" "$(recipe model_stock EMB)" --out "$work/out" >/dev/null; rm -rf "$work/out"
+for m in ties dare_ties; do
+  measure "embedding-F16/$m" $((3 * size)) "${jvm[@]}" "$(recipe "$m" EMB)" --out "$work/out"; rm -rf "$work/out"
+done

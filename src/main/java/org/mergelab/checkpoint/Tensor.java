@@ -164,6 +164,88 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
     }
 
     /**
+     * Elements {@code [from, from + dst.length)} into {@code dst}, exactly as {@link #toFloats} gives them, in one pass
+     * over the bytes that also finds the first infinite or NaN element: its index counted from {@code from}, or -1.
+     * For merging ranges of a mapped tensor without copying it first.
+     */
+    public int readFloats(long from, float[] dst) {
+        int n = dst.length;
+        int size = dtype.byteSize();
+        ByteBuffer b = data.slice(Math.toIntExact(from * size), Math.multiplyExact(n, size))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        switch (dtype) {
+            case F32 -> {
+                b.asFloatBuffer().get(dst);
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(dst[i])) {
+                        return i;
+                    }
+                }
+                return -1;
+            }
+            case F16, BF16 -> {
+                boolean half = dtype == DType.F16;
+                int exponentMask = half ? 0x7C00 : 0x7F80;
+                int bad = -1;
+                for (int i = 0; i < n; i++) {
+                    short bits = b.getShort(i * 2);
+                    dst[i] = half ? FloatConversions.f16ToFloat(bits) : FloatConversions.bf16ToFloat(bits);
+                    if ((bits & exponentMask) == exponentMask && bad < 0) {
+                        bad = i;
+                    }
+                }
+                return bad;
+            }
+            default -> {
+                Tensor range = new Tensor(dtype, new long[] {n}, b);
+                System.arraycopy(range.toFloats(), 0, dst, 0, n);
+                return range.indexOfNonFinite();
+            }
+        }
+    }
+
+    /**
+     * Stores {@code values} rounded to {@code target} as {@link #fromFloats} rounds them, straight into {@code dst}
+     * (little-endian tensor bytes of dtype {@code target}) as elements {@code [at, at + values.length)}; returns the
+     * index of the first value whose stored form is infinite or NaN (overflow of F16 or BF16 included), or -1.
+     */
+    public static int putFloats(DType target, float[] values, ByteBuffer dst, long at) {
+        int n = values.length;
+        int size = target.byteSize();
+        ByteBuffer b = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN)
+                .position(Math.toIntExact(at * size)).slice().order(ByteOrder.LITTLE_ENDIAN);
+        switch (target) {
+            case F32 -> {
+                b.asFloatBuffer().put(values);
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(values[i])) {
+                        return i;
+                    }
+                }
+                return -1;
+            }
+            case F16, BF16 -> {
+                boolean half = target == DType.F16;
+                int exponentMask = half ? 0x7C00 : 0x7F80;
+                int bad = -1;
+                for (int i = 0; i < n; i++) {
+                    short bits = half ? FloatConversions.floatToF16(values[i]) : FloatConversions.floatToBf16(values[i]);
+                    b.putShort(i * 2, bits);
+                    if ((bits & exponentMask) == exponentMask && bad < 0) {
+                        bad = i;
+                    }
+                }
+                return bad;
+            }
+            default -> {
+                Tensor converted = fromFloats(target, new long[] {n}, values);
+                b.put(converted.data());
+                return converted.indexOfNonFinite();
+            }
+        }
+    }
+
+    /**
      * The elements as doubles: exact for every dtype except I64 values beyond 2^53; BOOL gives 0 or 1; U8 is
      * unsigned.
      */

@@ -77,16 +77,10 @@ abstract class AbstractMergeMethod implements MergeMethod {
     abstract float[] compute(MergeRequest request);
 
     /**
-     * Range merging, for a method that is {@link RangeMergeable}: the statistics of one range; see
-     * {@link RangeMergeable#statisticsOfRange}. Only methods that gather tensor statistics override it.
+     * Range merging, for a method that is {@link RangeMergeable}: the scan of a tensor's statistics; see
+     * {@link RangeMergeable#statisticsScan}. Only methods that gather tensor statistics override it.
      */
-    RangeMergeable.TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        throw new IllegalStateException("method '" + name + "' keeps no range statistics");
-    }
-
-    /** For a {@link RangeMergeable} method: see {@link RangeMergeable#tensorStatistics}. */
-    public RangeMergeable.TensorStatistics tensorStatistics(MergeRequest first,
-            List<RangeMergeable.TensorStatistics> ranges) {
+    RangeMergeable.StatisticsScan scan(MergeRequest first, long length) {
         throw new IllegalStateException("method '" + name + "' keeps no range statistics");
     }
 
@@ -104,10 +98,38 @@ abstract class AbstractMergeMethod implements MergeMethod {
         return computeRange(range, offset, statistics);
     }
 
-    /** For a {@link RangeMergeable} method: checks {@code range} against the signature, then {@link #rangeStatistics}. */
-    public final RangeMergeable.TensorStatistics statisticsOfRange(MergeRequest range, long offset) {
-        signature.check(name, range);
-        return rangeStatistics(range, offset);
+    /**
+     * For a {@link RangeMergeable} method: checks {@code first} against the signature, then {@link #scan}, whose every
+     * range is checked too.
+     */
+    public final RangeMergeable.StatisticsScan statisticsScan(MergeRequest first, long length) {
+        signature.check(name, first);
+        RangeMergeable.StatisticsScan scan = scan(first, length);
+        return new RangeMergeable.StatisticsScan() {
+            @Override
+            public void add(MergeRequest range, long offset) {
+                signature.check(name, range);
+                scan.add(range, offset);
+            }
+
+            @Override
+            public boolean endPass() {
+                return scan.endPass();
+            }
+
+            @Override
+            public RangeMergeable.TensorStatistics statistics() {
+                return scan.statistics();
+            }
+        };
+    }
+
+    /** Runs {@code scan} over {@code request} as one range, pass after pass: the whole-tensor merge's statistics. */
+    static RangeMergeable.TensorStatistics scanWhole(RangeMergeable.StatisticsScan scan, MergeRequest request) {
+        do {
+            scan.add(request, 0);
+        } while (scan.endPass());
+        return scan.statistics();
     }
 
     @Override

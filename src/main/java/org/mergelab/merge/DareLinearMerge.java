@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code rescale} (default true = L1), as mergekit. Seeded: the mask of model i comes from the i-th
  * split of the tensor's stream ({@link TensorRandom#forTensor}).
  */
-final class DareLinearMerge extends TaskVectorFamilyMethod {
+final class DareLinearMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     DareLinearMerge() {
         super("dare_linear", References.DARE, MethodSignature.of(1, ANY, true,

@@ -21,7 +21,7 @@ import java.util.Map;
  * Seeded like {@link DareLinearMerge}: for the same seed, tensor and densities both methods drop
  * the same entries.
  */
-final class DareTiesMerge extends TaskVectorFamilyMethod {
+final class DareTiesMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     DareTiesMerge() {
         super("dare_ties", References.DARE, MethodSignature.of(1, ANY, true,

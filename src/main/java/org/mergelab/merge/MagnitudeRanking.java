@@ -1,5 +1,6 @@
 package org.mergelab.merge;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -160,6 +161,115 @@ final class MagnitudeRanking {
                 }
             }
             return new RankCut(false, false, threshold, rank - greater, equalsBefore);
+        }
+    }
+
+    /**
+     * Finds the {@link RankCut} at one rank of magnitudes read range by range, in index order, without holding them:
+     * pass 1 counts the high 16 bits of every magnitude, pass 2 the low 16 bits of those in the selected high bin,
+     * which gives the threshold, the exact magnitude of that rank, bit for bit what {@link RankCut#of} finds on the
+     * whole vector. Only when some but not all entries equal to the threshold are below the rank (ties in magnitude
+     * at the cut) does a pass 3 count, per range, the equal entries before it. Holds two histograms and, in pass 3,
+     * one number per range.
+     */
+    static final class CutSearch {
+        private final long rank;
+        private final long n;
+        private int[] high;
+        private int[] low;
+        private int bin;
+        private long inBin;
+        private long greater;
+        private float threshold;
+        private long equalsAllowed;
+        private long[] equalsBefore;
+        private int ranges;
+        private long equalSoFar;
+        private RankCut cut;
+
+        /** The search for the cut at {@code rank} of {@code n} magnitudes. */
+        CutSearch(long rank, long n) {
+            this.rank = rank;
+            this.n = n;
+            if (rank <= 0) {
+                cut = new RankCut(true, false, 0f, 0, null);
+            } else if (rank >= n) {
+                cut = new RankCut(false, true, 0f, 0, null);
+            } else {
+                high = new int[BINS];
+            }
+        }
+
+        /** True until the cut is known: another pass over every range is needed. */
+        boolean searching() {
+            return cut == null;
+        }
+
+        /** Reads the magnitudes of the next range of this pass. */
+        void add(float[] magnitudes) {
+            if (high != null) {
+                addHighBits(magnitudes, high);
+            } else if (low != null) {
+                for (float m : magnitudes) {
+                    int bits = Float.floatToRawIntBits(m);
+                    if (bits >>> 16 == bin) {
+                        low[bits & 0xffff]++;
+                    }
+                }
+            } else if (equalsBefore != null) {
+                if (ranges == equalsBefore.length) {
+                    equalsBefore = Arrays.copyOf(equalsBefore, 2 * ranges);
+                }
+                equalsBefore[ranges++] = equalSoFar;
+                for (float m : magnitudes) {
+                    if (m == threshold) {
+                        equalSoFar++;
+                    }
+                }
+            }
+        }
+
+        /** Ends a pass over every range. */
+        void endPass() {
+            if (high != null) {
+                long k = n - 1 - rank; // ascending index of the magnitude at rank 'rank'
+                long before = 0;
+                while (before + high[bin] <= k) {
+                    before += high[bin];
+                    bin++;
+                }
+                greater = n - before - high[bin];
+                high = null;
+                low = new int[BINS];
+                inBin = k - before; // the rank, ascending, inside the bin
+            } else if (low != null) {
+                int lowBits = 0;
+                long cumulative = 0;
+                while (cumulative + low[lowBits] <= inBin) {
+                    cumulative += low[lowBits];
+                    lowBits++;
+                }
+                for (int l = lowBits + 1; l < BINS; l++) {
+                    greater += low[l];
+                }
+                low = null;
+                threshold = Float.intBitsToFloat((bin << 16) | lowBits);
+                equalsAllowed = rank - greater;
+                if (equalsAllowed == 0) { // no entry equal to the threshold is below the rank, wherever it lies
+                    cut = new RankCut(false, false, threshold, 0, null);
+                } else {
+                    equalsBefore = new long[16];
+                }
+            } else if (equalsBefore != null) {
+                cut = new RankCut(false, false, threshold, equalsAllowed,
+                        Arrays.copyOf(equalsBefore, ranges));
+                equalsBefore = null;
+            }
+        }
+
+        /** The cut, once {@link #searching} is false. */
+        RankCut cut() {
+            return cut;
         }
     }
 }

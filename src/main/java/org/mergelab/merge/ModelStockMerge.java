@@ -1,6 +1,9 @@
 package org.mergelab.merge;
 
 import java.util.Map;
+import org.mergelab.merge.RangeMergeable.Locality;
+import org.mergelab.merge.RangeMergeable.StatisticsScan;
+import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
 /**
  * {@code model_stock} (Jang et al. 2024): move from the base towards the average of the
@@ -22,47 +25,95 @@ import java.util.Map;
  * <p>Needs a base and at least two models (the angle needs a pair). No parameters (mergekit's
  * {@code filter_wise} needs the tensor's shape, which a flat array lacks).
  */
-final class ModelStockMerge extends AbstractMergeMethod {
+final class ModelStockMerge extends AbstractMergeMethod implements RangeMergeable {
 
     ModelStockMerge() {
         super("model_stock", References.MODEL_STOCK, MethodSignature.of(2, ANY, true, Map.of(), Map.of()));
     }
 
     @Override
-    float[] compute(MergeRequest request) {
-        int models = request.modelCount();
-        int n = request.length();
-        float[] base = request.base();
-        double[][] tau = new double[models][n];
-        double[] norms = new double[models];
-        for (int i = 0; i < models; i++) {
-            float[] model = request.models().get(i);
-            double squares = 0.0;
-            for (int j = 0; j < n; j++) {
-                tau[i][j] = (double) model[j] - base[j];
-                squares += tau[i][j] * tau[i][j];
+    public Locality locality(Map<String, Double> globalParameters) {
+        return Locality.TENSOR_STATISTICS;
+    }
+
+    /** The interpolation ratio t of a tensor. */
+    record Ratio(double t) implements TensorStatistics {}
+
+    /**
+     * One pass: |τ_i|² and every τ_i·τ_k (i &lt; k) summed in float64 in index order, then t; the whole-tensor merge
+     * runs the same scan over one range, so both give the same bits.
+     */
+    @Override
+    StatisticsScan scan(MergeRequest first, long length) {
+        int models = first.modelCount();
+        double[] squares = new double[models];
+        double[] dots = new double[models * (models - 1) / 2];
+        return new StatisticsScan() {
+            @Override
+            public void add(MergeRequest range, long offset) {
+                float[] base = range.base();
+                int n = range.length();
+                double[][] tau = new double[models][n];
+                for (int i = 0; i < models; i++) {
+                    float[] model = range.models().get(i);
+                    for (int j = 0; j < n; j++) {
+                        tau[i][j] = (double) model[j] - base[j];
+                        squares[i] += tau[i][j] * tau[i][j];
+                    }
+                }
+                int pair = 0;
+                for (int i = 0; i < models; i++) {
+                    for (int k = i + 1; k < models; k++, pair++) {
+                        double dot = dots[pair];
+                        for (int j = 0; j < n; j++) {
+                            dot += tau[i][j] * tau[k][j];
+                        }
+                        dots[pair] = dot;
+                    }
+                }
             }
-            norms[i] = Math.sqrt(squares);
-        }
-        double cosSum = 0.0;
-        int pairs = 0;
-        for (int i = 0; i < models; i++) {
-            for (int k = i + 1; k < models; k++) {
-                cosSum += cosine(tau[i], tau[k], Math.max(norms[i] * norms[k], NORM_PRODUCT_FLOOR));
-                pairs++;
+
+            @Override
+            public boolean endPass() {
+                return false;
             }
-        }
-        double t = interpolationRatio(cosSum / pairs, models);
-        float[] out = new float[n];
-        for (int j = 0; j < n; j++) {
+
+            @Override
+            public TensorStatistics statistics() {
+                double cosSum = 0.0;
+                int pair = 0;
+                for (int i = 0; i < models; i++) {
+                    for (int k = i + 1; k < models; k++, pair++) {
+                        double normProduct = Math.max(Math.sqrt(squares[i]) * Math.sqrt(squares[k]),
+                                NORM_PRODUCT_FLOOR);
+                        cosSum += Math.max(-1.0, Math.min(1.0, dots[pair] / normProduct));
+                    }
+                }
+                return new Ratio(interpolationRatio(cosSum / pair, models));
+            }
+        };
+    }
+
+    @Override
+    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
+        int models = range.modelCount();
+        double t = ((Ratio) statistics).t();
+        float[] base = range.base();
+        float[] out = new float[range.length()];
+        for (int j = 0; j < out.length; j++) {
             double mean = 0.0;
             for (int i = 0; i < models; i++) {
-                mean += request.models().get(i)[j];
+                mean += range.models().get(i)[j];
             }
             mean /= models;
             out[j] = (float) (t * mean + (1.0 - t) * base[j]);
         }
         return out;
+    }
+
+    @Override
+    float[] compute(MergeRequest request) {
+        return computeRange(request, 0, scanWhole(scan(request, request.length()), request));
     }
 
     /** The least |τ_i| |τ_k| a cosine is divided by (mergekit's clamp). */
@@ -74,13 +125,5 @@ final class ModelStockMerge extends AbstractMergeMethod {
             return 0.0;
         }
         return models * cos / (1.0 + (models - 1) * cos);
-    }
-
-    private static double cosine(double[] a, double[] b, double normProduct) {
-        double dot = 0.0;
-        for (int j = 0; j < a.length; j++) {
-            dot += a[j] * b[j];
-        }
-        return Math.max(-1.0, Math.min(1.0, dot / normProduct));
     }
 }

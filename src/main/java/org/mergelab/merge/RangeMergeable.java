@@ -1,18 +1,17 @@
 package org.mergelab.merge;
 
-import java.util.List;
 import java.util.Map;
 
 /**
  * A method that can merge a tensor range by range, so that {@link StreamingMerge} merges the ranges of one tensor
  * on several threads: merging every range and concatenating gives exactly the bits of {@link #merge} on the whole
  * tensor ({@code MergeMethodContractTest} checks it for every method that implements this). Whether it splits
- * depends on the global parameters ({@link #locality}); a method that never can (DARE's one random stream per tensor,
- * model_stock's angles of whole task vectors) does not implement this, and is merged whole.
+ * depends on the global parameters ({@link #locality}); a method that never can does not implement this, and is
+ * merged whole.
  *
- * <p>Ranges start at multiples of {@link #RANGE_ALIGNMENT}. A {@link Locality#TENSOR_STATISTICS} method is merged
- * in two passes: {@link #statisticsOfRange} of every range (in any order), {@link #tensorStatistics} of them in index
- * order, then {@link #mergeRange} of every range with the tensor's statistics.
+ * <p>Ranges start at multiples of {@link #RANGE_ALIGNMENT}. A {@link Locality#TENSOR_STATISTICS} method first reads
+ * every range in index order, in as many passes as its {@link StatisticsScan} asks for, then merges every range (in any
+ * order, on any thread) with the tensor's statistics.
  */
 interface RangeMergeable extends MergeMethod {
 
@@ -25,7 +24,7 @@ interface RangeMergeable extends MergeMethod {
         ELEMENTWISE,
         /** On element j and statistics of the whole tensor gathered range by range (norms, rank thresholds). */
         TENSOR_STATISTICS,
-        /** On the whole tensor in an order that cannot be split (e.g. the L1 norm of what a rank cut keeps). */
+        /** On the whole tensor in a way that cannot be split (e.g. della's masks sampled by rank along rows). */
         WHOLE_TENSOR
     }
 
@@ -38,20 +37,34 @@ interface RangeMergeable extends MergeMethod {
     Locality locality(Map<String, Double> globalParameters);
 
     /**
-     * {@link Locality#TENSOR_STATISTICS} only: what this method needs to know about one range. {@code range} holds
-     * elements {@code [offset, offset + range.length())} of every input, and is checked as {@link #merge} checks.
+     * Tensor-wide statistics gathered in one or more passes over a tensor's consecutive ranges, in index order, with
+     * state carried from range to range (running sums in float64, histograms, random streams), so that the memory it
+     * holds does not grow with the tensor: a few histograms and sums, and at most a number per range.
      */
-    TensorStatistics statisticsOfRange(MergeRequest range, long offset);
+    interface StatisticsScan {
+        /**
+         * Reads the next range of the current pass: elements {@code [offset, offset + range.length())} of every
+         * input. The ranges of one pass come in index order, start at multiples of {@link #RANGE_ALIGNMENT}, cover
+         * the tensor, and are the ranges the tensor is then merged in.
+         */
+        void add(MergeRequest range, long offset);
+
+        /** Ends the current pass; true when another pass over every range is needed. */
+        boolean endPass();
+
+        /** The tensor's statistics, once {@link #endPass} has returned false. */
+        TensorStatistics statistics();
+    }
 
     /**
-     * {@link Locality#TENSOR_STATISTICS} only: combines the statistics of consecutive ranges covering the whole
-     * tensor, given in index order, into the tensor's; {@code first} carries the request's parameters.
+     * {@link Locality#TENSOR_STATISTICS} only: a scan of a tensor of {@code length} elements; {@code first} carries
+     * the request's name, seed and parameters, and each range is checked as {@link #merge} checks.
      */
-    TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges);
+    StatisticsScan statisticsScan(MergeRequest first, long length);
 
     /**
      * Merges elements {@code [offset, offset + range.length())} of a tensor; {@code statistics} is the tensor's (from
-     * {@link #tensorStatistics}) for {@link Locality#TENSOR_STATISTICS}, {@code null} for {@link Locality#ELEMENTWISE}.
+     * its {@link #statisticsScan}) for {@link Locality#TENSOR_STATISTICS}, {@code null} for {@link Locality#ELEMENTWISE}.
      * The request is checked as {@link #merge} checks.
      */
     float[] mergeRange(MergeRequest range, long offset, TensorStatistics statistics);

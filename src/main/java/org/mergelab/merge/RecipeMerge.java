@@ -9,11 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.mergelab.checkpoint.AtomicFiles;
+import org.mergelab.checkpoint.FileHashes;
 import org.mergelab.checkpoint.InputFiles;
 import org.mergelab.checkpoint.OutputDirectory;
 import org.mergelab.checkpoint.OutputKind;
@@ -299,7 +296,10 @@ public final class RecipeMerge {
         opened.clear();
     }
 
-    /** Path, files with SHA-256 (hashed on a background thread) and embedded lineage of one input. */
+    /** Inputs' SHA-256 for lineage, cached by file identity ({@link FileHashes}). */
+    private static final FileHashes INPUT_HASHES = FileHashes.fromEnvironment();
+
+    /** Path, files with SHA-256 (hashed on a background thread, or from the cache) and embedded lineage of one input. */
     private static CompletableFuture<ObjectNode> describe(String role, Path given, TensorSource source) {
         List<Path> files = new ArrayList<>();
         files.add(source.path());
@@ -314,7 +314,7 @@ public final class RecipeMerge {
             ArrayNode hashed = node.putArray("files");
             for (Path f : files) {
                 hashed.addObject().put("file", f.toAbsolutePath().normalize().toString())
-                        .put("sha256", sha256(f));
+                        .put("sha256", INPUT_HASHES.sha256(f));
             }
             JsonNode lineage = embeddedLineage(given, metadata);
             if (lineage != null) {
@@ -341,18 +341,9 @@ public final class RecipeMerge {
         }
     }
 
+    /** The SHA-256 of {@code file}, hashed now (lineage takes it from {@link FileHashes}' cache when it can). */
     static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            byte[] buffer = new byte[1 << 20];
-            while (in.read(buffer) >= 0) {
-                // digesting
-            }
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot hash", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FileHashes.sha256Uncached(file);
     }
 
     /**

@@ -45,61 +45,61 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
         return Locality.TENSOR_STATISTICS;
     }
 
-    /** Sums v0·v1, |v0|², |v1|² per block of {@link #RANGE_ALIGNMENT} elements, in index order. */
-    record BlockSums(double[] dot, double[] squares0, double[] squares1) implements TensorStatistics {}
-
     /** The two interpolation coefficients of a tensor, or which input to copy (t = 0 or 1). */
     record Coefficients(double c0, double c1, int copy) implements TensorStatistics {}
 
-    @Override
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        float[] v0 = range.models().get(0);
-        float[] v1 = range.models().get(1);
-        int n = v0.length;
-        int blocks = (n + RANGE_ALIGNMENT - 1) / RANGE_ALIGNMENT;
-        double[] dot = new double[blocks];
-        double[] squares0 = new double[blocks];
-        double[] squares1 = new double[blocks];
-        for (int b = 0; b < blocks; b++) {
-            double d = 0.0;
-            double s0 = 0.0;
-            double s1 = 0.0;
-            for (int j = b * RANGE_ALIGNMENT, end = Math.min(n, j + RANGE_ALIGNMENT); j < end; j++) {
-                d += (double) v0[j] * v1[j];
-                s0 += (double) v0[j] * v0[j];
-                s1 += (double) v1[j] * v1[j];
-            }
-            dot[b] = d;
-            squares0[b] = s0;
-            squares1[b] = s1;
-        }
-        return new BlockSums(dot, squares0, squares1);
-    }
-
     /**
-     * Adds the block sums in index order (so the result does not depend on how the tensor was
-     * split, as long as ranges start at multiples of {@link #RANGE_ALIGNMENT}) and derives the
-     * coefficients.
+     * Sums v0·v1, |v0|², |v1|² per block of {@link #RANGE_ALIGNMENT} elements, and adds the block sums in index
+     * order (so the result does not depend on how the tensor was split, as long as ranges start at multiples of
+     * {@link #RANGE_ALIGNMENT}); one pass, then the coefficients.
      */
     @Override
-    public TensorStatistics tensorStatistics(MergeRequest first, java.util.List<TensorStatistics> ranges) {
+    StatisticsScan scan(MergeRequest first, long length) {
         double t = signature().global(first, T);
+        return new StatisticsScan() {
+            private double dot;
+            private double norm0;
+            private double norm1;
+
+            @Override
+            public void add(MergeRequest range, long offset) {
+                if (t == 0.0 || t == 1.0) {
+                    return;
+                }
+                float[] v0 = range.models().get(0);
+                float[] v1 = range.models().get(1);
+                int n = v0.length;
+                for (int from = 0; from < n; from += RANGE_ALIGNMENT) {
+                    double d = 0.0;
+                    double s0 = 0.0;
+                    double s1 = 0.0;
+                    for (int j = from, end = Math.min(n, from + RANGE_ALIGNMENT); j < end; j++) {
+                        d += (double) v0[j] * v1[j];
+                        s0 += (double) v0[j] * v0[j];
+                        s1 += (double) v1[j] * v1[j];
+                    }
+                    dot += d;
+                    norm0 += s0;
+                    norm1 += s1;
+                }
+            }
+
+            @Override
+            public boolean endPass() {
+                return false;
+            }
+
+            @Override
+            public TensorStatistics statistics() {
+                return coefficients(t, dot, Math.sqrt(norm0), Math.sqrt(norm1));
+            }
+        };
+    }
+
+    private static Coefficients coefficients(double t, double dot, double norm0, double norm1) {
         if (t == 0.0 || t == 1.0) {
             return new Coefficients(1.0 - t, t, t == 0.0 ? 0 : 1);
         }
-        double dot = 0.0;
-        double norm0 = 0.0;
-        double norm1 = 0.0;
-        for (TensorStatistics r : ranges) {
-            BlockSums sums = (BlockSums) r;
-            for (int b = 0; b < sums.dot().length; b++) {
-                dot += sums.dot()[b];
-                norm0 += sums.squares0()[b];
-                norm1 += sums.squares1()[b];
-            }
-        }
-        norm0 = Math.sqrt(norm0);
-        norm1 = Math.sqrt(norm1);
         double cos = norm0 < ZERO_NORM || norm1 < ZERO_NORM ? 1.0
                 : Math.max(-1.0, Math.min(1.0, dot / (norm0 * norm1)));
         if (Math.abs(cos) > DOT_THRESHOLD) {
@@ -128,6 +128,6 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
 
     @Override
     float[] compute(MergeRequest request) {
-        return computeRange(request, 0, tensorStatistics(request, java.util.List.of(rangeStatistics(request, 0))));
+        return computeRange(request, 0, scanWhole(scan(request, request.length()), request));
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.mergelab.merge.RangeMergeable.Locality;
 import org.mergelab.merge.RangeMergeable.TensorStatistics;
@@ -27,11 +26,14 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  *
  * <p>Splitting a tensor: without sparsification every entry is merged on its own
  * ({@link Locality#ELEMENTWISE}); magnitude sparsification needs each model's rank cuts over the
- * whole tensor first ({@link Locality#TENSOR_STATISTICS}: a radix selection, see
- * {@link MagnitudeRanking}), and with the L1 rescale also the norm of the kept entries, so it is
- * then merged whole; random sparsification draws one stream per tensor in index order and is
- * merged whole ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} is the one-range
- * case of {@link #mergeRange}, so both give the same bits.
+ * whole tensor first ({@link Locality#TENSOR_STATISTICS}: a streaming radix selection, see
+ * {@link MagnitudeRanking.CutSearch}), and with the L1 rescale also the norm of the kept entries; random
+ * sparsification draws each range's mask from its models' streams moved on to the range's first
+ * element ({@link SplitMixStream}), elementwise, and with the L1 rescale takes the norms before and after
+ * the mask from a scan; DELLA's rank sampling along rows merges whole tensors
+ * ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} runs the same scan over the tensor as
+ * one range (magnitude cuts), or draws the masks as {@link Sparsification#apply} does; the contract test
+ * checks both give the same bits.
  */
 final class SparsifiedTaskVectorMerge {
 
@@ -56,9 +58,9 @@ final class SparsifiedTaskVectorMerge {
     Locality locality(Map<String, Double> globalParameters) {
         return switch (sparsification) {
             case NONE -> Locality.ELEMENTWISE;
-            case RANDOM, MAGNITUDE_SAMPLING -> Locality.WHOLE_TENSOR;
-            case MAGNITUDE, MAGNITUDE_OUTLIERS -> rescale(globalParameters) == Rescale.L1
-                    ? Locality.WHOLE_TENSOR : Locality.TENSOR_STATISTICS;
+            case RANDOM -> rescale(globalParameters) == Rescale.L1 ? Locality.TENSOR_STATISTICS : Locality.ELEMENTWISE;
+            case MAGNITUDE_SAMPLING -> Locality.WHOLE_TENSOR;
+            case MAGNITUDE, MAGNITUDE_OUTLIERS -> Locality.TENSOR_STATISTICS;
         };
     }
 
@@ -86,57 +88,139 @@ final class SparsifiedTaskVectorMerge {
                 ? signature.perModel(request, model, MergeParameter.EPSILON) : 0.0;
     }
 
-    /** Magnitudes of every model's task vector over one range, and their high-bit histograms. */
-    record RangeMagnitudes(float[][] magnitudes, int[][] highBits) implements TensorStatistics {}
+    /**
+     * What ranges of a tensor are merged with: per model, the rank cuts bounding the kept window (magnitude
+     * sparsification; null otherwise) and, for the L1 rescale, the L1 norms of the task vector before and after its
+     * mask, summed in index order; ranges start at {@code offsets}.
+     */
+    record RangeStatistics(long[] offsets, RankCut[] from, RankCut[] to, double[] l1Before, double[] l1After)
+            implements TensorStatistics {}
 
-    /** Per model, the rank cuts bounding the kept window; ranges start at {@code offsets}. */
-    record WindowCuts(long[] offsets, RankCut[] from, RankCut[] to) implements TensorStatistics {}
-
-    TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        int models = range.modelCount();
-        float[] base = range.base();
-        float[][] magnitudes = new float[models][];
-        int[][] highBits = new int[models][];
-        for (int i = 0; i < models; i++) {
-            float[] model = range.models().get(i);
-            float[] m = new float[model.length];
-            for (int j = 0; j < m.length; j++) {
-                m[j] = MagnitudeRanking.magnitude((double) model[j] - base[j]);
-            }
-            magnitudes[i] = m;
-            highBits[i] = new int[MagnitudeRanking.BINS];
-            MagnitudeRanking.addHighBits(m, highBits[i]);
-        }
-        return new RangeMagnitudes(magnitudes, highBits);
-    }
-
-    TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
+    /**
+     * The scan of a tensor of {@code length} elements: for magnitude sparsification, each model's two rank cuts by
+     * a streaming radix selection ({@link MagnitudeRanking.CutSearch}: two passes, a third only for ties in magnitude
+     * at a cut), then, with the L1 rescale, a pass for the norm of what the cuts keep; for random sparsification with
+     * the L1 rescale, one pass drawing each model's mask from its stream, as the whole-tensor merge draws it. Sums
+     * run in index order, so the statistics are the whole-tensor merge's, bit for bit.
+     */
+    RangeMergeable.StatisticsScan scan(MergeRequest first, long length) {
         int models = first.modelCount();
-        long[] offsets = new long[ranges.size()];
-        long total = 0;
-        for (int r = 0; r < ranges.size(); r++) {
-            offsets[r] = total;
-            total += ((RangeMagnitudes) ranges.get(r)).magnitudes()[0].length;
-        }
-        int n = Math.toIntExact(total);
-        RankCut[] from = new RankCut[models];
-        RankCut[] to = new RankCut[models];
+        int n = Math.toIntExact(length);
+        boolean l1 = rescale(first.globalParameters()) == Rescale.L1;
+        boolean magnitude = sparsification == Sparsification.MAGNITUDE
+                || sparsification == Sparsification.MAGNITUDE_OUTLIERS;
+        double[] densities = new double[models];
+        MagnitudeRanking.CutSearch[] from = new MagnitudeRanking.CutSearch[models];
+        MagnitudeRanking.CutSearch[] to = new MagnitudeRanking.CutSearch[models];
         for (int i = 0; i < models; i++) {
-            int[] histogram = new int[MagnitudeRanking.BINS];
-            List<float[]> magnitudes = new ArrayList<>(ranges.size());
-            for (TensorStatistics r : ranges) {
-                RangeMagnitudes range = (RangeMagnitudes) r;
-                magnitudes.add(range.magnitudes()[i]);
-                int[] h = range.highBits()[i];
-                for (int b = 0; b < h.length; b++) {
-                    histogram[b] += h[b];
+            densities[i] = density(first, i);
+            if (magnitude) {
+                Sparsification.RankWindow window = sparsification.window(densities[i], gamma(first, i), n);
+                from[i] = new MagnitudeRanking.CutSearch(window.from(), n);
+                to[i] = new MagnitudeRanking.CutSearch(window.to(), n);
+            }
+        }
+        List<SplitMixStream> streams = sparsification == Sparsification.RANDOM ? seededStreams(first) : null;
+        return new RangeMergeable.StatisticsScan() {
+            private long[] offsets = new long[16];
+            private int ranges;
+            private int pass;
+            private boolean cutsKnown = !magnitude;
+            private final double[] l1Before = new double[models];
+            private final double[] l1After = new double[models];
+
+            @Override
+            public void add(MergeRequest range, long offset) {
+                if (pass == 0) {
+                    if (ranges == offsets.length) {
+                        offsets = Arrays.copyOf(offsets, 2 * ranges);
+                    }
+                    offsets[ranges] = offset;
+                }
+                int rangeIndex = ranges++;
+                float[] base = range.base();
+                for (int i = 0; i < models; i++) {
+                    if (densities[i] >= 1.0) {
+                        continue; // nothing masked, nothing rescaled
+                    }
+                    float[] model = range.models().get(i);
+                    if (!cutsKnown) {
+                        float[] magnitudes = new float[model.length];
+                        for (int j = 0; j < magnitudes.length; j++) {
+                            double tau = (double) model[j] - base[j];
+                            magnitudes[j] = MagnitudeRanking.magnitude(tau);
+                            if (l1 && pass == 0) {
+                                l1Before[i] += Math.abs(tau);
+                            }
+                        }
+                        if (from[i].searching()) {
+                            from[i].add(magnitudes);
+                        }
+                        if (to[i].searching()) {
+                            to[i].add(magnitudes);
+                        }
+                    } else if (magnitude) { // the L1 pass: the norm of what the cuts keep
+                        double[] tau = taskVector(model, base);
+                        MagnitudeRanking.keepWindow(tau, rangeIndex, from[i].cut(), to[i].cut());
+                        for (double t : tau) {
+                            l1After[i] += Math.abs(t);
+                        }
+                    } else { // random mask with the L1 rescale: both norms, drawing as the whole merge draws
+                        SplitMixStream stream = streams.get(i);
+                        for (int j = 0; j < model.length; j++) {
+                            double tau = (double) model[j] - base[j];
+                            l1Before[i] += Math.abs(tau);
+                            boolean keep = stream.nextDouble() < densities[i];
+                            l1After[i] += Math.abs(keep ? tau : 0.0);
+                        }
+                    }
                 }
             }
-            Sparsification.RankWindow window = sparsification.window(density(first, i), gamma(first, i), n);
-            from[i] = RankCut.of(window.from(), histogram, magnitudes);
-            to[i] = RankCut.of(window.to(), histogram, magnitudes);
+
+            @Override
+            public boolean endPass() {
+                if (pass++ == 0) {
+                    offsets = Arrays.copyOf(offsets, ranges);
+                }
+                ranges = 0;
+                if (cutsKnown) {
+                    return false;
+                }
+                boolean searching = false;
+                for (int i = 0; i < models; i++) {
+                    for (MagnitudeRanking.CutSearch search : new MagnitudeRanking.CutSearch[] {from[i], to[i]}) {
+                        if (search.searching()) {
+                            search.endPass();
+                            searching |= search.searching();
+                        }
+                    }
+                }
+                if (searching) {
+                    return true;
+                }
+                cutsKnown = true;
+                return l1 && Arrays.stream(densities).anyMatch(d -> d < 1.0);
+            }
+
+            @Override
+            public TensorStatistics statistics() {
+                RankCut[] fromCuts = magnitude ? new RankCut[models] : null;
+                RankCut[] toCuts = magnitude ? new RankCut[models] : null;
+                for (int i = 0; magnitude && i < models; i++) {
+                    fromCuts[i] = from[i].cut();
+                    toCuts[i] = to[i].cut();
+                }
+                return new RangeStatistics(offsets, fromCuts, toCuts, l1Before, l1After);
+            }
+        };
+    }
+
+    private static double[] taskVector(float[] model, float[] base) {
+        double[] tau = new double[model.length];
+        for (int j = 0; j < tau.length; j++) {
+            tau[j] = (double) model[j] - base[j];
         }
-        return new WindowCuts(offsets, from, to);
+        return tau;
     }
 
     /** Merges; the caller has already checked the request against its {@link MethodSignature}. */
@@ -146,41 +230,64 @@ final class SparsifiedTaskVectorMerge {
 
     /**
      * Merges with model i's random numbers drawn from {@code streams.get(i)} in place of its seeded stream (tests
-     * supply masks this way); the caller has checked the request.
+     * supply masks this way); the caller has checked the request. Random and sampled masks are drawn over the whole
+     * tensor here; magnitude cuts come from the scan run over the whole tensor as one range.
      */
     float[] mergeDrawingFrom(MergeRequest request, List<? extends RandomGenerator> streams) {
-        TensorStatistics statistics = locality(request.globalParameters()) == Locality.TENSOR_STATISTICS
-                ? tensorStatistics(request, List.of(rangeStatistics(request, 0))) : null;
-        return mergeRange(request, 0, statistics, streams);
+        boolean cuts = sparsification == Sparsification.MAGNITUDE
+                || sparsification == Sparsification.MAGNITUDE_OUTLIERS;
+        TensorStatistics statistics = cuts
+                ? AbstractMergeMethod.scanWhole(scan(request, request.length()), request) : null;
+        return mergeRange(request, 0, statistics, streams, true);
     }
 
     /**
      * Model i's stream: the i-th split of the tensor's stream ({@link TensorRandom#forTensor}), split for every model
      * whatever the method, so model i always gets the same stream.
      */
-    private static List<SplittableRandom> seededStreams(MergeRequest request) {
-        SplittableRandom tensorRandom = TensorRandom.forTensor(request.seed(), request.tensorName());
-        List<SplittableRandom> streams = new ArrayList<>(request.modelCount());
+    private static List<SplitMixStream> seededStreams(MergeRequest request) {
+        SplitMixStream tensorRandom = new SplitMixStream(request.seed() ^ TensorRandom.stableHash(request.tensorName()));
+        List<SplitMixStream> streams = new ArrayList<>(request.modelCount());
         for (int i = 0; i < request.modelCount(); i++) {
             streams.add(tensorRandom.split());
         }
         return streams;
     }
 
-    /** Merges elements [offset, offset + length) given the tensor's {@link WindowCuts} (or null). */
+    /**
+     * Merges elements [offset, offset + length) given the tensor's {@link RangeStatistics} (null where the locality
+     * is {@link Locality#ELEMENTWISE}); a random mask is drawn from each model's stream moved {@code offset} draws on.
+     */
     float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics) {
-        return mergeRange(request, offset, statistics, seededStreams(request));
+        Locality locality = locality(request.globalParameters());
+        if (locality == Locality.WHOLE_TENSOR) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName()
+                    + "': della's rank-sampled masks merge whole tensors only");
+        }
+        if (locality == Locality.TENSOR_STATISTICS && !(statistics instanceof RangeStatistics)) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': merging a range of "
+                    + sparsification + " needs the tensor's statistics, got " + statistics);
+        }
+        List<RandomGenerator> streams = new ArrayList<>();
+        for (SplitMixStream stream : seededStreams(request)) {
+            streams.add(stream.skipped(offset));
+        }
+        return mergeRange(request, offset, statistics, streams, false);
     }
 
+    /**
+     * Merges elements [offset, offset + length): {@code whole} for the whole tensor, whose random masks are drawn
+     * from {@code streams} as they are.
+     */
     private float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics,
-            List<? extends RandomGenerator> streams) {
+            List<? extends RandomGenerator> streams, boolean whole) {
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
         double lambda = signature.global(request, MergeParameter.LAMBDA);
         boolean normalize = signature.globalFlag(request, MergeParameter.NORMALIZE);
         double[] weights = new double[models];
-        double[][] weighted = weightedTaskVectors(request, offset, statistics, streams, weights);
+        double[][] weighted = weightedTaskVectors(request, offset, statistics, streams, whole, weights);
         double[] merged = switch (consensus) {
             case SUM -> sum(weighted, weights, normalize);
             case SIGN_ELECTION -> signElection(weighted, weights, normalize);
@@ -204,9 +311,11 @@ final class SparsifiedTaskVectorMerge {
             throw new IllegalStateException("tensor '" + request.tensorName() + "': consensus " + consensus
                     + " elects no signs");
         }
-        TensorStatistics statistics = locality(request.globalParameters()) == Locality.TENSOR_STATISTICS
-                ? tensorStatistics(request, List.of(rangeStatistics(request, 0))) : null;
-        double[][] weighted = weightedTaskVectors(request, 0, statistics, seededStreams(request),
+        boolean cuts = sparsification == Sparsification.MAGNITUDE
+                || sparsification == Sparsification.MAGNITUDE_OUTLIERS;
+        TensorStatistics statistics = cuts
+                ? AbstractMergeMethod.scanWhole(scan(request, request.length()), request) : null;
+        double[][] weighted = weightedTaskVectors(request, 0, statistics, seededStreams(request), true,
                 new double[request.modelCount()]);
         int n = request.length();
         boolean[][] entered = new boolean[weighted.length][n];
@@ -221,23 +330,19 @@ final class SparsifiedTaskVectorMerge {
 
     /**
      * Every model's task vector over elements [offset, offset + length), sparsified, rescaled and multiplied by its
-     * weight; the weights are written to {@code weights}.
+     * weight ({@code whole}: the whole tensor, its random masks drawn from {@code streams} as they are); the weights
+     * are written to {@code weights}.
      */
     private double[][] weightedTaskVectors(MergeRequest request, long offset, TensorStatistics statistics,
-            List<? extends RandomGenerator> streams, double[] weights) {
+            List<? extends RandomGenerator> streams, boolean whole, double[] weights) {
+        RangeStatistics ranged = (RangeStatistics) statistics;
         int rangeIndex = 0;
-        WindowCuts cuts = null;
-        Locality locality = locality(request.globalParameters());
-        if (locality == Locality.TENSOR_STATISTICS) {
-            cuts = (WindowCuts) statistics;
-            rangeIndex = Arrays.binarySearch(cuts.offsets(), offset);
+        if (ranged != null && ranged.from() != null) {
+            rangeIndex = Arrays.binarySearch(ranged.offsets(), offset);
             if (rangeIndex < 0) {
                 throw new IllegalArgumentException("tensor '" + request.tensorName() + "': no range starts at "
                         + offset + " in the statistics");
             }
-        } else if (locality == Locality.WHOLE_TENSOR && offset != 0) {
-            throw new IllegalArgumentException("tensor '" + request.tensorName()
-                    + "': random sparsification and the L1 rescale merge whole tensors only");
         }
         if (streams.size() != request.modelCount()) {
             throw new IllegalArgumentException("tensor '" + request.tensorName() + "': " + streams.size()
@@ -249,17 +354,25 @@ final class SparsifiedTaskVectorMerge {
         Rescale rescale = rescale(request.globalParameters());
         double[][] weighted = new double[models][];
         for (int i = 0; i < models; i++) {
-            float[] model = request.models().get(i);
-            double[] tau = new double[n];
-            for (int j = 0; j < n; j++) {
-                tau[j] = (double) model[j] - base[j];
-            }
+            double[] tau = taskVector(request.models().get(i), base);
             double density = density(request, i);
-            if (cuts != null) {
-                MagnitudeRanking.keepWindow(tau, rangeIndex, cuts.from()[i], cuts.to()[i]);
+            if (ranged != null && ranged.from() != null) {
+                MagnitudeRanking.keepWindow(tau, rangeIndex, ranged.from()[i], ranged.to()[i]);
                 if (density < 1.0) {
-                    // never L1 here (that merges whole tensors, see locality): no norm before masking needed
-                    rescale.apply(tau, Double.NaN, density);
+                    rescaleMasked(tau, rescale, density, ranged, i);
+                }
+            } else if (!whole && sparsification == Sparsification.RANDOM) {
+                if (density < 1.0) {
+                    RandomGenerator random = streams.get(i);
+                    for (int j = 0; j < n; j++) {
+                        // as Sparsification.apply: a draw for every entry, kept or not
+                        boolean keep = random.nextDouble() < density;
+                        tau[j] = !keep ? 0.0
+                                : rescale == Rescale.INVERSE_DENSITY ? tau[j] * (1.0 / density) : tau[j];
+                    }
+                    if (rescale == Rescale.L1) {
+                        rescaleMasked(tau, rescale, density, ranged, i);
+                    }
                 }
             } else {
                 Sparsification.ModelSparsity sparsity =
@@ -274,6 +387,26 @@ final class SparsifiedTaskVectorMerge {
             weighted[i] = tau;
         }
         return weighted;
+    }
+
+    /**
+     * Rescales model i's masked range as {@link Rescale#apply} rescales the whole masked task vector: with the
+     * tensor's L1 norms before and after the mask for {@link Rescale#L1}.
+     */
+    private static void rescaleMasked(double[] masked, Rescale rescale, double density, RangeStatistics statistics,
+            int model) {
+        if (rescale != Rescale.L1) {
+            rescale.apply(masked, Double.NaN, density);
+            return;
+        }
+        double before = statistics.l1Before()[model];
+        double after = statistics.l1After()[model];
+        if (before >= Rescale.L1_EPSILON && after >= Rescale.L1_EPSILON) {
+            double scale = before / after;
+            for (int j = 0; j < masked.length; j++) {
+                masked[j] *= scale;
+            }
+        }
     }
 
     private static double[] sum(double[][] weighted, double[] weights, boolean normalize) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import org.mergelab.checkpoint.TensorLayout;
 import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.checkpoint.TensorSpec;
 import org.mergelab.merge.RangeMergeable.Locality;
-import org.mergelab.merge.RangeMergeable.TensorStatistics;
 
 /**
  * Merges whole checkpoints tensor by tensor, so that memory is bounded by a few copies of the largest tensor, not by
@@ -49,8 +47,9 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * written by a writer thread (two tensors in flight). A {@link RangeMergeable} method says how it splits: methods
  * whose output element depends only on the same element
  * of the inputs ({@link Locality#ELEMENTWISE}) are merged range by range; methods that need whole-tensor statistics
- * (TIES, Breadcrumbs: rank thresholds; slerp: norms) gather them range by range first
- * ({@link Locality#TENSOR_STATISTICS}); the rest (DARE, model_stock) merge whole tensors. Results are the bits of
+ * (TIES, Breadcrumbs: rank thresholds; slerp, model_stock: norms and angles; DARE with the L1 rescale: norms of the
+ * masked task vectors) gather them first, reading the ranges in index order in bounded memory
+ * ({@link Locality#TENSOR_STATISTICS}, {@link RangedTensorMerge}); the rest merge whole tensors. Results are the bits of
  * {@link MergeMethod#merge} on the whole tensor, whatever the thread count: random streams depend on the seed and
  * the tensor's name only, statistics are combined in index order.
  *
@@ -153,6 +152,7 @@ public final class StreamingMerge {
         ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("mergelab-merge"));
         ExecutorService writer = Executors.newSingleThreadExecutor(daemon("mergelab-write"));
         Map<Path, Path> renames = new LinkedHashMap<>(); // staged -> final, index last
+        OutputBuffers outputs = new OutputBuffers();
         try {
             Map<String, String> weightMap = new LinkedHashMap<>();
             long totalBytes = 0;
@@ -166,10 +166,11 @@ public final class StreamingMerge {
                     Future<?> pending = null;
                     try {
                         for (TensorPlan plan : shards.get(s)) {
-                            MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), workers);
+                            MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), workers,
+                                    outputs);
                             await(pending);
                             pending = writer.submit(() -> {
-                                try (Arena arena = merged.arena()) {
+                                try (AutoCloseable release = merged.release()) {
                                     out.write(plan.name(), merged.tensor());
                                 }
                                 return null;
@@ -208,6 +209,7 @@ public final class StreamingMerge {
         } finally {
             workers.shutdownNow();
             writer.shutdownNow();
+            outputs.close();
             for (Path staged : renames.keySet()) {
                 Files.deleteIfExists(staged);
             }
@@ -462,14 +464,14 @@ public final class StreamingMerge {
 
     // ---------------------------------------------------------------- merging one tensor
 
-    /** A merged tensor and the arena its bytes live in; whoever writes it closes the arena. */
-    private record MergedTensor(Tensor tensor, Arena arena) {}
+    /** A merged tensor and what frees its bytes (an arena, a lease); whoever writes it closes that. */
+    private record MergedTensor(Tensor tensor, AutoCloseable release) {}
 
     /** The mapped inputs of one tensor, and the parameters its requests carry (null for non-float tensors). */
     private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] auxiliary, TensorParameters parameters) {}
 
-    private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers)
-            throws IOException {
+    private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
+            OutputBuffers outputs) throws IOException {
         Arena arena = Arena.ofShared();
         try {
             String name = plan.name();
@@ -500,24 +502,18 @@ public final class StreamingMerge {
             Inputs in = new Inputs(name, inputs, baseTensor, auxiliaryTensors, parameters);
             int n = (int) inputs[0].numel();
             DType outType = plan.output().dtype();
-            // the output lives in its own arena: the inputs' mappings are released as soon as the merge is
-            // computed, while the output waits for the writer (peak: one tensor's inputs plus two outputs)
-            Arena outArena = Arena.ofShared();
-            ByteBuffer out;
-            try {
-                out = outArena.allocate((long) n * outType.byteSize(), 8).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            } catch (RuntimeException | Error e) {
-                outArena.close();
-                throw e;
-            }
+            // the output lives in a reused buffer of its own: the inputs' mappings are released as soon as the merge
+            // is computed, while the output waits for the writer (peak: one tensor's inputs plus two outputs)
+            OutputBuffers.Lease lease = outputs.lease((long) n * outType.byteSize());
+            ByteBuffer out = lease.buffer();
             try {
                 compute(in, n, plan, out, workers);
             } catch (IOException | RuntimeException | Error e) {
-                outArena.close();
+                lease.close();
                 throw e;
             }
             arena.close();
-            return new MergedTensor(new Tensor(outType, plan.output().shape(), out), outArena);
+            return new MergedTensor(new Tensor(outType, plan.output().shape(), out), lease);
         } catch (OutOfMemoryError e) {
             arena.close();
             OutOfMemoryError named = new OutOfMemoryError("merging tensor '" + plan.name() + "' "
@@ -536,40 +532,20 @@ public final class StreamingMerge {
         if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
             put(out, 0, plan, method.merge(request(in, 0, n)));
         } else {
-            RangeMergeable ranged = (RangeMergeable) method;
-            List<long[]> ranges = new ArrayList<>();
-            for (long from = 0; from < n; from += chunkElements) {
-                ranges.add(new long[] {from, Math.min(n, from + chunkElements)});
-            }
-            TensorStatistics statistics = null;
-            if (locality == Locality.TENSOR_STATISTICS) {
-                List<Future<TensorStatistics>> parts = new ArrayList<>();
-                for (long[] r : ranges) {
-                    parts.add(workers.submit(() -> ranged.statisticsOfRange(request(in, r[0], r[1]), r[0])));
-                }
-                List<TensorStatistics> collected = new ArrayList<>();
-                for (Future<TensorStatistics> part : parts) {
-                    collected.add(await(part));
-                }
-                statistics = ranged.tensorStatistics(request(in, 0, Math.min(n, RANGE_FOR_PARAMETERS)),
-                        collected);
-            }
-            TensorStatistics tensorStatistics = statistics;
-            List<Future<Void>> parts = new ArrayList<>();
-            for (long[] r : ranges) {
-                parts.add(workers.submit(() -> {
-                    put(out, r[0], plan, ranged.mergeRange(request(in, r[0], r[1]), r[0], tensorStatistics));
-                    return null;
-                }));
-            }
-            for (Future<Void> part : parts) {
-                await(part);
-            }
+            RangedTensorMerge.merge((RangeMergeable) method, locality, n, chunkElements, workers, threads,
+                    new RangedTensorMerge.Ranges() {
+                        @Override
+                        public MergeRequest request(long from, long to) {
+                            return StreamingMerge.this.request(in, from, to);
+                        }
+
+                        @Override
+                        public void store(long from, float[] merged) {
+                            put(out, from, plan, merged);
+                        }
+                    });
         }
     }
-
-    /** Elements read to build the request {@code tensorStatistics} takes its parameters from. */
-    private static final int RANGE_FOR_PARAMETERS = 1;
 
     private static void requireIdentical(String name, Tensor first, TensorSource firstSource, Tensor other,
             TensorSource otherSource) {
@@ -612,14 +588,11 @@ public final class StreamingMerge {
     }
 
     private static float[] floats(Tensor tensor, long from, long to, String name, TensorSource source) {
-        int size = tensor.dtype().byteSize();
-        ByteBuffer bytes = tensor.data().slice((int) (from * size), (int) ((to - from) * size));
-        float[] values = new Tensor(tensor.dtype(), new long[] {to - from}, bytes).toFloats();
-        for (int j = 0; j < values.length; j++) {
-            if (!Float.isFinite(values[j])) {
-                throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
-                        + (from + j) + " is " + values[j] + "; inputs must be finite");
-            }
+        float[] values = new float[Math.toIntExact(to - from)];
+        int bad = tensor.readFloats(from, values);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
+                    + (from + bad) + " is " + values[bad] + "; inputs must be finite");
         }
         return values;
     }
@@ -631,8 +604,7 @@ public final class StreamingMerge {
      */
     private static void put(ByteBuffer out, long from, TensorPlan plan, float[] values) {
         DType dtype = plan.output().dtype();
-        Tensor converted = Tensor.fromFloats(dtype, new long[] {values.length}, values);
-        int bad = converted.indexOfNonFinite();
+        int bad = Tensor.putFloats(dtype, values, out, from);
         if (bad >= 0) {
             long element = from + bad;
             String at = "tensor '" + plan.name() + "': element " + element + " "
@@ -643,7 +615,6 @@ public final class StreamingMerge {
                     : Float.isNaN(values[bad]) ? at + " merges to NaN although every input is finite"
                     : at + " merges to " + values[bad] + ": beyond the float32 range merges are computed in");
         }
-        out.duplicate().position((int) (from * dtype.byteSize())).put(converted.data());
     }
 
     /** The row-major index of flat element {@code element} of a tensor of {@code shape}. */
@@ -657,7 +628,7 @@ public final class StreamingMerge {
         return index;
     }
 
-    private static <T> T await(Future<T> future) throws IOException {
+    static <T> T await(Future<T> future) throws IOException {
         if (future == null) {
             return null;
         }

@@ -10,8 +10,8 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * A method of the task-vector family: one {@link SparsifiedTaskVectorMerge} (a sparsification
  * followed by a consensus) does the work, whole-tensor or range by range; subclasses only name the
  * family member, its signature and its stages. TIES is task arithmetic + trim + sign election, not a copy.
- * The random masks of DARE and DELLA (one stream per tensor) never split, so those methods are not
- * {@link RangeMergeable}.
+ * DELLA's masks, sampled by rank along rows, never split, so DELLA is not {@link RangeMergeable}; DARE's random mask
+ * splits, each range drawing from its models' streams moved on to the range's first element.
  */
 abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
 
@@ -34,13 +34,8 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
     }
 
     @Override
-    final TensorStatistics rangeStatistics(MergeRequest range, long offset) {
-        return family.rangeStatistics(range, offset);
-    }
-
-    @Override
-    public final TensorStatistics tensorStatistics(MergeRequest first, List<TensorStatistics> ranges) {
-        return family.tensorStatistics(first, ranges);
+    final RangeMergeable.StatisticsScan scan(MergeRequest first, long length) {
+        return family.scan(first, length);
     }
 
     @Override

@@ -167,4 +167,42 @@ class TensorTest {
         assertThat(DType.BOOL.isFloatingPoint()).isFalse();
         assertThatThrownBy(() -> DType.fromSafetensorsName("F4")).hasMessageContaining("'F4'");
     }
+
+    /** Values every float dtype has trouble with somewhere: subnormals, rounding ties, overflow, a NaN, an infinity. */
+    private static float[] awkward(java.util.SplittableRandom random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (i % 7) {
+                case 0 -> (float) (random.nextDouble() * 2 - 1);
+                case 1 -> Float.intBitsToFloat(random.nextInt()); // any bit pattern: NaNs and infinities too
+                case 2 -> 1e-6f * (float) random.nextDouble();
+                case 3 -> 65504f + (float) random.nextDouble() * 64f;
+                case 4 -> Float.intBitsToFloat((random.nextInt(1 << 16) << 16) | 0x8000); // a BF16 tie
+                default -> (float) (random.nextGaussian() * 1e4);
+            };
+        }
+        return v;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16", "F64", "F8_E4M3", "F8_E5M2"})
+    void readingAndStoringRangesGivesTheBitsOfTheWholeTensorConversions(DType dtype) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        int n = 1000;
+        float[] values = awkward(random, n);
+        Tensor whole = Tensor.fromFloats(dtype, new long[] {n}, values);
+        float[] all = whole.toFloats();
+        ByteBuffer stored = ByteBuffer.allocateDirect(n * dtype.byteSize());
+        for (int from = 0; from < n; from += 300) {
+            int to = Math.min(n, from + 300);
+            float[] range = new float[to - from];
+            int bad = whole.readFloats(from, range);
+            assertThat(range).containsExactly(java.util.Arrays.copyOfRange(all, from, to));
+            Tensor part = Tensor.fromFloats(dtype, new long[] {to - from}, java.util.Arrays.copyOfRange(values, from, to));
+            assertThat(bad).as("%s from %d", dtype, from).isEqualTo(part.indexOfNonFinite());
+            assertThat(Tensor.putFloats(dtype, java.util.Arrays.copyOfRange(values, from, to), stored, from))
+                    .isEqualTo(part.indexOfNonFinite());
+        }
+        assertThat(new Tensor(dtype, new long[] {n}, stored)).isEqualTo(whole);
+    }
 }

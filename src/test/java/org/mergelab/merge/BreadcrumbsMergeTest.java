@@ -93,6 +93,8 @@ class BreadcrumbsMergeTest extends MergeMethodContractTest {
         return List.of(new RangeCase(List.of(Map.of("density", 0.5, "gamma", 0.05), Map.of("density", 0.8),
                 Map.of("density", 0.3, "gamma", 0.2)), Map.of("lambda", 0.9)),
                 new RangeCase(List.of(Map.of("density", 0.9), Map.of("density", 0.6, "gamma", 0.3),
-                        Map.of("density", 0.95)), Map.of("rescale", Rescale.INVERSE_DENSITY.code())));
+                        Map.of("density", 0.95)), Map.of("rescale", Rescale.INVERSE_DENSITY.code())),
+                new RangeCase(List.of(Map.of("density", 0.5, "gamma", 0.1), Map.of("density", 0.7),
+                        Map.of("density", 1.0)), Map.of("rescale", Rescale.L1.code())));
     }
 }

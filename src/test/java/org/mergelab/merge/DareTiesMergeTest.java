@@ -49,4 +49,14 @@ class DareTiesMergeTest extends SeededMergeMethodContractTest {
             org.assertj.core.api.Assertions.assertThat(value).isIn(2.0f, -1.5f);
         }
     }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(Map.of("density", 0.3, "weight", 0.7), Map.of("density", 1.0),
+                        Map.of("density", 0.6, "weight", 1.2)), Map.of()),
+                new RangeCase(List.of(Map.of("density", 0.5), Map.of("density", 0.2), Map.of("density", 0.9)),
+                        Map.of("rescale", Rescale.INVERSE_DENSITY.code(), "normalize", 1.0)),
+                new RangeCase(List.of(Map.of("density", 0.5), Map.of("density", 0.8), Map.of("density", 0.4)),
+                        Map.of("rescale", Rescale.NONE.code(), "lambda", 0.8)));
+    }
 }

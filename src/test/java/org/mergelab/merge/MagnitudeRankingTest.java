@@ -2,6 +2,10 @@ package org.mergelab.merge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MagnitudeRankingTest {
@@ -35,5 +39,62 @@ class MagnitudeRankingTest {
         assertThat(ones).containsExactly(1, 1, 1, 0, 0, 0, 0, 0);
         MagnitudeRanking.keepRankWindow(zeros, 0, 1);
         assertThat(zeros[9]).isEqualTo(5);
+    }
+
+    /**
+     * The streaming search keeps, range by range, exactly what the whole-vector cut keeps, at every rank, on
+     * magnitudes with many ties (a few distinct values, so cuts fall inside runs of equal magnitudes and need the
+     * third pass) and on distinct ones (two passes).
+     */
+    @Test
+    void theStreamingCutSearchKeepsWhatTheWholeVectorCutKeeps() {
+        SplittableRandom random = new SplittableRandom(3);
+        int rangeLength = 1000;
+        for (boolean ties : new boolean[] {true, false}) {
+            int n = 5 * rangeLength + 123;
+            double[] values = new double[n];
+            for (int j = 0; j < n; j++) {
+                values[j] = ties ? random.nextInt(-4, 5) * 0.25 : random.nextDouble() * 2 - 1;
+            }
+            List<float[]> ranges = new ArrayList<>();
+            for (int from = 0; from < n; from += rangeLength) {
+                float[] m = new float[Math.min(n, from + rangeLength) - from];
+                for (int j = 0; j < m.length; j++) {
+                    m[j] = MagnitudeRanking.magnitude(values[from + j]);
+                }
+                ranges.add(m);
+            }
+            int[] histogram = new int[MagnitudeRanking.BINS];
+            ranges.forEach(m -> MagnitudeRanking.addHighBits(m, histogram));
+            int thirdPasses = 0;
+            for (int rank : new int[] {-1, 0, 1, 7, n / 3, n / 2, n - 2, n - 1, n, n + 5}) {
+                MagnitudeRanking.CutSearch search = new MagnitudeRanking.CutSearch(rank, n);
+                int passes = 0;
+                while (search.searching()) {
+                    ranges.forEach(search::add);
+                    search.endPass();
+                    passes++;
+                }
+                thirdPasses += passes == 3 ? 1 : 0;
+                MagnitudeRanking.RankCut whole = MagnitudeRanking.RankCut.of(rank, histogram, ranges);
+                MagnitudeRanking.RankCut none = new MagnitudeRanking.RankCut(true, false, 0f, 0, null);
+                double[] expected = values.clone();
+                double[] actual = values.clone();
+                for (int r = 0, from = 0; r < ranges.size(); r++, from += rangeLength) {
+                    int to = Math.min(n, from + rangeLength);
+                    double[] e = Arrays.copyOfRange(expected, from, to);
+                    double[] a = Arrays.copyOfRange(actual, from, to);
+                    MagnitudeRanking.keepWindow(e, r, none, whole);
+                    MagnitudeRanking.keepWindow(a, r, none, search.cut());
+                    System.arraycopy(e, 0, expected, from, e.length);
+                    System.arraycopy(a, 0, actual, from, a.length);
+                }
+                assertThat(actual).as("ties %s, rank %d", ties, rank).containsExactly(expected);
+                assertThat(search.cut().threshold()).isEqualTo(whole.threshold());
+                assertThat(search.cut().equalsAllowed()).isEqualTo(whole.equalsAllowed());
+            }
+            assertThat(thirdPasses).as("cuts inside runs of equal magnitudes, ties %s", ties)
+                    .isEqualTo(ties ? 6 : 0);
+        }
     }
 }

@@ -232,8 +232,9 @@ abstract class MergeMethodContractTest {
 
     /**
      * Every method that declares it can merge range by range ({@link RangeMergeable}) gives, range by range, the
-     * bits of its whole-tensor merge: the protocol of {@link StreamingMerge} (statistics of every range, combined in
-     * index order from a one-element request that carries the parameters, then every range merged), for ranges of
+     * bits of its whole-tensor merge: the protocol of {@link StreamingMerge} (a statistics scan made from a one-element
+     * request that carries the parameters reads every range in index order, pass after pass; then every range is
+     * merged), for ranges of
      * one and two alignments and a short last range. Exact: no tolerance, as range statistics are combined in index
      * order in float64 blocks of {@link RangeMergeable#RANGE_ALIGNMENT}, the order the whole-tensor merge uses.
      */
@@ -254,11 +255,13 @@ abstract class MergeMethodContractTest {
             for (int chunk : new int[] {RangeMergeable.RANGE_ALIGNMENT, 2 * RangeMergeable.RANGE_ALIGNMENT}) {
                 TensorStatistics statistics = null;
                 if (locality == Locality.TENSOR_STATISTICS) {
-                    List<TensorStatistics> parts = new ArrayList<>();
-                    for (int from = 0; from < n; from += chunk) {
-                        parts.add(ranged.statisticsOfRange(slice(whole, from, Math.min(n, from + chunk)), from));
-                    }
-                    statistics = ranged.tensorStatistics(slice(whole, 0, 1), parts);
+                    RangeMergeable.StatisticsScan scan = ranged.statisticsScan(slice(whole, 0, 1), n);
+                    do {
+                        for (int from = 0; from < n; from += chunk) {
+                            scan.add(slice(whole, from, Math.min(n, from + chunk)), from);
+                        }
+                    } while (scan.endPass());
+                    statistics = scan.statistics();
                 }
                 float[] merged = new float[n];
                 for (int from = 0; from < n; from += chunk) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelStockMergeTest extends MergeMethodContractTest {
@@ -71,5 +73,10 @@ class ModelStockMergeTest extends MergeMethodContractTest {
         MergeRequest one = MergeRequest.builder().setTensorName("w").setModels(new float[] {2, 1, 1})
                 .optBase(BASE).build();
         assertThatThrownBy(() -> method().merge(one)).hasMessageContaining("at least 2 models, got 1");
+    }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of()));
     }
 }

@@ -89,7 +89,7 @@ class StreamingMergeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"linear", "task_arithmetic", "ties", "breadcrumbs_ties", "slerp", "dare_ties",
-            "magmax"})
+            "dare_linear", "model_stock", "magmax"})
     void streamingEqualsTheInMemoryKernelForEveryDtypeAndThreadCount(String name) throws IOException {
         MergeMethod method = MergeMethods.byName(name);
         for (DType dtype : List.of(DType.F32, DType.F16, DType.BF16)) {
@@ -98,7 +98,7 @@ class StreamingMergeTest {
             List<Path> paths = List.of(write(name + dtype + "a", models.get(0)), write(name + dtype + "b", models.get(1)));
             Path basePath = base == null ? null : write(name + dtype + "base", base);
             Map<String, Double> global = name.equals("slerp") ? Map.of("t", 0.3) : Map.of();
-            List<Map<String, Double>> perModel = name.contains("ties")
+            List<Map<String, Double>> perModel = name.contains("ties") || name.startsWith("dare")
                     ? List.of(Map.of("density", 0.3, "weight", 0.7), Map.of("density", 0.6, "weight", 0.4))
                     : List.of();
             Path one = dir.resolve(name + dtype + "-1");

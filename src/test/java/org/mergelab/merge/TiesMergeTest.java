@@ -120,6 +120,8 @@ class TiesMergeTest extends MergeMethodContractTest {
         return List.of(new RangeCase(List.of(Map.of("density", 0.3, "weight", 0.7), Map.of("density", 0.6),
                 Map.of("density", 0.5, "weight", 1.2)), Map.of()),
                 new RangeCase(List.of(Map.of("density", 0.2), Map.of("density", 0.9), Map.of("density", 0.5)),
-                        Map.of("rescale", Rescale.INVERSE_DENSITY.code(), "normalize", 0.0)));
+                        Map.of("rescale", Rescale.INVERSE_DENSITY.code(), "normalize", 0.0)),
+                new RangeCase(List.of(Map.of("density", 0.4), Map.of("density", 1.0), Map.of("density", 0.7)),
+                        Map.of("rescale", Rescale.L1.code())));
     }
 }
