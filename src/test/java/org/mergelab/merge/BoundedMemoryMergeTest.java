@@ -33,7 +33,7 @@ class BoundedMemoryMergeTest {
 
     /** Methods that still hold whole tensors as float32 on the heap, with the parameters of the golden test. */
     static final List<String> WHOLE_TENSOR = List.of("della", "della_linear", "sce", "karcher", "multislerp",
-            "nuslerp", "arcee_fusion");
+            "nuslerp", "arcee_fusion", "regmean");
 
     @TempDir Path dir;
 
@@ -102,7 +102,7 @@ class BoundedMemoryMergeTest {
                 }
                 base = method.acceptsBaseModel() ? TensorSource.open(dir.resolve("base.safetensors")) : null;
                 StreamingMerge.Result result = StreamingMerge.builder().setMethod(method).setModels(models)
-                        .optBase(base).optFisher(fishers).optPerModelParameters(setting.perModel())
+                        .optBase(base).optAuxiliary(fishers).optPerModelParameters(setting.perModel())
                         .optGlobalParameters(setting.global()).optSeed(1).optThreads(2).setOutputDirectory(out)
                         .build().run();
                 Runtime rt = Runtime.getRuntime();

@@ -63,6 +63,12 @@ class GoldenMergeOutputTest {
         double[] w = {0.7, 0.4, 0.5};
         double[] density = {0.3, 0.6, 0.5};
         return switch (method) {
+            case "regmean" -> {
+                for (int i = 0; i < models; i++) {
+                    weights.add(Map.of("weight", w[i]));
+                }
+                yield new Setting(weights, Map.of("reduce_non_diagonal_ratio", 0.8));
+            }
             case "linear", "multislerp", "fisher" -> {
                 for (int i = 0; i < models; i++) {
                     weights.add(Map.of("weight", w[i]));
@@ -123,6 +129,16 @@ class GoldenMergeOutputTest {
         return t;
     }
 
+    /** Input Gram matrices (X^T X / rows of seeded rows) for the two weights with few input features. */
+    private static NamedTensors grams(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        NamedTensors t = new NamedTensors();
+        t.put("lm_head.weight", Tensor.fromFloats(DType.F32, new long[] {5, 5}, RegMeanMergeTest.randomGram(random, 5)));
+        t.put("model.embed_tokens.weight", Tensor.fromFloats(DType.F32, new long[] {140, 140},
+                RegMeanMergeTest.randomGram(random, 140)));
+        return t;
+    }
+
     private static float[] values(SplittableRandom random, int n, boolean positive) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -144,9 +160,11 @@ class GoldenMergeOutputTest {
         for (DTypeCase dtypes : DTYPES) {
             List<Path> models = new ArrayList<>();
             List<Path> fishers = new ArrayList<>();
+            List<Path> grams = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 models.add(write(dtypes.label() + "-model" + i, checkpoint(100 + i, dtypes.input(), false)));
                 fishers.add(write(dtypes.label() + "-fisher" + i, checkpoint(200 + i, dtypes.input(), true)));
+                grams.add(write(dtypes.label() + "-gram" + i, grams(300 + i)));
             }
             Path base = write(dtypes.label() + "-base", checkpoint(99, dtypes.input(), false));
             for (MergeMethod method : MergeMethods.all()) {
@@ -162,16 +180,17 @@ class GoldenMergeOutputTest {
                     if (baseSource != null) {
                         sources.add(baseSource);
                     }
-                    List<TensorSource> fisherSources = null;
+                    List<TensorSource> auxiliarySources = null;
                     if (method.needsAuxiliary()) {
-                        fisherSources = new ArrayList<>();
+                        auxiliarySources = new ArrayList<>();
+                        List<Path> files = method.auxiliaryInput() == AuxiliaryInput.INPUT_GRAM ? grams : fishers;
                         for (int i = 0; i < count; i++) {
-                            fisherSources.add(TensorSource.open(fishers.get(i)));
+                            auxiliarySources.add(TensorSource.open(files.get(i)));
                         }
-                        sources.addAll(fisherSources);
+                        sources.addAll(auxiliarySources);
                     }
                     StreamingMerge.builder().setMethod(method).setModels(sources.subList(0, count))
-                            .optBase(baseSource).optFisher(fisherSources)
+                            .optBase(baseSource).optAuxiliary(auxiliarySources)
                             .optPerModelParameters(setting.perModel()).optGlobalParameters(setting.global())
                             .optSeed(20_251_201L).optOutputDType(dtypes.output()).optThreads(2)
                             .optChunkElements(1 << 16).setOutputDirectory(out).build().run();
