@@ -30,7 +30,7 @@ public final class MergesCsv {
     private MergesCsv() {}
 
     /** The file's text; rows keep their order within a unit (the grid's), units sorted by their key columns. */
-    static String format(List<MergeRow> rows) {
+    public static String format(List<MergeRow> rows) {
         List<MergeRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingLong(MergeRow::seed)
                 .thenComparing(MergeRow::protocol)

@@ -42,11 +42,11 @@ public final class RunReport {
      */
     public static Path write(Path dir) throws IOException {
         RunData run = RunData.load(dir);
+        MethodData methods = MethodData.load(dir);
         List<WrittenPlot> plots = new ArrayList<>();
         for (Plot p : RunPlots.of(run)) {
             plots.add(PlotWriter.write(p, dir.resolve(PLOTS_DIR)));
         }
-        MethodData methods = MethodData.load(dir);
         List<WrittenPlot> methodPlots = new ArrayList<>();
         if (methods != null) {
             for (Plot p : MethodPlots.of(run, methods)) {
