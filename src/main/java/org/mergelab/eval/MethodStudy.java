@@ -83,15 +83,15 @@ public final class MethodStudy {
         ProtocolDefinition selection = selectionProtocol(protocols);
         Set<Long> seeds = new java.util.TreeSet<>();
         rows.forEach(r -> seeds.add(r.seed()));
-        Set<List<Object>> studies = studies(rows);
+        Set<Study> studies = studies(rows);
         Index index = new Index(rows);
         List<Row> out = new ArrayList<>();
-        Map<List<Object>, Row> byStudy = new LinkedHashMap<>();
-        for (List<Object> s : studies) {
-            String method = (String) s.get(0);
-            String params = (String) s.get(1);
-            Regime regime = (Regime) s.get(2);
-            BatchNormPolicy bn = (BatchNormPolicy) s.get(3);
+        Map<Study, Row> byStudy = new LinkedHashMap<>();
+        for (Study s : studies) {
+            String method = s.method();
+            String params = s.params();
+            Regime regime = s.regime();
+            BatchNormPolicy bn = s.bnPolicy();
             String chosen = null;
             double best = Double.NEGATIVE_INFINITY;
             for (String point : index.points(method, params, regime, bn)) {
@@ -125,12 +125,12 @@ public final class MethodStudy {
             byStudy.put(s, row);
         }
         List<RegimeDifference> differences = new ArrayList<>();
-        for (List<Object> s : studies) {
-            if (s.get(2) != Regime.INCREMENTAL) {
+        for (Study s : studies) {
+            if (s.regime() != Regime.INCREMENTAL) {
                 continue;
             }
             Row inc = byStudy.get(s);
-            Row par = byStudy.get(List.of(s.get(0), s.get(1), Regime.PARALLEL, s.get(3)));
+            Row par = byStudy.get(new Study(s.method(), s.params(), Regime.PARALLEL, s.bnPolicy()));
             if (par == null) {
                 continue;
             }
@@ -178,14 +178,14 @@ public final class MethodStudy {
         ProtocolDefinition selection = selectionProtocol(protocols);
         Set<Long> seeds = new java.util.TreeSet<>();
         rows.forEach(r -> seeds.add(r.seed()));
-        Set<List<Object>> studies = studies(rows);
+        Set<Study> studies = studies(rows);
         Index index = new Index(rows);
         List<Curve> out = new ArrayList<>();
-        for (List<Object> s : studies) {
-            String method = (String) s.get(0);
-            String params = (String) s.get(1);
-            Regime regime = (Regime) s.get(2);
-            BatchNormPolicy bn = (BatchNormPolicy) s.get(3);
+        for (Study s : studies) {
+            String method = s.method();
+            String params = s.params();
+            Regime regime = s.regime();
+            BatchNormPolicy bn = s.bnPolicy();
             List<String> points = index.points(method, params, regime, bn);
             for (ProtocolDefinition p : protocols) {
                 for (String cue : new LinkedHashSet<>(List.of(p.firstCue(), p.secondCue()))) {
@@ -207,12 +207,15 @@ public final class MethodStudy {
         return out;
     }
 
-    /** (method, params, regime, BatchNorm policy) of every merge, in order of first appearance. */
-    private static Set<List<Object>> studies(List<MergeRow> rows) {
-        Set<List<Object>> studies = new LinkedHashSet<>();
+    /** One method with its fixed parameters in one regime and BatchNorm policy. */
+    private record Study(String method, String params, Regime regime, BatchNormPolicy bnPolicy) {}
+
+    /** The study of every merge, in order of first appearance. */
+    private static Set<Study> studies(List<MergeRow> rows) {
+        Set<Study> studies = new LinkedHashSet<>();
         for (MergeRow r : rows) {
             if (!r.method().equals(MergeRow.ENDPOINT)) {
-                studies.add(List.of(r.method(), r.params(), r.regime(), r.bnPolicy()));
+                studies.add(new Study(r.method(), r.params(), r.regime(), r.bnPolicy()));
             }
         }
         return studies;

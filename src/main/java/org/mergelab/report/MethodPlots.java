@@ -54,12 +54,11 @@ final class MethodPlots {
         boolean base = cue.equals(MethodStudy.BASE);
         List<MethodStudy.Curve> curves = data.curves().stream()
                 .filter(c -> c.bnPolicy() == bn && c.protocol().equals(protocol) && c.cue().equals(cue)).toList();
-        List<String> methods = new ArrayList<>();
-        data.curves().forEach(c -> {
-            if (!methods.contains(methodLabel(c))) {
-                methods.add(methodLabel(c));
-            }
-        });
+        // one colour per method in every plot, in the table's order
+        Set<String> methodOrder = new LinkedHashSet<>();
+        data.result().rows().forEach(r -> methodOrder.add(r.params().isEmpty() ? r.method() : r.method() + " " + r.params()));
+        data.curves().forEach(c -> methodOrder.add(methodLabel(c)));
+        List<String> methods = List.copyOf(methodOrder);
         String kind = kindTitle(protocol, cue);
         List<Series> series = new ArrayList<>();
         Set<String> withoutGrid = new LinkedHashSet<>();

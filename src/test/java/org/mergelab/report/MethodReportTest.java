@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,19 @@ class MethodReportTest {
 
     @TempDir
     Path tmp;
+
+    @TempDir
+    static Path shared;
+
+    /** One run with a method study and its report, for the tests that only read them. */
+    static Path studyRun;
+    static String studyHtml;
+
+    @BeforeAll
+    static void writeReport() throws IOException {
+        studyRun = new SyntheticRun().writeWithMethodStudy(shared.resolve("run"));
+        studyHtml = Files.readString(RunReport.write(studyRun));
+    }
 
     private static List<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
@@ -44,9 +58,8 @@ class MethodReportTest {
     }
 
     @Test
-    void tablesHaveEachMethodAtItsChosenCoefficientWithTheNumbersInTheirCells() throws IOException {
-        Path dir = new SyntheticRun().writeWithMethodStudy(tmp.resolve("run"));
-        String html = Files.readString(RunReport.write(dir));
+    void tablesHaveEachMethodAtItsChosenCoefficientWithTheNumbersInTheirCells() {
+        String html = studyHtml;
         int figures = html.indexOf("id=\"figures\"");
         int methods = html.indexOf("<section id=\"methods\">\n<h2>Which method keeps what</h2>");
         assertThat(methods).isGreaterThan(figures).isLessThan(html.indexOf("id=\"config\""));
@@ -75,8 +88,8 @@ class MethodReportTest {
 
     @Test
     void onePlotPerKindOfKnowledgeWithEveryMethodsCurveInline() throws IOException {
-        Path dir = new SyntheticRun().writeWithMethodStudy(tmp.resolve("run"));
-        String html = Files.readString(RunReport.write(dir));
+        Path dir = studyRun;
+        String html = studyHtml;
         List<String> files = names(dir.resolve("plots"));
         assertThat(files).contains("methods_task-specific_color_bn-interpolate.png", "methods_task-specific_color_bn-interpolate.svg",
                 "methods_task-specific_noise_bn-interpolate.png", "methods_task-specific_base_bn-interpolate.svg");
