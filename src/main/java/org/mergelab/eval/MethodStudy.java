@@ -101,25 +101,19 @@ public final class MethodStudy {
      * @param protocols the protocols, in config order
      */
     public static Result compute(List<MergeRow> rows, List<ProbeAccuracy> pretrained, List<ProtocolDefinition> protocols) {
-        ProtocolDefinition selection = protocols.stream().filter(p -> !p.firstCue().equals(p.secondCue())).findFirst()
-                .orElse(protocols.getFirst());
+        ProtocolDefinition selection = selectionProtocol(protocols);
         Set<Long> seeds = new java.util.TreeSet<>();
-        Set<List<Object>> studies = new LinkedHashSet<>();
-        for (MergeRow r : rows) {
-            seeds.add(r.seed());
-            if (!r.method().equals(MergeRow.ENDPOINT)) {
-                studies.add(List.of(r.method(), r.params(), r.regime(), r.bnPolicy()));
-            }
-        }
+        rows.forEach(r -> seeds.add(r.seed()));
+        Set<Study> studies = studies(rows);
         Index index = new Index(rows);
         List<Row> out = new ArrayList<>();
-        Map<List<Object>, Row> byStudy = new LinkedHashMap<>();
+        Map<Study, Row> byStudy = new LinkedHashMap<>();
         Map<BatchNormPolicy, List<PredictorPoint>> predictorPoints = new LinkedHashMap<>();
-        for (List<Object> s : studies) {
-            String method = (String) s.get(0);
-            String params = (String) s.get(1);
-            Regime regime = (Regime) s.get(2);
-            BatchNormPolicy bn = (BatchNormPolicy) s.get(3);
+        for (Study s : studies) {
+            String method = s.method();
+            String params = s.params();
+            Regime regime = s.regime();
+            BatchNormPolicy bn = s.bnPolicy();
             String chosen = null;
             double best = Double.NEGATIVE_INFINITY;
             for (String point : index.points(method, params, regime, bn)) {
@@ -145,12 +139,8 @@ public final class MethodStudy {
                 }
                 balanced = Statistic.of(perSeed(seeds, seed -> balanced(index, selection, seed, regime, bn, method, params,
                         point, MergeRow.TEST)));
-                base = Statistic.of(perSeed(seeds, seed -> {
-                    Double merged = index.accuracy(seed, selection.name(), regime, bn, method, params, point,
-                            MergeRow.TEST, "base");
-                    Double theta0 = pretrainedBase(pretrained, seed);
-                    return merged == null || theta0 == null ? null : merged - theta0;
-                }));
+                base = Statistic.of(perSeed(seeds, seed -> baseRetention(index, pretrained, selection, seed, regime, bn,
+                        method, params, point)));
             }
             if (chosen != null) {
                 for (ProtocolDefinition p : protocols) {
@@ -172,12 +162,12 @@ public final class MethodStudy {
             byStudy.put(s, row);
         }
         List<RegimeDifference> differences = new ArrayList<>();
-        for (List<Object> s : studies) {
-            if (s.get(2) != Regime.INCREMENTAL) {
+        for (Study s : studies) {
+            if (s.regime() != Regime.INCREMENTAL) {
                 continue;
             }
             Row inc = byStudy.get(s);
-            Row par = byStudy.get(List.of(s.get(0), s.get(1), Regime.PARALLEL, s.get(3)));
+            Row par = byStudy.get(new Study(s.method(), s.params(), Regime.PARALLEL, s.bnPolicy()));
             if (par == null) {
                 continue;
             }
@@ -196,6 +186,95 @@ public final class MethodStudy {
             predictor.add(new Predictor(bn, Double.isNaN(rho.rho()) ? null : rho.rho(), rho.n(), points));
         });
         return new Result(selection.name(), out, differences, predictor);
+    }
+
+    /**
+     * One method's curve over its coefficient points on the test subset: for each point, the per-seed figure then
+     * mean ± SE over seeds (seeded methods averaged over their masks within a seed first).
+     *
+     * @param method the method's name
+     * @param params its fixed parameters
+     * @param regime the regime
+     * @param bnPolicy the BatchNorm policy
+     * @param protocol the protocol
+     * @param cue the cue whose retention this is, or {@link #BASE} for base retention (acc(base) −
+     *     acc_pretrained(base), in points) in the selection protocol
+     * @param points the coefficient points, in grid order ({@code key=value;...}, empty for a method without a grid)
+     * @param values one statistic per point
+     */
+    public record Curve(String method, String params, Regime regime, BatchNormPolicy bnPolicy, String protocol, String cue,
+            List<String> points, List<Statistic> values) {}
+
+    /** The {@link Curve#cue()} of base-retention curves. */
+    public static final String BASE = "base";
+
+    /**
+     * Every method's retention of every cue of every protocol, and its base retention, over its coefficient points
+     * on the test subset: the figures {@link #compute} reports at the chosen point, at every point.
+     *
+     * @param rows every row of {@code merges.csv}
+     * @param pretrained theta0's probe accuracies per seed (test subset)
+     * @param protocols the protocols, in config order
+     * @return per method × regime × BatchNorm policy (in order of first appearance), each protocol's cues, then base
+     */
+    public static List<Curve> curves(List<MergeRow> rows, List<ProbeAccuracy> pretrained, List<ProtocolDefinition> protocols) {
+        ProtocolDefinition selection = selectionProtocol(protocols);
+        Set<Long> seeds = new java.util.TreeSet<>();
+        rows.forEach(r -> seeds.add(r.seed()));
+        Set<Study> studies = studies(rows);
+        Index index = new Index(rows);
+        List<Curve> out = new ArrayList<>();
+        for (Study s : studies) {
+            String method = s.method();
+            String params = s.params();
+            Regime regime = s.regime();
+            BatchNormPolicy bn = s.bnPolicy();
+            List<String> points = index.points(method, params, regime, bn);
+            for (ProtocolDefinition p : protocols) {
+                for (String cue : new LinkedHashSet<>(List.of(p.firstCue(), p.secondCue()))) {
+                    List<Statistic> values = new ArrayList<>();
+                    for (String point : points) {
+                        values.add(Statistic.of(perSeed(seeds, seed -> retention(index, p, cue, seed, regime, bn, method,
+                                params, point, MergeRow.TEST))));
+                    }
+                    out.add(new Curve(method, params, regime, bn, p.name(), cue, points, values));
+                }
+            }
+            List<Statistic> base = new ArrayList<>();
+            for (String point : points) {
+                base.add(Statistic.of(perSeed(seeds, seed -> baseRetention(index, pretrained, selection, seed, regime, bn,
+                        method, params, point))));
+            }
+            out.add(new Curve(method, params, regime, bn, selection.name(), BASE, points, base));
+        }
+        return out;
+    }
+
+    /** One method with its fixed parameters in one regime and BatchNorm policy. */
+    private record Study(String method, String params, Regime regime, BatchNormPolicy bnPolicy) {}
+
+    /** The study of every merge, in order of first appearance. */
+    private static Set<Study> studies(List<MergeRow> rows) {
+        Set<Study> studies = new LinkedHashSet<>();
+        for (MergeRow r : rows) {
+            if (!r.method().equals(MergeRow.ENDPOINT)) {
+                studies.add(new Study(r.method(), r.params(), r.regime(), r.bnPolicy()));
+            }
+        }
+        return studies;
+    }
+
+    /** The first protocol whose two cues differ (task-specific), else the first. */
+    private static ProtocolDefinition selectionProtocol(List<ProtocolDefinition> protocols) {
+        return protocols.stream().filter(p -> !p.firstCue().equals(p.secondCue())).findFirst().orElse(protocols.getFirst());
+    }
+
+    /** acc(base) of the merge − acc_pretrained(base), test subset, or null when either is missing. */
+    private static Double baseRetention(Index index, List<ProbeAccuracy> pretrained, ProtocolDefinition selection, long seed,
+            Regime regime, BatchNormPolicy bn, String method, String params, String point) {
+        Double merged = index.accuracy(seed, selection.name(), regime, bn, method, params, point, MergeRow.TEST, "base");
+        Double theta0 = pretrainedBase(pretrained, seed);
+        return merged == null || theta0 == null ? null : merged - theta0;
     }
 
     private interface PerSeed {

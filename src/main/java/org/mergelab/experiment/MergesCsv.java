@@ -1,10 +1,16 @@
 package org.mergelab.experiment;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.mergelab.eval.BatchNormPolicy;
 import org.mergelab.eval.MergeRow;
+import org.mergelab.eval.Regime;
 
 /**
  * {@code merges.csv}: the method study's probe accuracies, one row per (seed, protocol, regime, BN policy, method,
@@ -12,14 +18,14 @@ import org.mergelab.eval.MergeRow;
  * endpoints' rows have method {@code endpoint}. Parameters and coefficients are {@code key=value;...}, so no field
  * needs quoting. {@code results.csv} is not changed by the study.
  */
-final class MergesCsv {
+public final class MergesCsv {
 
     /** The header line. */
-    static final String HEADER = "seed,protocol,regime,bn_policy,method,params,coefficient,merge_seed,subset,probe,"
+    public static final String HEADER = "seed,protocol,regime,bn_policy,method,params,coefficient,merge_seed,subset,probe,"
             + "accuracy,correct,total,predicted_retention_first,predicted_retention_second,format_version";
 
-    /** The version written. */
-    static final int FORMAT_VERSION = 1;
+    /** The version written and the only one read. */
+    public static final int FORMAT_VERSION = 1;
 
     private MergesCsv() {}
 
@@ -29,7 +35,7 @@ final class MergesCsv {
     }
 
     /** The file's text; rows keep their order within a unit (the grid's), units sorted by their key columns. */
-    static String format(List<MergeRow> rows) {
+    public static String format(List<MergeRow> rows) {
         List<MergeRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingLong(MergeRow::seed)
                 .thenComparing(MergeRow::protocol)
@@ -49,5 +55,43 @@ final class MergesCsv {
                     .append(number(r.predictedSecond())).append(',').append(FORMAT_VERSION).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Reads a merges file back (the accuracy column is derived, so it is read from correct and total).
+     *
+     * @throws IOException naming the file and line on a bad header, column count, version or value
+     */
+    public static List<MergeRow> read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new IOException(file + ": not a mergelab merges.csv (header '" + (lines.isEmpty() ? "" : lines.get(0)) + "')");
+        }
+        int columns = HEADER.split(",").length;
+        List<MergeRow> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            if (f.length != columns) {
+                throw new IOException(file + ":" + (i + 1) + ": expected " + columns + " columns, found " + f.length);
+            }
+            if (!f[15].equals(Integer.toString(FORMAT_VERSION))) {
+                throw new IOException(file + ":" + (i + 1) + ": unknown format_version '" + f[15] + "' (this mergelab reads "
+                        + FORMAT_VERSION + ")");
+            }
+            try {
+                rows.add(new MergeRow(Long.parseLong(f[0]), f[1], Regime.of(f[2]), BatchNormPolicy.of(f[3]), f[4], f[5], f[6],
+                        Long.parseLong(f[7]), f[8], f[9], Long.parseLong(f[11]), Long.parseLong(f[12]),
+                        f[13].isEmpty() ? null : Double.valueOf(f[13]), f[14].isEmpty() ? null : Double.valueOf(f[14])));
+            } catch (NumberFormatException e) {
+                throw new IOException(file + ":" + (i + 1) + ": bad number: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return rows;
     }
 }

@@ -149,6 +149,15 @@ final class ChartTheme {
      * @return false when the curve has no defined point (nothing added)
      */
     static boolean addCurve(XYChart chart, String label, List<Double> alphas, List<Statistic> curve, Color color, Look look) {
+        return addCurve(chart, label, alphas, curve, color, look, true);
+    }
+
+    /**
+     * As {@link #addCurve(XYChart, String, List, List, Color, Look)}; without {@code withBand} only the mean line (for a
+     * chart of many curves, where bands would hide each other).
+     */
+    static boolean addCurve(XYChart chart, String label, List<Double> alphas, List<Statistic> curve, Color color, Look look,
+            boolean withBand) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         List<Double> ses = new ArrayList<>();
@@ -163,7 +172,7 @@ final class ChartTheme {
         if (xs.isEmpty()) {
             return false;
         }
-        if (hasBand(curve)) {
+        if (withBand && hasBand(curve)) {
             List<Double> px = new ArrayList<>(xs);
             List<Double> py = new ArrayList<>();
             for (int i = 0; i < ys.size(); i++) {

@@ -14,6 +14,8 @@ import java.util.Locale;
  *       pre-trained model's base accuracy as a horizontal line; {@code *-conflict} probes are the
  *       conflict-probe curves;
  *   <li>{@code retention_<protocol>_<cue>_bn-<policy>}: retention R_c(alpha) of one cue;
+ *   <li>{@code methods_<protocol>_<cue>_bn-<policy>}: every method's retention of one cue over its coefficient
+ *       (the method study), and {@code methods_<protocol>_base_bn-<policy>} its base retention;
  *   <li>{@code compare_accuracy_<protocol>_<probe>} and {@code compare_retention_<protocol>_<cue>}:
  *       the same curves of several runs overlaid ({@code mergelab compare}).
  * </ul>
@@ -28,6 +30,10 @@ final class PlotNames {
 
     static String retention(String protocol, String cue, BatchNormPolicy bnPolicy) {
         return "retention_" + part(protocol) + "_" + part(cue) + "_bn-" + part(bnPolicy.yamlName());
+    }
+
+    static String methods(String protocol, String cue, BatchNormPolicy bnPolicy) {
+        return "methods_" + part(protocol) + "_" + part(cue) + "_bn-" + part(bnPolicy.yamlName());
     }
 
     static String compareAccuracy(String protocol, String probe) {

@@ -109,6 +109,11 @@ final class ReportPage {
 
     /** Plots grouped by section, each SVG inline (PNG as a data: URI when the SVG is missing). */
     static String plots(List<WrittenPlot> plots, Path reportDir) throws IOException {
+        return plots(plots, reportDir, "p");
+    }
+
+    /** As {@link #plots(List, Path)}, with SVG ids prefixed {@code idPrefix} + number: unique across calls on a page. */
+    static String plots(List<WrittenPlot> plots, Path reportDir, String idPrefix) throws IOException {
         Map<String, List<WrittenPlot>> bySection = new LinkedHashMap<>();
         for (WrittenPlot p : plots) {
             bySection.computeIfAbsent(p.section(), k -> new ArrayList<>()).add(p);
@@ -122,7 +127,7 @@ final class ReportPage {
                 sb.append("<figure id=\"").append(escape(p.fileStem())).append("\">\n");
                 if (Files.isRegularFile(p.svg())) {
                     String svg = Files.readString(p.svg(), StandardCharsets.UTF_8);
-                    sb.append(Html.inlineSvg(svg, "p" + n + "-", p.caption())).append('\n');
+                    sb.append(Html.inlineSvg(svg, idPrefix + n + "-", p.caption())).append('\n');
                 } else {
                     String b64 = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p.png()));
                     sb.append("<img class=\"plot\" alt=\"").append(escape(p.caption())).append("\" src=\"data:image/png;base64,")

@@ -16,12 +16,13 @@ import org.mergelab.checkpoint.AtomicFiles;
  * The report of one run directory (written by {@code mergelab run}, {@code mergelab demo} and
  * {@code mergelab report DIR}): the plots under {@code DIR/plots/} as PNG and SVG (names in
  * {@link PlotNames}: {@code accuracy_<protocol>_<probe>_bn-<policy>},
- * {@code retention_<protocol>_<cue>_bn-<policy>}) and {@code DIR/report.html}, one self-contained
- * page: context, the three findings with a held / not held mark per BN policy, the plots (inline
- * SVG), every figure of merit with its standard error, the resolved config, the checkpoint lineage
+ * {@code retention_<protocol>_<cue>_bn-<policy>}, {@code methods_<protocol>_<cue>_bn-<policy>}) and
+ * {@code DIR/report.html}, one self-contained page: context, the three findings with a held / not held
+ * mark per BN policy, the plots (inline SVG), every figure of merit with its standard error, "Which
+ * method keeps what" when the run has a method study ({@code merges.csv}), the resolved config, the checkpoint lineage
  * tree, versions, threads and wall time. Every file is written through a temporary and an atomic
- * rename. Inputs: {@code summary.json} (required), {@code experiment.yaml}, {@code log.txt},
- * {@code checkpoints/} (optional).
+ * rename. Inputs: {@code summary.json} (required), {@code merges.csv} (required when summary.json has
+ * {@code methods}), {@code experiment.yaml}, {@code log.txt}, {@code checkpoints/} (optional).
  */
 public final class RunReport {
 
@@ -41,16 +42,29 @@ public final class RunReport {
      */
     public static Path write(Path dir) throws IOException {
         RunData run = RunData.load(dir);
+        MethodData methods = MethodData.load(dir);
         List<WrittenPlot> plots = new ArrayList<>();
         for (Plot p : RunPlots.of(run)) {
             plots.add(PlotWriter.write(p, dir.resolve(PLOTS_DIR)));
         }
+        List<WrittenPlot> methodPlots = new ArrayList<>();
+        if (methods != null) {
+            for (Plot p : MethodPlots.of(run, methods)) {
+                methodPlots.add(PlotWriter.write(p, dir.resolve(PLOTS_DIR)));
+            }
+        }
         Path report = dir.resolve(REPORT_FILE);
-        AtomicFiles.writeString(report, html(run, plots, dir));
+        AtomicFiles.writeString(report, html(run, plots, methods, methodPlots, dir));
         return report;
     }
 
     static String html(RunData run, List<WrittenPlot> plots, Path reportDir) throws IOException {
+        return html(run, plots, null, List.of(), reportDir);
+    }
+
+    /** The page; with a method study ({@code methods} not null), the section "Which method keeps what". */
+    static String html(RunData run, List<WrittenPlot> plots, MethodData methods, List<WrittenPlot> methodPlots, Path reportDir)
+            throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("<h1>mergelab report: ").append(escape(run.name())).append("</h1>\n");
         b.append("<p class=\"context\">").append(escape(contextLine(run))).append("</p>\n");
@@ -63,6 +77,12 @@ public final class RunReport {
         b.append(plots.isEmpty() ? "<p>No curves in this summary.</p>\n" : ReportPage.plots(plots, reportDir));
         b.append("</section>\n<section id=\"figures\">\n<h2>Figures of merit</h2>\n");
         b.append(FigureTables.figuresOfMerit(one)).append("</section>\n");
+        if (methods != null) {
+            b.append("<section id=\"methods\">\n<h2>Which method keeps what</h2>\n").append(MethodTables.tables(methods));
+            b.append(methodPlots.isEmpty() ? "<p>No method has a defined curve over its coefficient.</p>\n"
+                    : ReportPage.plots(methodPlots, reportDir, "m"));
+            b.append("</section>\n");
+        }
         b.append("<section id=\"config\">\n<h2>Resolved config</h2>\n<pre>").append(escape(run.configYaml())).append("</pre>\n</section>\n");
         b.append("<section id=\"lineage\">\n<h2>Checkpoint lineage</h2>\n<pre>").append(escape(run.lineageTree()))
                 .append("</pre>\n</section>\n");

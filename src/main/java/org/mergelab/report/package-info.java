@@ -1,10 +1,13 @@
 /**
- * Reports: plain data in (a run directory's {@code summary.json}, {@code experiment.yaml},
+ * Reports: plain data in (a run directory's {@code summary.json}, {@code merges.csv}, {@code experiment.yaml},
  * {@code log.txt}, checkpoint lineage), files out.
  *
  * <ul>
  *   <li>{@link org.mergelab.report.RunReport}: {@code DIR/plots/*.png|svg} and {@code DIR/report.html}
  *       of one run ({@code mergelab report}, and after every {@code run} and {@code demo});
+ *       with a method study ({@code merges.csv} and {@code methods} in summary.json), also "Which method
+ *       keeps what": its tables and one plot per kind of knowledge ({@code MethodData}, {@code MethodTables},
+ *       {@code MethodPlots});
  *   <li>{@link org.mergelab.report.CompareReport}: the same curves of several runs overlaid
  *       ({@code mergelab compare}).
  * </ul>

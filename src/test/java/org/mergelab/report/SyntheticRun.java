@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mergelab.config.ConfigReader;
+import org.mergelab.eval.MethodStudy;
 import org.mergelab.eval.ProbeAccuracy;
 import org.mergelab.eval.ProtocolDefinition;
 import org.mergelab.eval.ProtocolFigures;
 import org.mergelab.eval.ResultRow;
 import org.mergelab.eval.Summary;
+import org.mergelab.eval.SyntheticMethodStudy;
 import org.mergelab.experiment.ExperimentConfig;
+import org.mergelab.experiment.MergesCsv;
 import org.mergelab.experiment.ResultsCsv;
 import org.mergelab.experiment.SummaryJson;
 import org.mergelab.lineage.Lineage;
@@ -152,7 +155,22 @@ public final class SyntheticRun {
                 + "test_size: 500\n";
     }
 
-    /** Writes the run directory and returns it. */
+    /**
+     * Writes the run directory with a method study: summary.json gains {@code methods} computed from
+     * {@link SyntheticMethodStudy}'s rows (whose numbers are known by hand), which go to merges.csv. Needs 3 seeds and
+     * BN interpolate.
+     */
+    Path writeWithMethodStudy(Path dir) throws IOException {
+        writeTo(dir);
+        ExperimentConfig config = ConfigReader.parse(yaml(), ExperimentConfig.class, "x");
+        MethodStudy.Result study = MethodStudy.compute(SyntheticMethodStudy.rows(), SyntheticMethodStudy.pretrained(),
+                SyntheticMethodStudy.protocols());
+        Files.writeString(dir.resolve("summary.json"), SummaryJson.write(summary(), config, SyntheticMethodStudy.pretrained(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), study));
+        Files.writeString(dir.resolve("merges.csv"), MergesCsv.format(SyntheticMethodStudy.rows()));
+        return dir;
+    }
+
     /** Writes the run directory and returns it. */
     public Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
