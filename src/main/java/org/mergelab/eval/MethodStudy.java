@@ -114,6 +114,7 @@ public final class MethodStudy {
             String params = s.params();
             Regime regime = s.regime();
             BatchNormPolicy bn = s.bnPolicy();
+            predictorPoints.computeIfAbsent(bn, k -> new ArrayList<>()); // reported even when no point is defined
             String chosen = null;
             double best = Double.NEGATIVE_INFINITY;
             for (String point : index.points(method, params, regime, bn)) {

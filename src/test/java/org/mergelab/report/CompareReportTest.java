@@ -46,7 +46,7 @@ class CompareReportTest {
         assertThat(html).contains("mergelab comparison of 2 runs").contains("fmnist-run").contains("cifar-run")
                 .contains("#0072B2").contains("#E69F00");
         long findings = html.split("class=\"mark ", -1).length - 1;
-        assertThat(findings).isEqualTo(6);
+        assertThat(findings).isEqualTo(8); // findings 1, 1r, 2 and 3 of each run's one BN policy
         assertThat(html.split("<svg", -1).length - 1).isEqualTo(plots.stream().filter(p -> p.endsWith(".svg")).count());
     }
 
