@@ -155,8 +155,12 @@ public record MergeSpec(String method, Map<String, Double> fixed, Map<String, Li
         if (samples != DEFAULT_SAMPLES && !m.needsAuxiliary()) {
             throw new IllegalArgumentException(where + ".samples: only fisher and regmean estimate statistics");
         }
-        if ((fixed.containsKey(ALPHA) || grid.containsKey(ALPHA)) && !method.equals("linear")) {
+        boolean hasAlpha = fixed.containsKey(ALPHA) || grid.containsKey(ALPHA);
+        if (hasAlpha && !method.equals("linear")) {
             throw new IllegalArgumentException(where + ": 'alpha' is the coefficient of linear only");
+        }
+        if (hasAlpha && (fixed.containsKey("weight") || grid.containsKey("weight"))) {
+            throw new IllegalArgumentException(where + ": give 'alpha' (weights 1 - alpha and alpha) or 'weight', not both");
         }
         for (Map<String, Double> point : spec.points()) {
             for (double a : point.containsKey(ALPHA) ? List.of(point.get(ALPHA)) : List.<Double>of()) {

@@ -231,6 +231,8 @@ class ExperimentMergesTest {
                 ExperimentConfig.class, "x.yaml")).hasMessageContaining("merges[0]").hasMessageContaining("1.5");
         assertThatThrownBy(() -> ConfigReader.parse(base + "merges: [{method: ties, mask_seeds: 3}]\n",
                 ExperimentConfig.class, "x.yaml")).hasMessageContaining("mask_seeds").hasMessageContaining("draws no random");
+        assertThatThrownBy(() -> ConfigReader.parse(base + "merges: [{method: linear, alpha: grid, weight: 2}]\n",
+                ExperimentConfig.class, "x.yaml")).hasMessageContaining("merges[0]").hasMessageContaining("not both");
         assertThatThrownBy(() -> ConfigReader.parse(base + "merges: [{method: passthrough}]\n",
                 ExperimentConfig.class, "x.yaml")).hasMessageContaining("merges[0]").hasMessageContaining("2");
         assertThatThrownBy(() -> ConfigReader.parse(base.replace("test_size: 60\n", "") + "merges: [{method: ties}]\n",
