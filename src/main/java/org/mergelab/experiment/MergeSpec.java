@@ -142,9 +142,13 @@ public record MergeSpec(String method, Map<String, Double> fixed, Map<String, Li
      */
     MergeSpec resolve(List<Double> alphas, int index) {
         String where = "merges[" + index + "] (" + method + ")";
-        MergeMethod m = MergeMethods.all().stream().filter(x -> x.name().equals(method)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("merges[" + index + "]: unknown merge method '" + method
-                        + "'; known: " + MergeMethods.all().stream().map(MergeMethod::name).toList()));
+        MergeMethod m;
+        try {
+            m = MergeMethods.byName(method);
+        } catch (IllegalArgumentException e) {
+            // no cause: config readers report the innermost message, and this one names the entry
+            throw new IllegalArgumentException("merges[" + index + "]: " + e.getMessage());
+        }
         Map<String, List<Double>> resolved = new LinkedHashMap<>();
         grid.forEach((k, v) -> resolved.put(k, gridIsAlphas.contains(k) ? alphas : v));
         MergeSpec spec = new MergeSpec(method, fixed, resolved, gridIsAlphas, maskSeeds, samples);

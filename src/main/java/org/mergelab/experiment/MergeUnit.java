@@ -89,11 +89,18 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
      * checkpoint files (bit for bit).
      */
     NamedTensors merged(UnitContext context, Map<String, Double> point, int mask) {
+        return merged(context, point, mask, auxiliary());
+    }
+
+    /** The endpoints' statistics (Fisher, Gram), read from their files, or null for methods that read none. */
+    private List<NamedTensors> auxiliary() {
+        return statistics.isEmpty() ? null : statistics.stream().map(StatisticUnit::tensors).toList();
+    }
+
+    private NamedTensors merged(UnitContext context, Map<String, Double> point, int mask, List<NamedTensors> auxiliary) {
         MergeMethod method = MergeMethods.byName(spec.method());
         MergeSpec.Parameters p = spec.parameters(point);
         NamedTensors theta0 = method.acceptsBaseModel() ? context.checkpoint(base).tensors() : null;
-        List<NamedTensors> auxiliary = statistics.isEmpty() ? null
-                : statistics.stream().map(StatisticUnit::tensors).toList();
         return InMemoryMerge.merge(method, List.of(context.checkpoint(first).tensors(), context.checkpoint(second).tensors()),
                 theta0, auxiliary, p.perModel(), p.global(), mergeSeed(mask));
     }
@@ -108,6 +115,7 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
         };
         List<MergeRow> rows = new ArrayList<>();
         List<Map<String, Double>> points = spec.points();
+        List<NamedTensors> auxiliary = auxiliary(); // read once for every point and mask
         int total = points.size() * spec.maskSeeds() + 2;
         int done = 0;
         try (Network network = CheckpointModels.open(theta1, first.output().toString())) {
@@ -121,7 +129,7 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
                     if (progress.lost()) {
                         return "abandoned: another worker took this unit over";
                     }
-                    probe(context, network, merged(context, point, mask), calibration, spec.method(),
+                    probe(context, network, merged(context, point, mask, auxiliary), calibration, spec.method(),
                             spec.paramsLabel(), MergeSpec.label(point), mergeSeed(mask), rows);
                     progress.fraction(++done / (double) total);
                 }
