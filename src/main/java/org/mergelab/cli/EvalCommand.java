@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.mergelab.data.CueSettings;
 import org.mergelab.experiment.Evaluation;
 import org.mergelab.eval.Probes;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mergelab eval}: probe accuracies of one checkpoint. */
 @Command(
@@ -22,6 +27,9 @@ import picocli.CommandLine.Option;
             "Example:  mergelab eval --checkpoint runs/ft/t1.safetensors --dataset builtin --probe base,color,color-conflict"
         })
 final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.safetensors).")
     Path checkpoint;
@@ -38,6 +46,15 @@ final class EvalCommand implements Callable<Integer> {
             paramLabel = "N", description = "A seeded subset of N test images (default all).")
     Integer testSize;
 
+    @Option(names = "--test-subset-seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the --test-size subset: an experiment's test_subset_seed (default ${DEFAULT-VALUE}).")
+    long testSubsetSeed;
+
+    @Option(names = "--cue", paramLabel = "KIND:KEY=VALUE[,KEY=VALUE...]", converter = CueOption.class,
+            description = "Settings of one cue kind, as an experiment's cues: entry (keys size, x, y, strength), e.g. "
+                    + "color:size=8,x=2,y=2. They replace the checkpoint's lineage's settings for that kind. Repeatable.")
+    List<CueOption.Entry> cueOptions = List.of();
+
     @Option(names = "--cue-seed", paramLabel = "S",
             description = "Cue seed (default: the one the checkpoint was trained with, else 0). Cue sizes and positions come from the checkpoint's lineage.")
     Long cueSeed;
@@ -51,7 +68,14 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Evaluation.Outcome o = Evaluation.run(checkpoint, dataset, probes, testSize, cueSeed, threads);
+        Map<String, CueSettings> cues = new TreeMap<>();
+        for (CueOption.Entry e : cueOptions) {
+            if (cues.put(e.kind(), e.settings()) != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cue: cue kind '" + e.kind()
+                        + "' is given twice");
+            }
+        }
+        Evaluation.Outcome o = Evaluation.run(checkpoint, dataset, probes, testSize, testSubsetSeed, cueSeed, cues, threads);
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode root = mapper.createObjectNode();
@@ -61,6 +85,7 @@ final class EvalCommand implements Callable<Integer> {
             root.put("checkpoint_id", o.checkpointId());
             root.put("dataset", dataset);
             root.put("test_images", o.testImages());
+            root.put("test_subset_seed", testSubsetSeed);
             ObjectNode ps = root.putObject("probes");
             for (Map.Entry<String, Probes.Count> e : o.accuracy().entrySet()) {
                 ObjectNode p = ps.putObject(e.getKey());

@@ -1,6 +1,16 @@
 package org.mergelab.experiment;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.mergelab.checkpoint.Checkpoint;
+import org.mergelab.checkpoint.CheckpointFormatException;
+import org.mergelab.checkpoint.CheckpointStore;
+import org.mergelab.checkpoint.SafetensorsReader;
+import org.mergelab.checkpoint.TensorSource;
+import org.mergelab.lineage.Lineage;
+import org.mergelab.merge.RecipeMerge;
 import org.mergelab.model.Network;
 
 /**
@@ -12,15 +22,66 @@ public final class CheckpointModels {
     private CheckpointModels() {}
 
     /**
-     * Reads a checkpoint.
+     * Reads a checkpoint: a mergelab checkpoint file, or the output of {@code mergelab merge} (its directory, or its
+     * {@code model.safetensors}) with the {@value RecipeMerge#LINEAGE_FILE_NAME} that the merge wrote beside it. A
+     * merge of mergelab checkpoints has their lineages as its parents, so its network and probe settings come from
+     * its first input's training recipe.
      *
      * @throws java.io.UncheckedIOException naming the file when it is missing, truncated or corrupt
      */
-    public static Checkpoint read(java.nio.file.Path file) {
+    public static Checkpoint read(Path file) {
         try {
-            return org.mergelab.checkpoint.CheckpointStore.read(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e.getMessage(), e);
+            Path lineageFile = mergeLineage(file);
+            if (lineageFile == null) {
+                return CheckpointStore.read(file);
+            }
+            Lineage lineage;
+            try {
+                lineage = Lineage.fromJson(Files.readString(lineageFile));
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointFormatException(lineageFile + ": bad lineage: " + e.getMessage(), e);
+            }
+            if (!"merge".equals(lineage.kind())) {
+                throw new CheckpointFormatException(lineageFile + ": lineage kind is '" + lineage.kind()
+                        + "', expected 'merge' (the lineage that mergelab merge writes)");
+            }
+            try (TensorSource source = TensorSource.open(file)) {
+                return new Checkpoint(source.readAll(), lineage);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The lineage file of a {@code mergelab merge} output at {@code path} (a directory, or a safetensors file in one
+     * that is not a mergelab checkpoint), or null when {@code path} is not one.
+     */
+    private static Path mergeLineage(Path path) throws IOException {
+        Path dir;
+        if (Files.isDirectory(path)) {
+            dir = path;
+        } else if (Files.isRegularFile(path) && !isMergelabCheckpoint(path)) {
+            dir = path.toAbsolutePath().getParent();
+        } else {
+            return null;
+        }
+        Path lineage = dir.resolve(RecipeMerge.LINEAGE_FILE_NAME);
+        if (Files.isRegularFile(lineage)) {
+            return lineage;
+        }
+        if (Files.isDirectory(path)) {
+            throw new CheckpointFormatException(path + ": a directory without " + RecipeMerge.LINEAGE_FILE_NAME
+                    + " (give a mergelab checkpoint file, or the output directory of mergelab merge)");
+        }
+        return null; // CheckpointStore names what the file is not
+    }
+
+    private static boolean isMergelabCheckpoint(Path file) {
+        try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+            return CheckpointStore.FORMAT.equals(reader.metadata().get("format"));
+        } catch (IOException | RuntimeException e) {
+            return true; // not readable as safetensors: CheckpointStore.read reports why, naming the file
         }
     }
 

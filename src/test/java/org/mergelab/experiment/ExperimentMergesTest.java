@@ -43,6 +43,7 @@ class ExperimentMergesTest {
             seeds: [0]
             threads: 2
             test_size: 60
+            test_subset_seed: 7
             selection_size: 50
             swap_probes: true
             merges:
@@ -135,6 +136,24 @@ class ExperimentMergesTest {
             RecipeMerge.merge(recipe, merged, false, w -> { });
             try (TensorSource source = TensorSource.open(merged)) {
                 assertThat(source.readAll()).as(e.getKey()).isEqualTo(ours.get(e.getKey()));
+            }
+            // `mergelab eval` of the merged file, given the run's test subset and cue settings, counts what the unit
+            // recorded for that merge on the test subset under interpolate
+            MergeUnit unit = Map.of("ties", ties, "dare_ties", dare, "fisher", fisher).get(e.getKey());
+            String coefficient = e.getKey().equals("ties") ? "density=0.5" : "";
+            long mergeSeed = e.getKey().equals("dare_ties") ? dare.mergeSeed(1) : dare.mergeSeed(0);
+            // the output directory, or the safetensors file in it (the lineage beside it names the training recipe)
+            Path evalPath = e.getKey().equals("ties") ? merged : merged.resolve("model.safetensors");
+            Evaluation.Outcome evaluated = Evaluation.run(evalPath, config.dataset(),
+                    config.probes(), config.testSize(), config.testSubsetSeed(), config.cueSeed(), config.cues(), 2);
+            List<MergeRow> recorded = unit.rows().stream().filter(r -> r.subset().equals(MergeRow.TEST)
+                    && r.method().equals(e.getKey()) && r.coefficient().equals(coefficient)
+                    && (!e.getKey().equals("dare_ties") || r.mergeSeed() == mergeSeed)).toList();
+            assertThat(recorded).as(e.getKey()).hasSize(config.probes().size());
+            for (MergeRow r : recorded) {
+                assertThat(evaluated.accuracy().get(r.probe()).correct()).as("%s %s", e.getKey(), r.probe())
+                        .isEqualTo(r.correct());
+                assertThat(evaluated.accuracy().get(r.probe()).total()).isEqualTo(r.total());
             }
         }
         // two mask seeds give two different dare merges

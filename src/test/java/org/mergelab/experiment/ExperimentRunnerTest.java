@@ -64,7 +64,7 @@ class ExperimentRunnerTest {
                     })
                     .findFirst().orElseThrow();
         }
-        return Evaluation.run(file, "builtin:size=480,test-size=120", List.of("base", "color", "noise", "color-conflict"), 100, null, 2)
+        return Evaluation.run(file, "builtin:size=480,test-size=120", List.of("base", "color", "noise", "color-conflict"), 100, 0L, null, Map.of(), 2)
                 .accuracy();
     }
 
