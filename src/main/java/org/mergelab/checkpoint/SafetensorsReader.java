@@ -99,6 +99,22 @@ public final class SafetensorsReader implements TensorSource {
         return new Tensor(info.dtype(), info.shape(), segment.asByteBuffer());
     }
 
+    /** Maps only the bytes of elements {@code [fromElement, toElement)}. */
+    @Override
+    public Tensor read(String name, long fromElement, long toElement, Arena arena) throws IOException {
+        TensorInfo info = info(name);
+        long numel = info.byteLength() / info.dtype().byteSize();
+        TensorSource.checkRange(name, numel, fromElement, toElement);
+        long bytes = (toElement - fromElement) * info.dtype().byteSize();
+        long[] shape = {toElement - fromElement};
+        if (bytes == 0) {
+            return new Tensor(info.dtype(), shape, ByteBuffer.allocate(0));
+        }
+        MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + info.offset()
+                + fromElement * info.dtype().byteSize(), bytes, arena);
+        return new Tensor(info.dtype(), shape, segment.asByteBuffer());
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();

@@ -25,8 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Streams a safetensors file: the header is computed up front from the {@link TensorSpec}s (offsets in spec
  * order, metadata keys sorted, JSON padded with spaces to a multiple of 8 bytes like the reference writer), then
- * each tensor's bytes are written in spec order straight from its buffer, into {@code <target>.tmp-<random>} in the
- * target's directory. {@link #commit()} renames the temporary file onto the target atomically, so the target
+ * the tensors are claimed in spec order and each one's bytes are written at its offset, whole from its buffer
+ * ({@link #write}) or range by range from any number of threads ({@link #ranges}), into
+ * {@code <target>.tmp-<random>} in the target's directory. {@link #commit()} renames the temporary file onto the target atomically, so the target
  * never holds a partial file; {@link #close()} without a commit deletes the temporary file.
  *
  * <pre>{@code
@@ -41,14 +42,24 @@ public final class SafetensorsWriter implements AutoCloseable {
     private final Path temporary;
     private final List<TensorSpec> specs;
     private final FileChannel channel;
+    /** File position of each spec's first byte. */
+    private final long[] starts;
     private int next;
-    private boolean finished;
+    /** Ranged tensors begun and not finished. */
+    private final Set<String> openRanges = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean finished;
 
-    private SafetensorsWriter(Path target, Path temporary, List<TensorSpec> specs, FileChannel channel) {
+    private SafetensorsWriter(Path target, Path temporary, List<TensorSpec> specs, FileChannel channel, long dataStart) {
         this.target = target;
         this.temporary = temporary;
         this.specs = specs;
         this.channel = channel;
+        this.starts = new long[specs.size()];
+        long at = dataStart;
+        for (int i = 0; i < specs.size(); i++) {
+            starts[i] = at;
+            at += specs.get(i).byteLength();
+        }
     }
 
     /**
@@ -82,7 +93,7 @@ public final class SafetensorsWriter implements AutoCloseable {
             Files.deleteIfExists(temporary);
             throw e;
         }
-        return new SafetensorsWriter(target, temporary, copy, channel);
+        return new SafetensorsWriter(target, temporary, copy, channel, 8L + header.length);
     }
 
     /** Writes {@code tensors} in their order to {@code target} (atomically, no fsync). */
@@ -105,6 +116,29 @@ public final class SafetensorsWriter implements AutoCloseable {
      * @throws IllegalArgumentException if name, dtype or shape differ from the next spec, naming both
      */
     public void write(String name, Tensor tensor) throws IOException {
+        int index = claim(name, tensor.dtype(), tensor.shape(), tensor.shapeString());
+        try {
+            writeFully(channel, tensor.data(), starts[index]);
+        } catch (IOException e) {
+            throw AtomicFiles.cannotWrite(target, e);
+        }
+    }
+
+    /**
+     * Begins the next tensor, to be written range by range (from any thread, in any order) through the returned
+     * {@link TensorRanges}; its {@link TensorRanges#finish()} checks that every byte was written. Later tensors may be
+     * written meanwhile; {@link #commit()} refuses while a ranged tensor is unfinished.
+     *
+     * @throws IllegalArgumentException if name, dtype or shape differ from the next spec, naming both
+     */
+    public synchronized TensorRanges ranges(String name, DType dtype, long[] shape) {
+        int index = claim(name, dtype, shape, Tensor.shapeString(shape));
+        openRanges.add(name);
+        return new TensorRanges(specs.get(index), starts[index]);
+    }
+
+    /** Checks {@code name}, dtype and shape against the next spec and moves past it; returns its index. */
+    private synchronized int claim(String name, DType dtype, long[] shape, String shapeString) {
         if (finished) {
             throw new IllegalStateException(target + ": writer already committed or closed");
         }
@@ -117,17 +151,62 @@ public final class SafetensorsWriter implements AutoCloseable {
             throw new IllegalArgumentException(target + ": expected tensor '" + spec.name() + "' next, got '"
                     + name + "'");
         }
-        if (spec.dtype() != tensor.dtype() || !java.util.Arrays.equals(spec.shape(), tensor.shape())) {
+        if (spec.dtype() != dtype || !java.util.Arrays.equals(spec.shape(), shape)) {
             throw new IllegalArgumentException(target + ": tensor '" + name + "' was declared "
                     + spec.dtype().safetensorsName() + " " + Tensor.shapeString(spec.shape()) + " but is "
-                    + tensor.dtype().safetensorsName() + " " + tensor.shapeString());
+                    + dtype.safetensorsName() + " " + shapeString);
         }
-        try {
-            writeFully(channel, tensor.data());
-        } catch (IOException e) {
-            throw AtomicFiles.cannotWrite(target, e);
+        return next++;
+    }
+
+    /**
+     * One tensor written in ranges, each at its own position in the file, from any number of threads: output
+     * written as it is computed, with no buffer for the whole tensor.
+     */
+    public final class TensorRanges {
+        private final TensorSpec spec;
+        private final long start;
+        private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
+        private TensorRanges(TensorSpec spec, long start) {
+            this.spec = spec;
+            this.start = start;
         }
-        next++;
+
+        /**
+         * Writes {@code bytes} (its remaining bytes) as the tensor's bytes from byte {@code byteOffset} on.
+         *
+         * @throws IllegalArgumentException naming the tensor when the range is outside it
+         */
+        public void write(long byteOffset, ByteBuffer bytes) throws IOException {
+            long length = bytes.remaining();
+            if (byteOffset < 0 || byteOffset + length > spec.byteLength()) {
+                throw new IllegalArgumentException(target + ": tensor '" + spec.name() + "': bytes [" + byteOffset
+                        + ", " + (byteOffset + length) + ") are outside its " + spec.byteLength());
+            }
+            if (finished) {
+                throw new IllegalStateException(target + ": writer already committed or closed");
+            }
+            try {
+                writeFully(channel, bytes, start + byteOffset);
+            } catch (IOException e) {
+                throw AtomicFiles.cannotWrite(target, e);
+            }
+            written.addAndGet(length);
+        }
+
+        /**
+         * Ends the tensor.
+         *
+         * @throws IllegalStateException naming the tensor unless exactly its byte length was written
+         */
+        public void finish() {
+            if (written.get() != spec.byteLength()) {
+                throw new IllegalStateException(target + ": tensor '" + spec.name() + "': " + written.get() + " of "
+                        + spec.byteLength() + " bytes written");
+            }
+            openRanges.remove(spec.name());
+        }
     }
 
     /** Closes the file and renames it onto the target, without fsync. */
@@ -170,6 +249,10 @@ public final class SafetensorsWriter implements AutoCloseable {
         if (next != specs.size()) {
             throw new IllegalStateException(target + ": only " + next + " of " + specs.size()
                     + " tensors written; next is '" + specs.get(next).name() + "'");
+        }
+        if (!openRanges.isEmpty()) {
+            throw new IllegalStateException(target + ": tensor '" + openRanges.iterator().next()
+                    + "' was begun in ranges but not finished");
         }
         try {
             if (fsync) {
@@ -232,6 +315,14 @@ public final class SafetensorsWriter implements AutoCloseable {
     private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
+        }
+    }
+
+    /** Writes at {@code position} without moving the channel's position; safe from several threads at once. */
+    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
         }
     }
 }

@@ -253,6 +253,15 @@ public final class ShardedSafetensors implements TensorSource {
         return shard.read(name, arena);
     }
 
+    @Override
+    public Tensor read(String name, long fromElement, long toElement, Arena arena) throws IOException {
+        SafetensorsReader shard = shardOf.get(name);
+        if (shard == null) {
+            throw new IllegalArgumentException(index + ": no tensor '" + name + "'");
+        }
+        return shard.read(name, fromElement, toElement, arena);
+    }
+
     /** The index file. */
     @Override
     public Path path() {

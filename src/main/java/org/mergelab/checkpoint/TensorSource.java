@@ -2,6 +2,8 @@ package org.mergelab.checkpoint;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,6 +59,31 @@ public interface TensorSource extends AutoCloseable {
      * @throws IllegalArgumentException naming a tensor that is not there
      */
     Tensor read(String name, Arena arena) throws IOException;
+
+    /**
+     * Maps elements {@code [fromElement, toElement)} of one tensor read-only, as a flat tensor of that many elements
+     * valid while {@code arena} is open. Only that range's pages are mapped, so a long tensor can be read range by
+     * range with each range's pages released when its arena closes. This default maps the whole tensor and slices it;
+     * file-backed sources map just the range.
+     *
+     * @throws IllegalArgumentException naming a tensor that is not there, or a range outside it
+     */
+    default Tensor read(String name, long fromElement, long toElement, Arena arena) throws IOException {
+        Tensor whole = read(name, arena);
+        checkRange(name, whole.numel(), fromElement, toElement);
+        int size = whole.dtype().byteSize();
+        ByteBuffer slice = whole.data().slice(Math.toIntExact(fromElement * size),
+                Math.toIntExact((toElement - fromElement) * size)).order(ByteOrder.LITTLE_ENDIAN);
+        return new Tensor(whole.dtype(), new long[] {toElement - fromElement}, slice);
+    }
+
+    /** Fails, naming the tensor, unless {@code 0 <= from <= to <= numel}. */
+    static void checkRange(String name, long numel, long fromElement, long toElement) {
+        if (fromElement < 0 || fromElement > toElement || toElement > numel) {
+            throw new IllegalArgumentException("tensor '" + name + "': element range [" + fromElement + ", " + toElement
+                    + ") is outside its " + numel + " elements");
+        }
+    }
 
     /** The file (or index file) this source reads. */
     Path path();

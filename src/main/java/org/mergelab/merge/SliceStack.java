@@ -232,6 +232,15 @@ record SliceStack(List<TensorSource> models, TensorSource base,
         }
 
         @Override
+        public Tensor read(String name, long fromElement, long toElement, Arena arena) throws IOException {
+            Origin origin = origins.get(name);
+            if (origin == null) {
+                throw new IllegalArgumentException("no tensor '" + name + "' in the slices over " + path);
+            }
+            return origin.source().read(origin.info().name(), fromElement, toElement, arena);
+        }
+
+        @Override
         public Path path() {
             return path;
         }

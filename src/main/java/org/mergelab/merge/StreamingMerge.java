@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +31,15 @@ import org.mergelab.checkpoint.TensorSpec;
 import org.mergelab.merge.RangeMergeable.Locality;
 
 /**
- * Merges whole checkpoints tensor by tensor, so that memory is bounded by a few copies of the largest tensor, not by
- * the model: for each tensor, in the first model's order, every input's bytes are mapped in an arena of their own,
- * converted to float32 a range of {@link Builder#optChunkElements chunk} elements at a time, merged by the
- * {@link MergeMethod}, converted to the output dtype and streamed to a {@link SafetensorsWriter}; the arena is
- * closed (and the mapping released) as soon as the tensor is written.
+ * Merges whole checkpoints tensor by tensor, so that memory is bounded by the ranges in flight (or, for methods that
+ * need whole tensors, a few copies of the largest tensor), not by the model. A tensor that a {@link RangeMergeable}
+ * method merges in more than one range of {@link Builder#optChunkElements chunk} elements is read range by range,
+ * each range of each input mapped only while it is converted to float32, merged, converted to the output dtype and
+ * written at its place in the file by the worker that merged it ({@link SafetensorsWriter#ranges}); long copies go
+ * window by window the same way. Any other tensor has every input mapped whole in an arena of its own, is merged
+ * into an output buffer, and is written by the writer thread while the next tensor is merged; its arena is closed
+ * (and the mapping released) as soon as it is merged. So the resident set does not grow with the tensor's length
+ * for the methods that split.
  *
  * <p><b>Before writing anything</b> every input is checked against the first model: the same tensor names, the same
  * shapes, floating-point tensors where the first has one, the same dtype for non-float tensors (I64, I32, I16, I8,
@@ -136,7 +141,16 @@ public final class StreamingMerge {
     }
 
     /** One output tensor: where each input holds it, and what is written. */
-    private record TensorPlan(String name, TensorSpec output, boolean floating) {}
+    private record TensorPlan(String name, DType input, TensorSpec output, boolean floating) {
+        long numel() {
+            return output.byteLength() / output.dtype().byteSize();
+        }
+
+        /** Whether the output is the first model's bytes as they are (a non-float tensor, or a passthrough). */
+        boolean copied(MergeMethod method) {
+            return !floating || method.copiesItsOnlyModel() && input == output.dtype();
+        }
+    }
 
     /**
      * Validates every input against the first model, then merges and writes; see the class Javadoc.
@@ -166,6 +180,18 @@ public final class StreamingMerge {
                     Future<?> pending = null;
                     try {
                         for (TensorPlan plan : shards.get(s)) {
+                            if (streams(plan, requestParameters.get(plan.name()))) {
+                                await(pending); // the writer is done with the tensors before this one
+                                pending = null;
+                                if (plan.copied(method)) {
+                                    copyInWindows(plan, out);
+                                } else {
+                                    mergeInRanges(plan, requestParameters.get(plan.name()), workers, out);
+                                }
+                                weightMap.put(plan.name(), fileName);
+                                totalBytes += plan.output().byteLength();
+                                continue;
+                            }
                             MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), workers,
                                     outputs);
                             await(pending);
@@ -315,8 +341,18 @@ public final class StreamingMerge {
                         }
                     }
                 }
-                largestWorking = Math.max(largestWorking, working + plan.output().byteLength());
-                largestOutput = Math.max(largestOutput, plan.output().byteLength());
+                boolean streamed = streams(plan, requestParameters.get(plan.name()));
+                if (streamed) {
+                    // only the ranges in flight are mapped, and each is written where it goes in the file
+                    long inFlight = plan.copied(method) ? Math.min(n, COPY_WINDOW_BYTES / in.byteSize())
+                            : Math.min(n, 2L * threads * chunkElements);
+                    mapped = Math.min(mapped, inFlight * in.byteSize() * inputInfos.size());
+                    action += ", written range by range";
+                    largestWorking = Math.max(largestWorking, working + inFlight * plan.output().dtype().byteSize());
+                } else {
+                    largestWorking = Math.max(largestWorking, working + plan.output().byteLength());
+                    largestOutput = Math.max(largestOutput, plan.output().byteLength());
+                }
                 tensors.add(new PlannedTensor(plan.name(), plan.output().shape(), in, plan.output().dtype(),
                         plan.output().byteLength(), fileName, action, parameters, working, mapped));
             }
@@ -351,7 +387,7 @@ public final class StreamingMerge {
                         + info.numel() + " elements; at most " + (Integer.MAX_VALUE - 8) + " are supported");
             }
             DType out = floating && outputDType != null ? outputDType : info.dtype();
-            plans.add(new TensorPlan(info.name(), new TensorSpec(info.name(), out, info.shape()), floating));
+            plans.add(new TensorPlan(info.name(), info.dtype(), new TensorSpec(info.name(), out, info.shape()), floating));
         }
         if (plans.isEmpty()) {
             throw new IllegalArgumentException(first.path() + " holds no tensors; nothing to merge");
@@ -401,14 +437,11 @@ public final class StreamingMerge {
                 if (!plan.floating()) {
                     continue;
                 }
-                try (Arena arena = Arena.ofConfined()) {
-                    Tensor tensor = fisher.get(i).read(plan.name(), arena);
-                    long n = tensor.numel();
-                    for (long from = 0; from < n; from += chunkElements) {
-                        for (float v : floats(tensor, from, Math.min(n, from + chunkElements), plan.name(),
-                                fisher.get(i))) {
-                            squares += (double) v * v;
-                        }
+                InputRanges tensor = InputRanges.perRange(fisher.get(i), plan.name());
+                long n = plan.output().byteLength() / plan.output().dtype().byteSize();
+                for (long from = 0; from < n; from += chunkElements) {
+                    for (float v : tensor.floats(from, Math.min(n, from + chunkElements))) {
+                        squares += (double) v * v;
                     }
                 }
             }
@@ -464,11 +497,107 @@ public final class StreamingMerge {
 
     // ---------------------------------------------------------------- merging one tensor
 
+    /** Copies longer than this go through the file window by window. */
+    static final long COPY_WINDOW_BYTES = 16L << 20;
+
+    /**
+     * Whether a tensor goes straight into the output file range by range, with only the ranges in flight mapped and
+     * buffered: a copy longer than {@link #COPY_WINDOW_BYTES}, or a merge of more than one range by a method that
+     * splits (elementwise, or after its statistics pass). Other tensors are merged whole into an output buffer that
+     * the writer thread writes while the next tensor is merged.
+     */
+    private boolean streams(TensorPlan plan, TensorParameters parameters) {
+        if (plan.copied(method)) {
+            return plan.output().byteLength() > COPY_WINDOW_BYTES;
+        }
+        return method instanceof RangeMergeable ranged && ranged.locality(parameters.global()) != Locality.WHOLE_TENSOR
+                && method.auxiliaryInput() != AuxiliaryInput.INPUT_GRAM && plan.numel() > chunkElements;
+    }
+
+    /**
+     * Merges a tensor range by range on the workers, each range's inputs mapped only while they are converted and
+     * each merged range written at its place in the file by the worker that merged it.
+     */
+    private void mergeInRanges(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
+            SafetensorsWriter out) throws IOException {
+        String name = plan.name();
+        InputRanges[] modelRanges = new InputRanges[models.size()];
+        for (int i = 0; i < modelRanges.length; i++) {
+            modelRanges[i] = InputRanges.perRange(models.get(i), name);
+        }
+        InputRanges[] auxiliaryRanges = null;
+        if (auxiliary != null && auxiliaryTensors.contains(name)) {
+            auxiliaryRanges = new InputRanges[auxiliary.size()];
+            for (int i = 0; i < auxiliaryRanges.length; i++) {
+                auxiliaryRanges[i] = InputRanges.perRange(auxiliary.get(i), name);
+            }
+        }
+        Inputs in = new Inputs(name, plan.numel(), plan.output().shape(), modelRanges,
+                base == null ? null : InputRanges.perRange(base, name), auxiliaryRanges, parameters);
+        DType outType = plan.output().dtype();
+        SafetensorsWriter.TensorRanges ranges = out.ranges(name, outType, plan.output().shape());
+        RangeMergeable ranged = (RangeMergeable) method;
+        RangedTensorMerge.merge(ranged, ranged.locality(parameters.global()), plan.numel(), chunkElements, workers,
+                threads, new RangedTensorMerge.Ranges() {
+                    @Override
+                    public MergeRequest request(long from, long to) {
+                        return StreamingMerge.this.request(in, from, to);
+                    }
+
+                    @Override
+                    public void store(long from, float[] merged) {
+                        ByteBuffer bytes = ByteBuffer.allocate(merged.length * outType.byteSize())
+                                .order(ByteOrder.LITTLE_ENDIAN);
+                        put(bytes, 0, from, plan, merged);
+                        try {
+                            ranges.write(from * outType.byteSize(), bytes);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                });
+        ranges.finish();
+    }
+
+    /**
+     * Copies the first model's bytes of a long tensor window by window (each window mapped, compared with the other
+     * inputs' for a non-float tensor, written and unmapped).
+     */
+    private void copyInWindows(TensorPlan plan, SafetensorsWriter out) throws IOException {
+        String name = plan.name();
+        int size = plan.output().dtype().byteSize();
+        long n = plan.numel();
+        long window = Math.max(1, COPY_WINDOW_BYTES / size);
+        List<TensorSource> compared = new ArrayList<>();
+        if (!plan.floating()) {
+            compared.addAll(models.subList(1, models.size()));
+            if (base != null) {
+                compared.add(base);
+            }
+        }
+        SafetensorsWriter.TensorRanges ranges = out.ranges(name, plan.output().dtype(), plan.output().shape());
+        for (long from = 0; from < n; from += window) {
+            long to = Math.min(n, from + window);
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor first = models.getFirst().read(name, from, to, arena);
+                for (TensorSource other : compared) {
+                    requireIdentical(name, first, models.getFirst(), other.read(name, from, to, arena), other);
+                }
+                ranges.write(from * size, first.data());
+            }
+        }
+        ranges.finish();
+    }
+
     /** A merged tensor and what frees its bytes (an arena, a lease); whoever writes it closes that. */
     private record MergedTensor(Tensor tensor, AutoCloseable release) {}
 
-    /** The mapped inputs of one tensor, and the parameters its requests carry (null for non-float tensors). */
-    private record Inputs(String name, Tensor[] models, Tensor base, Tensor[] auxiliary, TensorParameters parameters) {}
+    /**
+     * The inputs of one tensor of {@code numel} elements and {@code shape}, read range by range, and the parameters
+     * its requests carry.
+     */
+    private record Inputs(String name, long numel, long[] shape, InputRanges[] models, InputRanges base,
+            InputRanges[] auxiliary, TensorParameters parameters) {}
 
     private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
             OutputBuffers outputs) throws IOException {
@@ -492,14 +621,19 @@ public final class StreamingMerge {
             if (method.copiesItsOnlyModel() && inputs[0].dtype() == plan.output().dtype()) {
                 return new MergedTensor(inputs[0], arena); // passthrough: the bytes as they are
             }
-            Tensor[] auxiliaryTensors = null;
+            InputRanges[] modelRanges = new InputRanges[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                modelRanges[i] = InputRanges.mapped(models.get(i), name, inputs[i]);
+            }
+            InputRanges[] auxiliaryRanges = null;
             if (auxiliary != null && this.auxiliaryTensors.contains(name)) {
-                auxiliaryTensors = new Tensor[auxiliary.size()];
-                for (int i = 0; i < auxiliaryTensors.length; i++) {
-                    auxiliaryTensors[i] = auxiliary.get(i).read(name, arena);
+                auxiliaryRanges = new InputRanges[auxiliary.size()];
+                for (int i = 0; i < auxiliaryRanges.length; i++) {
+                    auxiliaryRanges[i] = InputRanges.mapped(auxiliary.get(i), name, auxiliary.get(i).read(name, arena));
                 }
             }
-            Inputs in = new Inputs(name, inputs, baseTensor, auxiliaryTensors, parameters);
+            Inputs in = new Inputs(name, inputs[0].numel(), inputs[0].shape(), modelRanges,
+                    baseTensor == null ? null : InputRanges.mapped(base, name, baseTensor), auxiliaryRanges, parameters);
             int n = (int) inputs[0].numel();
             DType outType = plan.output().dtype();
             // the output lives in a reused buffer of its own: the inputs' mappings are released as soon as the merge
@@ -559,8 +693,8 @@ public final class StreamingMerge {
     /** The merge request for elements {@code [from, to)} of a tensor, converted to float32 and checked finite. */
     private MergeRequest request(Inputs in, long from, long to) {
         List<float[]> modelRanges = new ArrayList<>(in.models().length);
-        for (int i = 0; i < in.models().length; i++) {
-            modelRanges.add(floats(in.models()[i], from, to, in.name(), models.get(i)));
+        for (InputRanges model : in.models()) {
+            modelRanges.add(model.floats(from, to));
         }
         MergeRequest.Builder request = MergeRequest.builder()
                 .setTensorName(in.name())
@@ -568,33 +702,23 @@ public final class StreamingMerge {
                 .optPerModelParameters(in.parameters().perModel())
                 .optGlobalParameters(in.parameters().global())
                 .optSeed(seed);
-        if (from == 0 && to == in.models()[0].numel()) {
-            request.optShape(in.models()[0].shape());
+        if (from == 0 && to == in.numel()) {
+            request.optShape(in.shape());
         }
         if (in.base() != null) {
-            request.optBase(floats(in.base(), from, to, in.name(), base));
+            request.optBase(in.base().floats(from, to));
         }
         if (in.auxiliary() != null) {
             List<float[]> arrays = new ArrayList<>();
             for (int i = 0; i < in.auxiliary().length; i++) {
                 // a Fisher diagonal is sliced as the tensor; a Gram matrix belongs to the whole weight
-                long n = method.auxiliaryInput() == AuxiliaryInput.FISHER_DIAGONAL ? to : in.auxiliary()[i].numel();
-                long start = method.auxiliaryInput() == AuxiliaryInput.FISHER_DIAGONAL ? from : 0;
-                arrays.add(floats(in.auxiliary()[i], start, n, in.name(), auxiliary.get(i)));
+                boolean diagonal = method.auxiliaryInput() == AuxiliaryInput.FISHER_DIAGONAL;
+                arrays.add(diagonal ? in.auxiliary()[i].floats(from, to)
+                        : in.auxiliary()[i].floats(0, in.auxiliary()[i].numel()));
             }
             request.optAuxiliary(arrays);
         }
         return request.build();
-    }
-
-    private static float[] floats(Tensor tensor, long from, long to, String name, TensorSource source) {
-        float[] values = new float[Math.toIntExact(to - from)];
-        int bad = tensor.readFloats(from, values);
-        if (bad >= 0) {
-            throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
-                    + (from + bad) + " is " + values[bad] + "; inputs must be finite");
-        }
-        return values;
     }
 
     /**
@@ -603,8 +727,13 @@ public final class StreamingMerge {
      * infinity, BF16 values beyond about 3.39e38, and writing them would pass an infinity off as a merge result.
      */
     private static void put(ByteBuffer out, long from, TensorPlan plan, float[] values) {
+        put(out, from, from, plan, values);
+    }
+
+    /** As {@link #put(ByteBuffer, long, TensorPlan, float[])}, storing at element {@code index} of {@code out}. */
+    private static void put(ByteBuffer out, long index, long from, TensorPlan plan, float[] values) {
         DType dtype = plan.output().dtype();
-        int bad = Tensor.putFloats(dtype, values, out, from);
+        int bad = Tensor.putFloats(dtype, values, out, index);
         if (bad >= 0) {
             long element = from + bad;
             String at = "tensor '" + plan.name() + "': element " + element + " "

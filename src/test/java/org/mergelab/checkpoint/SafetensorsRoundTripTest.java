@@ -163,4 +163,82 @@ class SafetensorsRoundTripTest {
             assertThat(g2.data().get((int) gib - 1)).isZero();
         }
     }
+
+    @Test
+    void rangedTensorsAreWrittenFromSeveralThreadsAndMustBeComplete() throws Exception {
+        Path f = dir.resolve("r.safetensors");
+        int n = 10_000;
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i * 0.5f;
+        }
+        List<TensorSpec> specs = List.of(new TensorSpec("head", DType.F32, new long[] {3}),
+                new TensorSpec("long", DType.F32, new long[] {n}), new TensorSpec("tail", DType.F32, new long[] {2}));
+        try (SafetensorsWriter w = SafetensorsWriter.create(f, specs, Map.of())) {
+            w.write("head", Tensor.ofFloats(new long[] {3}, new float[] {1, 2, 3}));
+            SafetensorsWriter.TensorRanges ranges = w.ranges("long", DType.F32, new long[] {n});
+            // a later tensor may be written while the ranged one is open
+            w.write("tail", Tensor.ofFloats(new long[] {2}, new float[] {7, 8}));
+            assertThatThrownBy(w::commit).hasMessageContaining("'long'").hasMessageContaining("not finished");
+        }
+        assertThat(f).doesNotExist();
+        try (SafetensorsWriter w = SafetensorsWriter.create(f, specs, Map.of())) {
+            w.write("head", Tensor.ofFloats(new long[] {3}, new float[] {1, 2, 3}));
+            assertThatThrownBy(() -> w.ranges("long", DType.F16, new long[] {n})).hasMessageContaining("F16");
+        }
+        try (SafetensorsWriter w = SafetensorsWriter.create(f, specs, Map.of())) {
+            w.write("head", Tensor.ofFloats(new long[] {3}, new float[] {1, 2, 3}));
+            SafetensorsWriter.TensorRanges ranges = w.ranges("long", DType.F32, new long[] {n});
+            assertThatThrownBy(() -> ranges.write(4L * n - 4, java.nio.ByteBuffer.allocate(8)))
+                    .hasMessageContaining("'long'").hasMessageContaining("outside");
+            // ranges of 1000 elements, in reverse order, from four threads
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<?>> parts = new java.util.ArrayList<>();
+            for (int from = n - 1000; from >= 0; from -= 1000) {
+                int start = from;
+                parts.add(pool.submit(() -> {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4000).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (int i = 0; i < 1000; i++) {
+                        b.putFloat(values[start + i]);
+                    }
+                    ranges.write(4L * start, b.flip());
+                    return null;
+                }));
+            }
+            assertThatThrownBy(w::commit).isInstanceOf(IllegalStateException.class); // "tail" not claimed yet
+            for (java.util.concurrent.Future<?> p : parts) {
+                p.get();
+            }
+            pool.shutdown();
+            ranges.finish();
+        }
+        try (SafetensorsWriter w = SafetensorsWriter.create(f, specs, Map.of())) {
+            w.write("head", Tensor.ofFloats(new long[] {3}, new float[] {1, 2, 3}));
+            SafetensorsWriter.TensorRanges ranges = w.ranges("long", DType.F32, new long[] {n});
+            java.nio.ByteBuffer all = java.nio.ByteBuffer.allocate(4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (float v : values) {
+                all.putFloat(v);
+            }
+            all.flip();
+            ranges.write(4000, all.slice(4000, 4 * n - 4000));
+            assertThatThrownBy(ranges::finish).hasMessageContaining("'long'").hasMessageContaining(
+                    (4 * n - 4000) + " of " + 4 * n);
+            ranges.write(0, all.slice(0, 4000));
+            ranges.finish();
+            w.write("tail", Tensor.ofFloats(new long[] {2}, new float[] {7, 8}));
+            w.commit();
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(f)) {
+            assertThat(r.read("long").toFloats()).containsExactly(values);
+            assertThat(r.read("tail").toFloats()).containsExactly(7, 8);
+            // a range read maps just those elements
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                Tensor part = r.read("long", 4321, 4400, arena);
+                assertThat(part.shape()).containsExactly(79);
+                assertThat(part.toFloats()).containsExactly(java.util.Arrays.copyOfRange(values, 4321, 4400));
+                assertThatThrownBy(() -> r.read("long", 9000, n + 1, arena)).hasMessageContaining("'long'")
+                        .hasMessageContaining(String.valueOf(n + 1));
+            }
+        }
+    }
 }

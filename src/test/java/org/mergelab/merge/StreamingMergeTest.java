@@ -253,4 +253,38 @@ class StreamingMergeTest {
             assertThat(left).isEmpty();
         }
     }
+
+    @Test
+    void longCopiesGoWindowByWindowAndStillMustBeIdentical() throws IOException {
+        // a U8 tensor of two full copy windows and a few bytes more, between two float tensors
+        int n = Math.toIntExact(2 * StreamingMerge.COPY_WINDOW_BYTES + 5);
+        byte[] bytes = new byte[n];
+        new SplittableRandom(3).nextBytes(bytes);
+        NamedTensors a = checkpoint(1, DType.F32);
+        a.put("z.mask", new Tensor(DType.U8, new long[] {n}, java.nio.ByteBuffer.wrap(bytes)));
+        NamedTensors b = checkpoint(2, DType.F32);
+        b.put("z.mask", new Tensor(DType.U8, new long[] {n}, java.nio.ByteBuffer.wrap(bytes)));
+        Path fa = write("a", a);
+        Path out = dir.resolve("out");
+        merge(MergeMethods.byName("linear"), List.of(fa, write("b", b)), null, out, 2, Map.of(), List.of(), null,
+                Long.MAX_VALUE);
+        try (TensorSource merged = TensorSource.open(out)) {
+            assertThat(merged.read("z.mask")).isEqualTo(a.get("z.mask"));
+            assertThat(merged.read("layer1.weight")).isEqualTo(expected(MergeMethods.byName("linear"), List.of(a, b),
+                    null, "layer1.weight", Map.of(), List.of(), DType.F32));
+        }
+        // one byte differs in the last window: an error naming the tensor and both files, and nothing written
+        byte[] other = bytes.clone();
+        other[n - 2] ^= 1;
+        NamedTensors c = checkpoint(2, DType.F32);
+        c.put("z.mask", new Tensor(DType.U8, new long[] {n}, java.nio.ByteBuffer.wrap(other)));
+        Path fc = write("c", c);
+        Path out2 = Files.createDirectories(dir.resolve("out2"));
+        assertThatThrownBy(() -> merge(MergeMethods.byName("linear"), List.of(fa, fc), null, out2, 2, Map.of(),
+                List.of(), null, Long.MAX_VALUE)).hasMessageContainingAll("'z.mask'", fa.toString(), fc.toString(),
+                        "byte-identical");
+        try (Stream<Path> left = Files.list(out2)) {
+            assertThat(left).isEmpty();
+        }
+    }
 }

@@ -1,0 +1,70 @@
+package org.mergelab.merge;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import org.mergelab.checkpoint.Tensor;
+import org.mergelab.checkpoint.TensorSource;
+
+/**
+ * One input tensor of a {@link StreamingMerge}, read as float32 one range of elements at a time, each range checked
+ * finite (an error names the file, the tensor and the element). Either the whole tensor is mapped once (for a method
+ * that merges whole tensors, or a tensor of one range), or each range is mapped on its own and unmapped as soon as it
+ * is converted ({@link #perRange}): then a tensor of any length is read with only the ranges in flight resident, and
+ * the resident set of the process stays bounded.
+ */
+final class InputRanges {
+
+    private final TensorSource source;
+    private final String name;
+    private final Tensor mapped;
+
+    private InputRanges(TensorSource source, String name, Tensor mapped) {
+        this.source = source;
+        this.name = name;
+        this.mapped = mapped;
+    }
+
+    /** Ranges of {@code tensor}, already mapped (whole) from {@code source}. */
+    static InputRanges mapped(TensorSource source, String name, Tensor tensor) {
+        return new InputRanges(source, name, tensor);
+    }
+
+    /** Ranges of tensor {@code name} of {@code source}, each mapped only while it is converted. */
+    static InputRanges perRange(TensorSource source, String name) {
+        return new InputRanges(source, name, null);
+    }
+
+    /** The number of elements of the whole tensor (only for a {@link #mapped} one). */
+    long numel() {
+        if (mapped == null) {
+            throw new IllegalStateException("tensor '" + name + "' is read per range");
+        }
+        return mapped.numel();
+    }
+
+    /**
+     * Elements {@code [from, to)} as float32.
+     *
+     * @throws IllegalArgumentException naming the file, the tensor and the element of a value that is not finite
+     * @throws UncheckedIOException naming the file when the range cannot be mapped
+     */
+    float[] floats(long from, long to) {
+        float[] values = new float[Math.toIntExact(to - from)];
+        int bad;
+        if (mapped != null) {
+            bad = mapped.readFloats(from, values);
+        } else {
+            try (Arena arena = Arena.ofConfined()) {
+                bad = source.read(name, from, to, arena).readFloats(0, values);
+            } catch (IOException e) {
+                throw new UncheckedIOException(source.path() + ": tensor '" + name + "': " + e.getMessage(), e);
+            }
+        }
+        if (bad >= 0) {
+            throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
+                    + (from + bad) + " is " + values[bad] + "; inputs must be finite");
+        }
+        return values;
+    }
+}
