@@ -164,8 +164,8 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
     }
 
     /**
-     * Elements {@code [from, from + dst.length)} into {@code dst}, exactly as {@link #toFloats} gives them, in one pass
-     * over the bytes that also finds the first infinite or NaN element: its index counted from {@code from}, or -1.
+     * Elements {@code [from, from + dst.length)} into {@code dst}, exactly as {@link #toFloats} gives them (a NaN's
+     * payload aside), and the first infinite or NaN element: its index counted from {@code from}, or -1.
      * For merging ranges of a mapped tensor without copying it first.
      */
     public int readFloats(long from, float[] dst) {
@@ -176,25 +176,22 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
         switch (dtype) {
             case F32 -> {
                 b.asFloatBuffer().get(dst);
-                for (int i = 0; i < n; i++) {
-                    if (!Float.isFinite(dst[i])) {
-                        return i;
-                    }
-                }
-                return -1;
+                return firstNonFinite(dst);
             }
             case F16, BF16 -> {
-                boolean half = dtype == DType.F16;
-                int exponentMask = half ? 0x7C00 : 0x7F80;
-                int bad = -1;
-                for (int i = 0; i < n; i++) {
-                    short bits = b.getShort(i * 2);
-                    dst[i] = half ? FloatConversions.f16ToFloat(bits) : FloatConversions.bf16ToFloat(bits);
-                    if ((bits & exponentMask) == exponentMask && bad < 0) {
-                        bad = i;
+                short[] bits = new short[n];
+                b.asShortBuffer().get(bits);
+                // loops over arrays without branches, which the JIT vectorises; exactly toFloats' values
+                if (dtype == DType.F16) {
+                    for (int i = 0; i < n; i++) {
+                        dst[i] = Float.float16ToFloat(bits[i]);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dst[i] = Float.intBitsToFloat(bits[i] << 16);
                     }
                 }
-                return bad;
+                return firstAllOnesExponent(bits, dtype == DType.F16 ? 0x7C00 : 0x7F80);
             }
             default -> {
                 Tensor range = new Tensor(dtype, new long[] {n}, b);
@@ -202,6 +199,43 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
                 return range.indexOfNonFinite();
             }
         }
+    }
+
+    /**
+     * The index of the first F16 or BF16 pattern whose exponent field ({@code exponentMask}) is all ones (infinite or
+     * NaN), or -1; a branch-free pass first, for the common finite case.
+     */
+    private static int firstAllOnesExponent(short[] bits, int exponentMask) {
+        int largest = 0;
+        for (short v : bits) {
+            largest = Math.max(largest, v & 0x7FFF);
+        }
+        if (largest < exponentMask) {
+            return -1;
+        }
+        for (int i = 0; i < bits.length; i++) {
+            if ((bits[i] & exponentMask) == exponentMask) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the first infinite or NaN value, or -1; a branch-free pass first, for the common finite case. */
+    public static int firstNonFinite(float[] values) {
+        int largest = 0;
+        for (float v : values) {
+            largest = Math.max(largest, Float.floatToRawIntBits(v) & 0x7FFFFFFF);
+        }
+        if (largest < 0x7F800000) {
+            return -1;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -217,15 +251,26 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
         switch (target) {
             case F32 -> {
                 b.asFloatBuffer().put(values);
-                for (int i = 0; i < n; i++) {
-                    if (!Float.isFinite(values[i])) {
-                        return i;
-                    }
-                }
-                return -1;
+                return firstNonFinite(values);
             }
             case F16, BF16 -> {
                 boolean half = target == DType.F16;
+                if (firstNonFinite(values) < 0) {
+                    // finite values: branch-free loops the JIT vectorises, the bits of the scalar path below
+                    short[] bits = new short[n];
+                    if (half) {
+                        for (int i = 0; i < n; i++) {
+                            bits[i] = Float.floatToFloat16(values[i]);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            int v = Float.floatToRawIntBits(values[i]);
+                            bits[i] = (short) ((v + 0x7FFF + ((v >>> 16) & 1)) >>> 16);
+                        }
+                    }
+                    b.asShortBuffer().put(bits);
+                    return firstAllOnesExponent(bits, half ? 0x7C00 : 0x7F80); // a finite value that overflowed
+                }
                 int exponentMask = half ? 0x7C00 : 0x7F80;
                 int bad = -1;
                 for (int i = 0; i < n; i++) {

@@ -149,11 +149,10 @@ public record MergeRequest(
     }
 
     private static void requireFinite(float[] array, String what, String tensorName) {
-        for (int j = 0; j < array.length; j++) {
-            if (!Float.isFinite(array[j])) {
-                throw new IllegalArgumentException("tensor '" + tensorName + "': " + what
-                        + " has non-finite value " + array[j] + " at element " + j);
-            }
+        int j = org.mergelab.checkpoint.Tensor.firstNonFinite(array);
+        if (j >= 0) {
+            throw new IllegalArgumentException("tensor '" + tensorName + "': " + what
+                    + " has non-finite value " + array[j] + " at element " + j);
         }
     }
 

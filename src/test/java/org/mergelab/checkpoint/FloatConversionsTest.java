@@ -33,11 +33,13 @@ class FloatConversionsTest {
             float f = (i % 2 == 0)
                     ? Float.intBitsToFloat(random.nextInt())
                     : (float) ((random.nextDouble() * 2 - 1) * 70000.0 * Math.pow(2, -random.nextInt(30)));
-            if (Float.isNaN(f)) {
+            if (Float.isNaN(f)) { // a quiet NaN of the same sign, as the bit-level path gives
+                assertThat(FloatConversions.floatToF16(f)).isEqualTo(FloatConversions.doubleToF16(f));
                 continue;
             }
-            assertThat(FloatConversions.floatToF16(f)).as("float %s (0x%08x)", f, Float.floatToRawIntBits(f))
-                    .isEqualTo(Float.floatToFloat16(f));
+            // floatToF16 is the JDK's conversion; the bit-level rounding of doubleToF16 (exact from a float) must agree
+            assertThat(FloatConversions.doubleToF16(f)).as("float %s (0x%08x)", f, Float.floatToRawIntBits(f))
+                    .isEqualTo(Float.floatToFloat16(f)).isEqualTo(FloatConversions.floatToF16(f));
         }
         // every midpoint between adjacent F16 values, and one float either side of it
         for (int bits = 0; bits < 0x7C00; bits++) {
@@ -45,7 +47,8 @@ class FloatConversionsTest {
             float hi = Float.float16ToFloat((short) (bits + 1));
             float mid = (lo + hi) / 2; // exact: F16 values are far from float precision
             for (float f : new float[] {mid, Math.nextDown(mid), Math.nextUp(mid), -mid}) {
-                assertThat(FloatConversions.floatToF16(f)).as("float %s", f).isEqualTo(Float.floatToFloat16(f));
+                assertThat(FloatConversions.doubleToF16(f)).as("float %s", f).isEqualTo(Float.floatToFloat16(f))
+                        .isEqualTo(FloatConversions.floatToF16(f));
             }
         }
     }
