@@ -46,8 +46,8 @@ final class AnalysisPlots {
             same.forEach(p -> p.probes().forEach(b -> probeSet.add(b.probe())));
             List<String> probes = List.copyOf(probeSet);
             for (BarrierKind kind : BarrierKind.values()) {
-                CategoryChart chart = ChartTheme.newBarChart(RunPlots.protocolTitle(protocol) + " protocol: " + kind.title
-                        + " along θ1 → θ2 — " + RunPlots.context(run, bn), "probe", kind.title, ChartTheme.HEIGHT);
+                CategoryChart chart = ChartTheme.newBarChart(capitalised(kind.title) + "s, " + protocol + " — "
+                        + RunPlots.context(run, bn), "probe", kind.title + " along θ1 → θ2", ChartTheme.HEIGHT);
                 boolean any = false;
                 for (PathBarriers.PathFigures p : same) {
                     List<Statistic> values = new ArrayList<>();
@@ -114,9 +114,9 @@ final class AnalysisPlots {
         });
         List<String> groups = List.copyOf(groupSet);
         String cueTitle = RunPlots.probeTitle(cue);
-        CategoryChart chart = ChartTheme.newBarChart(RunPlots.protocolTitle(protocol) + " protocol: " + cueTitle + " retention when "
-                + model + " takes one layer group from " + other + " — " + run.datasetName() + ", " + run.model() + ", "
-                + Formats.seeds(run.seedCount()), "layer group taken from " + other, "retention R of " + cueTitle, ChartTheme.HEIGHT);
+        CategoryChart chart = ChartTheme.newBarChart(capitalised(cueTitle) + " R, " + model + " + " + other + "'s group ("
+                + protocol + ") — " + run.datasetName() + ", " + run.model() + ", " + Formats.seeds(run.seedCount()),
+                "layer group " + model + " takes from " + other, "retention R of " + cueTitle, ChartTheme.HEIGHT);
         boolean any = false;
         for (Regime r : regimes) {
             List<Statistic> values = new ArrayList<>();
@@ -145,8 +145,7 @@ final class AnalysisPlots {
             Map<List<Object>, List<MethodStudy.PredictorPoint>> bySeries = new LinkedHashMap<>();
             p.points().forEach(pt -> bySeries.computeIfAbsent(
                     List.of(MethodPlots.methodLabel(pt.method(), pt.params()), pt.regime()), k -> new ArrayList<>()).add(pt));
-            XYChart chart = ChartTheme.newChart("Predicted against measured retention (" + AnalysisTables.spearman(p) + ") — "
-                    + RunPlots.context(run, p.bnPolicy()), "predicted retention R̂ (weights only)", "measured retention R",
+            XYChart chart = ChartTheme.newChart("R̂ vs R (" + AnalysisTables.spearman(p).replace("Spearman ", "") + ") — " + RunPlots.context(run, p.bnPolicy()), "predicted retention R̂ (weights only)", "measured retention R",
                     ChartTheme.HEIGHT + 24 * bySeries.size());
             chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
             chart.getStyler().setXAxisDecimalPattern("0.00");

@@ -38,6 +38,9 @@ final class ChartTheme {
     static final int LEGEND_PX = 14;
     static final int MIN_TEXT_PX = 12;
 
+    /** The widest a title may be: clear of both chart edges when centred over the plot area. */
+    static final int TITLE_WIDTH = WIDTH - 100;
+
     /** Okabe-Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue, black, yellow. */
     static final List<Color> OKABE_ITO = List.of(
             new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xD55E00),
@@ -102,18 +105,20 @@ final class ChartTheme {
     }
 
     /**
-     * An empty bar chart with the house style: categories on x, side-by-side bars per series, error bars in the colour
-     * of their series, category labels tilted when they would not fit.
+     * An empty bar chart with the house style: categories on x, side-by-side bars per series, black error bars (seen
+     * over the bar they belong to as well as above it).
      */
     static CategoryChart newBarChart(String title, String xTitle, String yTitle, int height) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         var s = chart.getStyler();
         houseStyle(s, title);
-        s.setErrorBarsColorSeriesColor(true);
+        s.setErrorBarsColorSeriesColor(false);
+        s.setErrorBarsColor(Color.BLACK);
         s.setAvailableSpaceFill(0.7);
         s.setOverlapped(false);
         s.setYAxisDecimalPattern("0.00");
+        s.setLegendPadding(16);
         return chart;
     }
 
@@ -141,12 +146,16 @@ final class ChartTheme {
         s.setAntiAlias(true);
     }
 
-    /** The title font: {@link #TITLE_PX} bold, shrunk (not below {@link #MIN_TEXT_PX}) until the title fits the width. */
+    /**
+     * The title font: {@link #TITLE_PX} bold, shrunk (not below {@link #MIN_TEXT_PX}) until the title fits
+     * {@link #TITLE_WIDTH}. XChart centres the title over the plot area, which starts right of the y axis, so a title as
+     * wide as the chart would be cut at its right edge.
+     */
     static Font titleFont(String title) {
         FontRenderContext frc = new FontRenderContext(null, true, true);
         for (int px = TITLE_PX; px > MIN_TEXT_PX; px--) {
             Font f = new Font(FONT, Font.BOLD, px);
-            if (f.getStringBounds(title, frc).getWidth() <= WIDTH - 40) {
+            if (f.getStringBounds(title, frc).getWidth() <= TITLE_WIDTH) {
                 return f;
             }
         }
@@ -243,7 +252,22 @@ final class ChartTheme {
         if (!any) {
             return false;
         }
-        CategorySeries bars = hasBand(values) ? chart.addSeries(label, categories, ys, ses) : chart.addSeries(label, categories, ys);
+        boolean withErrors = hasBand(values);
+        CategorySeries bars = withErrors ? chart.addSeries(label, categories, ys, ses) : chart.addSeries(label, categories, ys);
+        // the y axis holds 0 and every bar with its error bar, with a little headroom
+        var styler = chart.getStyler();
+        double low = styler.getYAxisMin() == null ? 0.0 : styler.getYAxisMin();
+        double high = styler.getYAxisMax() == null ? 0.0 : styler.getYAxisMax();
+        for (int i = 0; i < ys.size(); i++) {
+            if (ys.get(i) != null) {
+                double error = withErrors ? ses.get(i) : 0.0;
+                low = Math.min(low, ys.get(i) - error);
+                high = Math.max(high, ys.get(i) + error);
+            }
+        }
+        double room = high > low ? 0.05 * (high - low) : 0.05;
+        styler.setYAxisMin(low < 0 ? low - room : 0.0);
+        styler.setYAxisMax(high + room);
         bars.setFillColor(color);
         bars.setLineColor(color);
         bars.setMarkerColor(color);

@@ -180,7 +180,7 @@ class AnalysisReportTest {
         XYSeries linear = series.get("linear, incremental");
         assertThat(linear.getXData()).containsExactly(0.8);
         assertThat(linear.getYData()).containsExactly(0.9);
-        assertThat(plots.get(0).chart().getTitle()).contains("Spearman ρ = +0.500, n = 3").contains("BN interpolate");
+        assertThat(plots.get(0).chart().getTitle()).contains("ρ = +0.500, n = 3").contains("BN interpolate");
         // the same colour as the method's curves in "Which method keeps what"
         var curves = MethodPlots.of(data, methods).stream()
                 .filter(p -> p.fileStem().equals("methods_task-specific_color_bn-interpolate")).findFirst().orElseThrow()
@@ -199,6 +199,21 @@ class AnalysisReportTest {
         }
         long svgs = html.split("<svg", -1).length - 1;
         assertThat(svgs).isEqualTo(files.stream().filter(f -> f.endsWith(".svg")).count());
+    }
+
+    @Test
+    void everyTitleFitsOverThePlotArea() throws IOException {
+        RunData data = RunData.load(run);
+        AnalysisData analyses = AnalysisData.load(run);
+        List<Plot> plots = new java.util.ArrayList<>(AnalysisPlots.barriers(data, analyses.barriers()));
+        plots.addAll(AnalysisPlots.swaps(data, analyses.swaps()));
+        plots.addAll(AnalysisPlots.predictor(data, analyses.predictors(), MethodPlots.methodOrder(MethodData.load(run))));
+        var frc = new java.awt.font.FontRenderContext(null, true, true);
+        for (Plot p : plots) {
+            // XChart centres the title over the plot area, right of the y axis: keep it clear of both chart edges
+            double width = p.chart().getStyler().getChartTitleFont().getStringBounds(p.chart().getTitle(), frc).getWidth();
+            assertThat(width).as(p.chart().getTitle()).isLessThanOrEqualTo(ChartTheme.TITLE_WIDTH);
+        }
     }
 
     @Test
