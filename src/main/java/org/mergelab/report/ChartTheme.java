@@ -7,9 +7,13 @@ import java.awt.Font;
 import java.awt.font.FontRenderContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.Marker;
@@ -33,6 +37,9 @@ final class ChartTheme {
     static final int TICK_PX = 14;
     static final int LEGEND_PX = 14;
     static final int MIN_TEXT_PX = 12;
+
+    /** The widest a title may be: clear of both chart edges when centred over the plot area. */
+    static final int TITLE_WIDTH = WIDTH - 100;
 
     /** Okabe-Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue, black, yellow. */
     static final List<Color> OKABE_ITO = List.of(
@@ -89,6 +96,34 @@ final class ChartTheme {
     static XYChart newChart(String title, String xTitle, String yTitle, int height) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         var s = chart.getStyler();
+        houseStyle(s, title);
+        s.setMarkerSize(9);
+        s.setXAxisDecimalPattern("0.0");
+        s.setXAxisMin(0.0);
+        s.setXAxisMax(1.0);
+        return chart;
+    }
+
+    /**
+     * An empty bar chart with the house style: categories on x, side-by-side bars per series, black error bars (seen
+     * over the bar they belong to as well as above it).
+     */
+    static CategoryChart newBarChart(String title, String xTitle, String yTitle, int height) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        var s = chart.getStyler();
+        houseStyle(s, title);
+        s.setErrorBarsColorSeriesColor(false);
+        s.setErrorBarsColor(Color.BLACK);
+        s.setAvailableSpaceFill(0.7);
+        s.setOverlapped(false);
+        s.setYAxisDecimalPattern("0.00");
+        s.setLegendPadding(16);
+        return chart;
+    }
+
+    /** Fonts, colours, legend and padding shared by every chart kind. */
+    private static void houseStyle(AxesChartStyler s, String title) {
         s.setChartTitleFont(titleFont(title));
         s.setAxisTitleFont(new Font(FONT, Font.PLAIN, AXIS_TITLE_PX));
         s.setAxisTickLabelsFont(new Font(FONT, Font.PLAIN, TICK_PX));
@@ -107,21 +142,20 @@ final class ChartTheme {
         s.setLegendBorderColor(Color.WHITE);
         s.setLegendSeriesLineLength(36);
         s.setChartTitleBoxVisible(false);
-        s.setMarkerSize(9);
         s.setChartPadding(12);
         s.setAntiAlias(true);
-        s.setXAxisDecimalPattern("0.0");
-        s.setXAxisMin(0.0);
-        s.setXAxisMax(1.0);
-        return chart;
     }
 
-    /** The title font: {@link #TITLE_PX} bold, shrunk (not below {@link #MIN_TEXT_PX}) until the title fits the width. */
+    /**
+     * The title font: {@link #TITLE_PX} bold, shrunk (not below {@link #MIN_TEXT_PX}) until the title fits
+     * {@link #TITLE_WIDTH}. XChart centres the title over the plot area, which starts right of the y axis, so a title as
+     * wide as the chart would be cut at its right edge.
+     */
     static Font titleFont(String title) {
         FontRenderContext frc = new FontRenderContext(null, true, true);
         for (int px = TITLE_PX; px > MIN_TEXT_PX; px--) {
             Font f = new Font(FONT, Font.BOLD, px);
-            if (f.getStringBounds(title, frc).getWidth() <= WIDTH - 40) {
+            if (f.getStringBounds(title, frc).getWidth() <= TITLE_WIDTH) {
                 return f;
             }
         }
@@ -197,6 +231,52 @@ final class ChartTheme {
         line.setMarker(look.marker());
         line.setLineStyle(look.stroke());
         return true;
+    }
+
+    /**
+     * Adds one series of bars, a bar per category at the mean; with error bars of ±1 SE when every defined bar has a
+     * standard error. Undefined values (null, or a null mean) leave their category without a bar.
+     *
+     * @return false when no value is defined (nothing added)
+     */
+    static boolean addBars(CategoryChart chart, String label, List<String> categories, List<Statistic> values, Color color) {
+        List<Double> ys = new ArrayList<>();
+        List<Double> ses = new ArrayList<>();
+        boolean any = false;
+        for (Statistic st : values) {
+            boolean defined = st != null && st.mean() != null && Double.isFinite(st.mean());
+            any |= defined;
+            ys.add(defined ? st.mean() : null);
+            ses.add(defined && st.se() != null ? st.se() : 0.0);
+        }
+        if (!any) {
+            return false;
+        }
+        boolean withErrors = hasBand(values);
+        CategorySeries bars = withErrors ? chart.addSeries(label, categories, ys, ses) : chart.addSeries(label, categories, ys);
+        // the y axis holds 0 and every bar with its error bar, with a little headroom
+        var styler = chart.getStyler();
+        double low = styler.getYAxisMin() == null ? 0.0 : styler.getYAxisMin();
+        double high = styler.getYAxisMax() == null ? 0.0 : styler.getYAxisMax();
+        for (int i = 0; i < ys.size(); i++) {
+            if (ys.get(i) != null) {
+                double error = withErrors ? ses.get(i) : 0.0;
+                low = Math.min(low, ys.get(i) - error);
+                high = Math.max(high, ys.get(i) + error);
+            }
+        }
+        double room = high > low ? 0.05 * (high - low) : 0.05;
+        styler.setYAxisMin(low < 0 ? low - room : 0.0);
+        styler.setYAxisMax(high + room);
+        bars.setFillColor(color);
+        bars.setLineColor(color);
+        bars.setMarkerColor(color);
+        return true;
+    }
+
+    /** "±1 SE error bars" or "SE n/a": what the bars of a series show, for legends. */
+    static String barsNote(List<Statistic> values) {
+        return hasBand(values) ? "±1 SE error bars" : "SE n/a";
     }
 
     /** A horizontal reference line across alpha 0..1, without markers. */

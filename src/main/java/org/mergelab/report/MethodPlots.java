@@ -54,11 +54,7 @@ final class MethodPlots {
         boolean base = cue.equals(MethodStudy.BASE);
         List<MethodStudy.Curve> curves = data.curves().stream()
                 .filter(c -> c.bnPolicy() == bn && c.protocol().equals(protocol) && c.cue().equals(cue)).toList();
-        // one colour per method in every plot, in the table's order
-        Set<String> methodOrder = new LinkedHashSet<>();
-        data.result().rows().forEach(r -> methodOrder.add(r.params().isEmpty() ? r.method() : r.method() + " " + r.params()));
-        data.curves().forEach(c -> methodOrder.add(methodLabel(c)));
-        List<String> methods = List.copyOf(methodOrder);
+        List<String> methods = methodOrder(data);
         String kind = kindTitle(protocol, cue);
         List<Series> series = new ArrayList<>();
         Set<String> withoutGrid = new LinkedHashSet<>();
@@ -106,7 +102,20 @@ final class MethodPlots {
 
     /** A method with its fixed parameters: "ties lambda=1". */
     static String methodLabel(MethodStudy.Curve c) {
-        return c.params().isEmpty() ? c.method() : c.method() + " " + c.params();
+        return methodLabel(c.method(), c.params());
+    }
+
+    /** "ties lambda=1", or the method's name alone without fixed parameters. */
+    static String methodLabel(String method, String params) {
+        return params.isEmpty() ? method : method + " " + params;
+    }
+
+    /** Every method with its fixed parameters in the table's order: the i-th has the i-th palette colour in every plot. */
+    static List<String> methodOrder(MethodData data) {
+        Set<String> order = new LinkedHashSet<>();
+        data.result().rows().forEach(r -> order.add(methodLabel(r.method(), r.params())));
+        data.curves().forEach(c -> order.add(methodLabel(c)));
+        return List.copyOf(order);
     }
 
     private static String capitalised(String s) {

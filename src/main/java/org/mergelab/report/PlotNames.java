@@ -16,6 +16,11 @@ import java.util.Locale;
  *   <li>{@code retention_<protocol>_<cue>_bn-<policy>}: retention R_c(alpha) of one cue;
  *   <li>{@code methods_<protocol>_<cue>_bn-<policy>}: every method's retention of one cue over its coefficient
  *       (the method study), and {@code methods_<protocol>_base_bn-<policy>} its base retention;
+ *   <li>{@code barriers_<protocol>_<kind>_bn-<policy>}: the {@code loss} or {@code error} barrier of every probe along
+ *       theta1 -> theta2, one bar per regime;
+ *   <li>{@code swaps_<protocol>_<cue>}: retention of one cue when its model takes each layer group from the other
+ *       endpoint ("where knowledge lives"), one bar per regime;
+ *   <li>{@code predictor_bn-<policy>}: predicted against measured retention of every method (the method study);
  *   <li>{@code compare_accuracy_<protocol>_<probe>} and {@code compare_retention_<protocol>_<cue>}:
  *       the same curves of several runs overlaid ({@code mergelab compare}).
  * </ul>
@@ -34,6 +39,18 @@ final class PlotNames {
 
     static String methods(String protocol, String cue, BatchNormPolicy bnPolicy) {
         return "methods_" + part(protocol) + "_" + part(cue) + "_bn-" + part(bnPolicy.yamlName());
+    }
+
+    static String barriers(String protocol, String kind, BatchNormPolicy bnPolicy) {
+        return "barriers_" + part(protocol) + "_" + part(kind) + "_bn-" + part(bnPolicy.yamlName());
+    }
+
+    static String swaps(String protocol, String cue) {
+        return "swaps_" + part(protocol) + "_" + part(cue);
+    }
+
+    static String predictor(BatchNormPolicy bnPolicy) {
+        return "predictor_bn-" + part(bnPolicy.yamlName());
     }
 
     static String compareAccuracy(String protocol, String probe) {

@@ -19,7 +19,9 @@ import org.mergelab.checkpoint.AtomicFiles;
  * {@code retention_<protocol>_<cue>_bn-<policy>}, {@code methods_<protocol>_<cue>_bn-<policy>}) and
  * {@code DIR/report.html}, one self-contained page: context, the three findings with a held / not held
  * mark per BN policy, the plots (inline SVG), every figure of merit with its standard error, "Which
- * method keeps what" when the run has a method study ({@code merges.csv}), the resolved config, the checkpoint lineage
+ * method keeps what" when the run has a method study ({@code merges.csv}), and each analysis summary.json holds
+ * (the interpolation path's barriers, where knowledge lives, weight forensics, predicted retention; plots
+ * {@code barriers_*}, {@code swaps_*}, {@code predictor_*}), the resolved config, the checkpoint lineage
  * tree, versions, threads and wall time. Every file is written through a temporary and an atomic
  * rename. Inputs: {@code summary.json} (required), {@code merges.csv} (required when summary.json has
  * {@code methods}), {@code experiment.yaml}, {@code log.txt}, {@code checkpoints/} (optional).
@@ -53,8 +55,18 @@ public final class RunReport {
                 methodPlots.add(PlotWriter.write(p, dir.resolve(PLOTS_DIR)));
             }
         }
+        AnalysisData analyses = AnalysisData.load(dir);
+        List<Plot> analysisPlots = new ArrayList<>(AnalysisPlots.barriers(run, analyses.barriers()));
+        analysisPlots.addAll(AnalysisPlots.swaps(run, analyses.swaps()));
+        if (methods != null) {
+            analysisPlots.addAll(AnalysisPlots.predictor(run, analyses.predictors(), MethodPlots.methodOrder(methods)));
+        }
+        List<WrittenPlot> writtenAnalysisPlots = new ArrayList<>();
+        for (Plot p : analysisPlots) {
+            writtenAnalysisPlots.add(PlotWriter.write(p, dir.resolve(PLOTS_DIR)));
+        }
         Path report = dir.resolve(REPORT_FILE);
-        AtomicFiles.writeString(report, html(run, plots, methods, methodPlots, dir));
+        AtomicFiles.writeString(report, html(run, plots, methods, methodPlots, analyses, writtenAnalysisPlots, dir));
         return report;
     }
 
@@ -65,6 +77,17 @@ public final class RunReport {
     /** The page; with a method study ({@code methods} not null), the section "Which method keeps what". */
     static String html(RunData run, List<WrittenPlot> plots, MethodData methods, List<WrittenPlot> methodPlots, Path reportDir)
             throws IOException {
+        return html(run, plots, methods, methodPlots, new AnalysisData(List.of(), List.of(), List.of(), List.of()), List.of(),
+                reportDir);
+    }
+
+    /**
+     * The page; each analysis of summary.json that ran ("The interpolation path", "Where knowledge lives", "Weight
+     * forensics", and with a method study "Predicted retention") adds its section, with its plots from
+     * {@code analysisPlots}.
+     */
+    static String html(RunData run, List<WrittenPlot> plots, MethodData methods, List<WrittenPlot> methodPlots,
+            AnalysisData analyses, List<WrittenPlot> analysisPlots, Path reportDir) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("<h1>mergelab report: ").append(escape(run.name())).append("</h1>\n");
         b.append("<p class=\"context\">").append(escape(contextLine(run))).append("</p>\n");
@@ -77,17 +100,56 @@ public final class RunReport {
         b.append(plots.isEmpty() ? "<p>No curves in this summary.</p>\n" : ReportPage.plots(plots, reportDir));
         b.append("</section>\n<section id=\"figures\">\n<h2>Figures of merit</h2>\n");
         b.append(FigureTables.figuresOfMerit(one)).append("</section>\n");
+        if (!analyses.barriers().isEmpty()) {
+            b.append("<section id=\"path\">\n<h2>The interpolation path</h2>\n<p>The barrier of a probe along θ1 → θ2 is the "
+                    + "maximum over α of its loss (or error, 1 − accuracy) minus the straight line between its values at "
+                    + "θ1 (α = 0) and θ2 (α = 1): 0 when the path never rises above that line, 0 at α ∈ {0, 1} by "
+                    + "construction (PROTOCOL.md). Per seed first, then mean ± standard error over seeds.</p>\n");
+            b.append(AnalysisTables.barriers(analyses.barriers()));
+            b.append(sectionPlots(analysisPlots, AnalysisPlots.BARRIERS, reportDir, "b")).append("</section>\n");
+        }
+        if (!analyses.swaps().isEmpty()) {
+            b.append("<section id=\"where-knowledge-lives\">\n<h2>Where knowledge lives</h2>\n<p>Each endpoint takes one "
+                    + "layer group from the other, with the group's BatchNorm statistics and no recalibration; R is the "
+                    + "retention of the endpoint's own cue, adv(swapped model) / adv(endpoint), mean ± standard error over "
+                    + "seeds. A group whose swap drops R holds that cue's knowledge.</p>\n");
+            b.append(AnalysisTables.swaps(analyses.swaps()));
+            b.append(sectionPlots(analysisPlots, AnalysisPlots.SWAPS, reportDir, "s")).append("</section>\n");
+        }
+        if (!analyses.forensics().isEmpty()) {
+            b.append("<section id=\"forensics\">\n<h2>Weight forensics</h2>\n<p>Task vectors τ1 = θ1 − θ0 and τ2 = θ2 − θ0 "
+                    + "per layer group and for the whole model (“all”): their norms, their cosine, the share of entries "
+                    + "where their signs conflict, and θ1's share of the entries TIES keeps; mean ± standard error over "
+                    + "seeds.</p>\n");
+            b.append(AnalysisTables.forensics(analyses.forensics())).append("</section>\n");
+        }
         if (methods != null) {
             b.append("<section id=\"methods\">\n<h2>Which method keeps what</h2>\n").append(MethodTables.tables(methods));
             b.append(methodPlots.isEmpty() ? "<p>No method has a defined curve over its coefficient.</p>\n"
                     : ReportPage.plots(methodPlots, reportDir, "m"));
             b.append("</section>\n");
+            if (!analyses.predictors().isEmpty()) {
+                b.append("<section id=\"predicted-retention\">\n<h2>Predicted retention</h2>\n<p>The predicted retention "
+                        + "R̂ is the projection retention of <code>docs/predicted-retention.md</code> (“The formula”), "
+                        + "R̂<sub>k</sub> = ⟨θ<sub>m</sub> − θ<sub>init</sub>, τ<sub>k</sub>⟩ / |τ<sub>k</sub>|², computed "
+                        + "from the weights alone; Spearman's ρ says how well it ranks the measured retention of every "
+                        + "method at its chosen coefficient over protocols, regimes, seeds and cues.</p>\n");
+                b.append(AnalysisTables.predictors(analyses.predictors()));
+                b.append(sectionPlots(analysisPlots, AnalysisPlots.PREDICTOR, reportDir, "r")).append("</section>\n");
+            }
         }
         b.append("<section id=\"config\">\n<h2>Resolved config</h2>\n<pre>").append(escape(run.configYaml())).append("</pre>\n</section>\n");
         b.append("<section id=\"lineage\">\n<h2>Checkpoint lineage</h2>\n<pre>").append(escape(run.lineageTree()))
                 .append("</pre>\n</section>\n");
         b.append("<section id=\"provenance\">\n<h2>Versions, threads, wall time</h2>\n").append(facts(run)).append("</section>\n");
         return ReportPage.page("mergelab report: " + run.name(), b.toString());
+    }
+
+    /** The plots of one report section, inline; empty when it has none. */
+    private static String sectionPlots(List<WrittenPlot> plots, String section, Path reportDir, String idPrefix)
+            throws IOException {
+        List<WrittenPlot> mine = plots.stream().filter(p -> p.section().equals(section)).toList();
+        return mine.isEmpty() ? "<p>Nothing defined to plot.</p>\n" : ReportPage.plots(mine, reportDir, idPrefix);
     }
 
     /** "builtin:size=8000 · ResNet-20 (8/16/32) · 3 seeds (0, 1, 2) · BN interpolate · test subset 500". */

@@ -39,7 +39,7 @@ class CompareReportTest {
         assertThat(groups.get(0).color()).isEqualTo(ChartTheme.OKABE_ITO.get(0));
         assertThat(groups.get(1).color()).isEqualTo(ChartTheme.OKABE_ITO.get(1));
         Plot first = ComparePlots.of(runs).get(0);
-        assertThat(first.chart().getSeriesMap().get(groups.get(1).label() + " · parallel (±1 SE band, 3 seeds)").getLineColor())
+        assertThat(first.xyChart().getSeriesMap().get(groups.get(1).label() + " · parallel (±1 SE band, 3 seeds)").getLineColor())
                 .isEqualTo(ChartTheme.OKABE_ITO.get(1));
 
         String html = Files.readString(report);

@@ -105,7 +105,7 @@ class MethodReportTest {
         List<Plot> plots = MethodPlots.of(RunData.load(dir), data);
         Plot color = plots.stream().filter(p -> p.fileStem().equals("methods_task-specific_color_bn-interpolate")).findFirst()
                 .orElseThrow();
-        var series = color.chart().getSeriesMap();
+        var series = color.xyChart().getSeriesMap();
         assertThat(series.keySet()).containsExactly("linear [alpha], incremental", "linear [alpha], parallel");
         assertThat(series.get("linear [alpha], incremental").getXData()).containsExactly(0.0, 0.5, 1.0);
         double[] y = series.get("linear [alpha], incremental").getYData();

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opens report.html of a realistic synthetic run (of one with a method study, and of a comparison) in headless Chromium at 1280
+ * Opens report.html of a realistic synthetic run (of one with a method study and every analysis: barriers, layer-group
+ * swaps, forensics, predicted retention; and of a comparison) in headless Chromium at 1280
  * x 900 and at a 390 x 844 phone size: no console errors, no network requests, nothing wider than
  * the phone's viewport, every plot present and not blank. Screenshots go to
  * {@code target/report-screenshots/}. Skips when chromium or chromedriver is missing, unless
@@ -39,7 +40,7 @@ class ReportBrowserTest {
         Path other = new SyntheticRun().name("synthetic-recal").bnPolicies("interpolate", "recalibrate").shift(-0.02)
                 .writeTo(tmp.resolve("run-two"));
         compareReport = CompareReport.write(List.of(run, other), tmp.resolve("compare"));
-        methodsReport = RunReport.write(new SyntheticRun().name("synthetic-methods").writeWithMethodStudy(tmp.resolve("run-methods")));
+        methodsReport = RunReport.write(new SyntheticRun().name("synthetic-methods").writeWithAnalyses(tmp.resolve("run-methods")));
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -54,7 +55,7 @@ class ReportBrowserTest {
     }
 
     @Test
-    void reportWithAMethodStudyRendersAtDesktopAndPhoneWidths() throws Exception {
+    void reportWithAMethodStudyAndEveryAnalysisRendersAtDesktopAndPhoneWidths() throws Exception {
         check(methodsReport, "methods", false);
     }
 

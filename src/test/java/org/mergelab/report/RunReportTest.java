@@ -108,8 +108,8 @@ class RunReportTest {
         assertThat(html).contains("SE n/a (fewer than 3 seeds), so no band");
         RunData run = RunData.load(dir);
         List<Plot> plots = RunPlots.of(run);
-        assertThat(plots).allSatisfy(p -> assertThat(p.chart().getSeriesMap().keySet()).noneMatch(k -> k.contains("±1 SE")));
-        assertThat(plots.get(0).chart().getSeriesMap().keySet()).anyMatch(k -> k.contains("SE n/a"));
+        assertThat(plots).allSatisfy(p -> assertThat(p.xyChart().getSeriesMap().keySet()).noneMatch(k -> k.contains("±1 SE")));
+        assertThat(plots.get(0).xyChart().getSeriesMap().keySet()).anyMatch(k -> k.contains("SE n/a"));
     }
 
     @Test
@@ -117,7 +117,7 @@ class RunReportTest {
         RunData run = RunData.load(new SyntheticRun().writeTo(tmp.resolve("run")));
         Plot first = RunPlots.of(run).get(0);
         assertThat(first.fileStem()).isEqualTo("accuracy_task-specific_color_bn-interpolate");
-        assertThat(first.chart().getSeriesMap().keySet()).contains("incremental (±1 SE band) (±1 SE)", "parallel (±1 SE band) (±1 SE)");
+        assertThat(first.xyChart().getSeriesMap().keySet()).contains("incremental (±1 SE band) (±1 SE)", "parallel (±1 SE band) (±1 SE)");
         assertThat(first.chart().getTitle()).contains("builtin").contains("ResNet-20").contains("3 seeds").contains("BN interpolate");
     }
 

@@ -5,7 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mergelab.config.ConfigReader;
+import org.mergelab.eval.BatchNormPolicy;
+import org.mergelab.eval.KnowledgeLocation;
+import org.mergelab.eval.PathBarriers;
+import org.mergelab.eval.Regime;
+import org.mergelab.eval.Statistic;
 import org.mergelab.eval.MethodStudy;
 import org.mergelab.eval.ProbeAccuracy;
 import org.mergelab.eval.ProtocolDefinition;
@@ -169,6 +176,85 @@ public final class SyntheticRun {
                 java.util.List.of(), java.util.List.of(), java.util.List.of(), study));
         Files.writeString(dir.resolve("merges.csv"), MergesCsv.format(SyntheticMethodStudy.rows()));
         return dir;
+    }
+
+    /**
+     * Writes the run directory with a method study ({@link #writeWithMethodStudy}) and every analysis summary.json can
+     * hold, with hand-picked numbers: {@code barriers} (task-specific, both regimes, BN interpolate; probes base and
+     * color), {@code where_knowledge_lives} (task-specific, both regimes, groups stem, layer1 and fc), {@code forensics}
+     * (task-specific incremental, groups layer1 and all) and {@code methods.predictor} (BN interpolate: three defined
+     * points and one whose measured retention is null).
+     */
+    Path writeWithAnalyses(Path dir) throws IOException {
+        writeWithMethodStudy(dir);
+        Path file = dir.resolve("summary.json");
+        ObjectNode root = (ObjectNode) SummaryJson.MAPPER.readTree(file.toFile());
+        Regime inc = Regime.INCREMENTAL;
+        Regime par = Regime.PARALLEL;
+        BatchNormPolicy bn = BatchNormPolicy.INTERPOLATE;
+        root.set("barriers", SummaryJson.MAPPER.valueToTree(List.of(
+                new PathBarriers.PathFigures("task-specific", inc, bn, List.of(
+                        new PathBarriers.ProbeBarriers("base", Statistic.ofValues(0.1, 0.2, 0.3), Statistic.ofValues(0.02, 0.04, 0.06)),
+                        new PathBarriers.ProbeBarriers("color", Statistic.ofValues(0.5, 0.5, 0.5), Statistic.ofValues(0.1, 0.1, 0.1)))),
+                new PathBarriers.PathFigures("task-specific", par, bn, List.of(
+                        new PathBarriers.ProbeBarriers("base", Statistic.ofValues(0.9, 1.2, 1.5), Statistic.ofValues(0.2, 0.3, 0.4)),
+                        new PathBarriers.ProbeBarriers("color", Statistic.ofValues(0.7), Statistic.ofValues(0.25)))))));
+        List<KnowledgeLocation.GroupRetention> swaps = new ArrayList<>();
+        String[] groups = {"stem", "layer1", "fc"};
+        for (int g = 0; g < groups.length; g++) {
+            swaps.add(new KnowledgeLocation.GroupRetention("task-specific", inc, groups[g], "color",
+                    Statistic.ofValues(0.9 - 0.3 * g, 0.9 - 0.3 * g, 0.9 - 0.3 * g), "noise", Statistic.ofValues(0.8, 0.7, 0.6)));
+            swaps.add(new KnowledgeLocation.GroupRetention("task-specific", par, groups[g], "color",
+                    Statistic.ofValues(0.5, 0.6, 0.7), "noise", Statistic.of(java.util.Arrays.asList(null, null, null))));
+        }
+        root.set("where_knowledge_lives", SummaryJson.MAPPER.valueToTree(swaps));
+        ArrayNode forensics = root.putArray("forensics");
+        forensics.add(forensics("layer1", 2.0, 4.0, -0.25, 0.4, 0.6));
+        forensics.add(forensics("all", 3.0, 5.0, 0.125, 0.375, 0.5));
+        ArrayNode predictor = ((ObjectNode) root.get("methods")).putArray("predictor");
+        ObjectNode p = predictor.addObject();
+        p.put("bn_policy", "interpolate");
+        p.put("spearman", 0.5);
+        p.put("n", 3);
+        ArrayNode points = p.putArray("points");
+        points.add(point("linear", "", inc, 0, 0.9, 0.8));
+        points.add(point("fisher", "", par, 1, 0.3, 0.4));
+        points.add(point("dare_ties", "density=0.5", inc, 2, 0.6, 0.5));
+        points.add(point("fisher", "", inc, 2, null, 0.1));
+        Files.writeString(file, SummaryJson.MAPPER.writeValueAsString(root));
+        return dir;
+    }
+
+    /** One forensics entry as the experiment writes it (task-specific, incremental, a single seed per figure). */
+    private static ObjectNode forensics(String group, double normFirst, double normSecond, double cosine, double conflicts,
+            double share) {
+        ObjectNode n = SummaryJson.MAPPER.createObjectNode();
+        n.put("protocol", "task-specific");
+        n.put("regime", "incremental");
+        n.put("group", group);
+        n.set("norm_first", SummaryJson.MAPPER.valueToTree(Statistic.ofValues(normFirst - 0.5, normFirst, normFirst + 0.5)));
+        n.set("norm_second", SummaryJson.MAPPER.valueToTree(Statistic.ofValues(normSecond)));
+        n.set("cosine", SummaryJson.MAPPER.valueToTree(Statistic.ofValues(cosine, cosine, cosine)));
+        n.set("sign_conflict_rate", SummaryJson.MAPPER.valueToTree(Statistic.ofValues(conflicts, conflicts, conflicts)));
+        n.set("ties_share_first", SummaryJson.MAPPER.valueToTree(Statistic.ofValues(share, share, share)));
+        return n;
+    }
+
+    private static ObjectNode point(String method, String params, Regime regime, long seed, Double measured, double predicted) {
+        ObjectNode n = SummaryJson.MAPPER.createObjectNode();
+        n.put("method", method);
+        n.put("params", params);
+        n.put("protocol", "task-specific");
+        n.put("regime", regime.yamlName());
+        n.put("seed", seed);
+        n.put("cue", "color");
+        if (measured == null) {
+            n.putNull("measured");
+        } else {
+            n.put("measured", measured);
+        }
+        n.put("predicted", predicted);
+        return n;
     }
 
     /** Writes the run directory and returns it. */
