@@ -22,10 +22,12 @@ import java.util.Map;
  * interpolates linearly from a zero vector, a zero vector here has cos Ω = 0, so Ω = π/2, as in mergekit.
  *
  * <p>Exactly two models. With a base b (optional, as in mergekit) the vectors are the task vectors θ_i − b and
- * the result is b + the interpolation. Needs whole vectors, so it merges whole tensors only. Per model: {@code weight} (default 1). Global: {@code nuslerp_flatten} (default
+ * the result is b + the interpolation. With {@code nuslerp_flatten} (one vector: three sums over the tensor, then an
+ * elementwise step) it merges range by range after a one-pass scan; by rows or columns it needs the tensor's shape,
+ * so it merges whole tensors. Per model: {@code weight} (default 1). Global: {@code nuslerp_flatten} (default
  * true), {@code nuslerp_row_wise} (default false).
  */
-final class NuSlerpMerge extends AbstractMergeMethod {
+final class NuSlerpMerge extends AbstractMergeMethod implements RangeMergeable {
 
     /** |sin Ω| below this counts as colinear (mergekit's eps). */
     static final double COLINEAR = 1e-8;
@@ -38,11 +40,75 @@ final class NuSlerpMerge extends AbstractMergeMethod {
     }
 
     @Override
-    float[] compute(MergeRequest request) {
+    public Locality locality(Map<String, Double> globalParameters) {
+        return signature().global(globalParameters, NUSLERP_FLATTEN) != 0.0 ? Locality.TENSOR_STATISTICS
+                : Locality.WHOLE_TENSOR;
+    }
+
+    /** The two coefficients of a flattened tensor: θ = c0 v0 + c1 v1 (+ b). */
+    record Coefficients(double c0, double c1) implements TensorStatistics {}
+
+    /** One pass: v0·v1, |v0|² and |v1|² summed in float64 in index order, as {@link #interpolate} sums them. */
+    @Override
+    StatisticsScan scan(MergeRequest first, long length) {
+        double t = factor(first);
+        double[] sums = new double[3];
+        return new StatisticsScan() {
+            @Override
+            public void add(MergeRequest range, long offset) {
+                float[] base = range.base();
+                double[] v0 = taskVector(range.models().get(0), base);
+                double[] v1 = taskVector(range.models().get(1), base);
+                double dot = sums[0];
+                double squares0 = sums[1];
+                double squares1 = sums[2];
+                for (int j = 0; j < v0.length; j++) {
+                    dot += v0[j] * v1[j];
+                    squares0 += v0[j] * v0[j];
+                    squares1 += v1[j] * v1[j];
+                }
+                sums[0] = dot;
+                sums[1] = squares0;
+                sums[2] = squares1;
+            }
+
+            @Override
+            public boolean endPass() {
+                return false;
+            }
+
+            @Override
+            public TensorStatistics statistics() {
+                double[] c = coefficients(sums[0], sums[1], sums[2], t);
+                return new Coefficients(c[0], c[1]);
+            }
+        };
+    }
+
+    @Override
+    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
+        Coefficients c = (Coefficients) statistics;
+        float[] base = range.base();
+        double[] v0 = taskVector(range.models().get(0), base);
+        double[] v1 = taskVector(range.models().get(1), base);
+        float[] out = new float[v0.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = (float) (c.c0() * v0[j] + c.c1() * v1[j] + (base == null ? 0.0 : base[j]));
+        }
+        return out;
+    }
+
+    /** t = w_1 / (w_0 + w_1), or 0.5 when the weights cancel. */
+    private double factor(MergeRequest request) {
         double w0 = signature().perModel(request, 0, WEIGHT);
         double w1 = signature().perModel(request, 1, WEIGHT);
         double total = w0 + w1;
-        double t = Math.abs(total) < 1e-6 ? 0.5 : w1 / total;
+        return Math.abs(total) < 1e-6 ? 0.5 : w1 / total;
+    }
+
+    @Override
+    float[] compute(MergeRequest request) {
+        double t = factor(request);
         float[] base = request.base();
         double[] v0 = taskVector(request.models().get(0), base);
         double[] v1 = taskVector(request.models().get(1), base);
@@ -95,20 +161,20 @@ final class NuSlerpMerge extends AbstractMergeMethod {
             squares0 += v0[j] * v0[j];
             squares1 += v1[j] * v1[j];
         }
+        double[] c = coefficients(dot, squares0, squares1, t);
+        for (int k = 0, j = start; k < length; k++, j += stride) {
+            out[j] = (float) (c[0] * v0[j] + c[1] * v1[j] + (base == null ? 0.0 : base[j]));
+        }
+    }
+
+    /** c0 and c1 of a vector pair from its sums: slerp's, or linear's (1 − t, t) when the pair is colinear. */
+    private static double[] coefficients(double dot, double squares0, double squares1, double t) {
         double cos = dot / (Math.max(Math.sqrt(squares0), NORM_FLOOR) * Math.max(Math.sqrt(squares1), NORM_FLOOR));
         double omega = Math.acos(Math.max(-1.0, Math.min(1.0, cos)));
         double sin = Math.sin(omega);
-        double c0;
-        double c1;
         if (Math.abs(sin) < COLINEAR) {
-            c0 = 1.0 - t;
-            c1 = t;
-        } else {
-            c0 = Math.sin((1.0 - t) * omega) / sin;
-            c1 = Math.sin(t * omega) / sin;
+            return new double[] {1.0 - t, t};
         }
-        for (int k = 0, j = start; k < length; k++, j += stride) {
-            out[j] = (float) (c0 * v0[j] + c1 * v1[j] + (base == null ? 0.0 : base[j]));
-        }
+        return new double[] {Math.sin((1.0 - t) * omega) / sin, Math.sin(t * omega) / sin};
     }
 }
