@@ -21,9 +21,12 @@ import java.util.Map;
  * index, lower index first); mergekit's {@code topk} leaves ties open. Not a member of the task-vector family:
  * its selection looks across models, its weights come from the task vectors, its election is unweighted and its
  * divisor is clamped, none of which is a stage of {@link SparsifiedTaskVectorMerge}. The selection and the
- * weights need the whole tensor, so sce is not {@link RangeMergeable}.
+ * weights need sums over the whole tensor, so sce merges range by range after a scan: with {@code select_topk} &lt; 1
+ * one pass counts the nonzero variances and a streaming radix selection ({@link MagnitudeRanking.CutSearch}, two or
+ * three passes) finds the cut, bit for bit {@link MagnitudeRanking#keepRankWindow}'s; then one pass sums each model's
+ * squared selected task vector in index order.
  */
-final class SceMerge extends AbstractMergeMethod {
+final class SceMerge extends AbstractMergeMethod implements RangeMergeable {
 
     /** mergekit's floors: below this Σ of the weights they become uniform, and the divisor is at least this. */
     static final double WEIGHT_FLOOR = 1e-6;
@@ -33,27 +36,157 @@ final class SceMerge extends AbstractMergeMethod {
     }
 
     @Override
-    float[] compute(MergeRequest request) {
+    public Locality locality(Map<String, Double> globalParameters) {
+        return Locality.TENSOR_STATISTICS;
+    }
+
+    /**
+     * A tensor's statistics.
+     *
+     * @param offsets the first element of each range, in order
+     * @param from the selection's lower rank cut (null without selection)
+     * @param to its upper rank cut (null without selection)
+     * @param weights the calculate step's weights
+     */
+    record Selection(long[] offsets, MagnitudeRanking.RankCut from, MagnitudeRanking.RankCut to, double[] weights)
+            implements TensorStatistics {}
+
+    @Override
+    StatisticsScan scan(MergeRequest first, long length) {
+        int models = first.modelCount();
+        int n = Math.toIntExact(length);
+        boolean select = signature().global(first, SELECT_TOPK) < 1.0;
+        double topk = signature().global(first, SELECT_TOPK);
+        return new StatisticsScan() {
+            /** 0: count the nonzero variances; 1: the cut search; 2: the weights' sums; 3: done. */
+            private int phase = select ? 0 : 2;
+            private long[] offsets = new long[16];
+            private int ranges;
+            private boolean offsetsKnown;
+            private int nonzero;
+            private MagnitudeRanking.CutSearch from;
+            private MagnitudeRanking.CutSearch to;
+            private final double[] squares = new double[models];
+            private Selection selection;
+
+            @Override
+            public void add(MergeRequest range, long offset) {
+                int rangeIndex = ranges++;
+                if (!offsetsKnown) {
+                    if (rangeIndex == offsets.length) {
+                        offsets = java.util.Arrays.copyOf(offsets, 2 * rangeIndex);
+                    }
+                    offsets[rangeIndex] = offset;
+                }
+                double[][] tau = taskVectors(range);
+                if (phase == 0 || phase == 1) {
+                    double[] variance = variances(tau);
+                    float[] magnitudes = new float[variance.length];
+                    for (int j = 0; j < variance.length; j++) {
+                        magnitudes[j] = MagnitudeRanking.magnitude(variance[j]);
+                        nonzero += phase == 0 && magnitudes[j] != 0f ? 1 : 0;
+                    }
+                    if (phase == 1) {
+                        if (from.searching()) {
+                            from.add(magnitudes);
+                        }
+                        if (to.searching()) {
+                            to.add(magnitudes);
+                        }
+                    }
+                    return;
+                }
+                if (select) {
+                    keepSelected(tau, rangeIndex, from.cut(), to.cut());
+                }
+                for (int i = 0; i < models; i++) {
+                    double sum = squares[i];
+                    for (double v : tau[i]) {
+                        sum += v * v;
+                    }
+                    squares[i] = sum;
+                }
+            }
+
+            @Override
+            public boolean endPass() {
+                if (!offsetsKnown) {
+                    offsets = java.util.Arrays.copyOf(offsets, ranges);
+                    offsetsKnown = true;
+                }
+                ranges = 0;
+                if (phase == 0) {
+                    int k = topk <= 0.0 ? 0 : MagnitudeRanking.count(topk, nonzero);
+                    from = new MagnitudeRanking.CutSearch(0, n);
+                    to = new MagnitudeRanking.CutSearch(k, n);
+                    phase = to.searching() || from.searching() ? 1 : 2;
+                    return true;
+                }
+                if (phase == 1) {
+                    if (from.searching()) {
+                        from.endPass();
+                    }
+                    if (to.searching()) {
+                        to.endPass();
+                    }
+                    if (!from.searching() && !to.searching()) {
+                        phase = 2;
+                    }
+                    return true;
+                }
+                selection = new Selection(offsets, select ? from.cut() : null, select ? to.cut() : null,
+                        weights(squares, n));
+                phase = 3;
+                return false;
+            }
+
+            @Override
+            public TensorStatistics statistics() {
+                return selection;
+            }
+        };
+    }
+
+    @Override
+    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
+        Selection selection = (Selection) statistics;
+        double[][] tau = taskVectors(range);
+        if (selection.to() != null) {
+            keepSelected(tau, java.util.Arrays.binarySearch(selection.offsets(), offset), selection.from(), selection.to());
+        }
+        return erase(tau, selection.weights(), range.base());
+    }
+
+    /** τ_i = θ_i − θ_base in float64. */
+    private static double[][] taskVectors(MergeRequest request) {
         int n = request.length();
-        int models = request.modelCount();
         float[] base = request.base();
-        double[][] tau = new double[models][n];
-        for (int i = 0; i < models; i++) {
+        double[][] tau = new double[request.modelCount()][n];
+        for (int i = 0; i < tau.length; i++) {
             float[] model = request.models().get(i);
             for (int j = 0; j < n; j++) {
                 tau[i][j] = (double) model[j] - base[j];
             }
         }
-        double topk = signature().global(request, SELECT_TOPK);
-        if (topk < 1.0) {
-            boolean[] selected = selectByVariance(tau, topk);
-            for (double[] t : tau) {
-                for (int j = 0; j < n; j++) {
-                    t[j] = selected[j] ? t[j] : 0.0;
-                }
+        return tau;
+    }
+
+    /** Zeroes the entries of range {@code rangeIndex} whose variance the rank window of the cuts does not keep. */
+    private static void keepSelected(double[][] tau, int rangeIndex, MagnitudeRanking.RankCut from,
+            MagnitudeRanking.RankCut to) {
+        double[] variance = variances(tau);
+        MagnitudeRanking.keepWindow(variance, rangeIndex, from, to);
+        for (double[] t : tau) {
+            for (int j = 0; j < t.length; j++) {
+                t[j] = variance[j] != 0.0 ? t[j] : 0.0;
             }
         }
-        double[] weights = weights(tau);
+    }
+
+    /** The erase step and the merge: θ_base + the sign-agreeing weighted mean of the (selected) task vectors. */
+    private static float[] erase(double[][] tau, double[] weights, float[] base) {
+        int n = base.length;
+        int models = tau.length;
         float[] out = new float[n];
         for (int j = 0; j < n; j++) {
             double sum = 0.0;
@@ -74,24 +207,28 @@ final class SceMerge extends AbstractMergeMethod {
         return out;
     }
 
+    @Override
+    float[] compute(MergeRequest request) {
+        int n = request.length();
+        double[][] tau = taskVectors(request);
+        double topk = signature().global(request, SELECT_TOPK);
+        if (topk < 1.0) {
+            boolean[] selected = selectByVariance(tau, topk);
+            for (double[] t : tau) {
+                for (int j = 0; j < n; j++) {
+                    t[j] = selected[j] ? t[j] : 0.0;
+                }
+            }
+        }
+        return erase(tau, weights(tau), request.base());
+    }
+
     /** The entries kept by the select step: the int(topk · nz) of largest variance across the models. */
     static boolean[] selectByVariance(double[][] tau, double topk) {
         int n = tau[0].length;
-        int models = tau.length;
-        double[] variance = new double[n];
+        double[] variance = variances(tau);
         int nonzero = 0;
         for (int j = 0; j < n; j++) {
-            double mean = 0.0;
-            for (double[] t : tau) {
-                mean += t[j];
-            }
-            mean /= models;
-            double squares = 0.0;
-            for (double[] t : tau) {
-                double d = t[j] - mean;
-                squares += d * d;
-            }
-            variance[j] = squares / models;
             nonzero += MagnitudeRanking.magnitude(variance[j]) != 0f ? 1 : 0;
         }
         int k = topk <= 0.0 ? 0 : MagnitudeRanking.count(topk, nonzero);
@@ -104,17 +241,45 @@ final class SceMerge extends AbstractMergeMethod {
         return selected;
     }
 
+    /** The population variance across the models of each entry. */
+    private static double[] variances(double[][] tau) {
+        int n = tau[0].length;
+        int models = tau.length;
+        double[] variance = new double[n];
+        for (int j = 0; j < n; j++) {
+            double mean = 0.0;
+            for (double[] t : tau) {
+                mean += t[j];
+            }
+            mean /= models;
+            double squares = 0.0;
+            for (double[] t : tau) {
+                double d = t[j] - mean;
+                squares += d * d;
+            }
+            variance[j] = squares / models;
+        }
+        return variance;
+    }
+
     /** The calculate step: each model's mean squared task vector over the sum of them, or 1/N below 1e-6. */
     static double[] weights(double[][] tau) {
-        int models = tau.length;
+        double[] squares = new double[tau.length];
+        for (int i = 0; i < tau.length; i++) {
+            for (double v : tau[i]) {
+                squares[i] += v * v;
+            }
+        }
+        return weights(squares, tau.length == 0 ? 0 : tau[0].length);
+    }
+
+    /** The calculate step from each model's sum of squares over {@code n} entries. */
+    static double[] weights(double[] squares, int n) {
+        int models = squares.length;
         double[] weights = new double[models];
         double total = 0.0;
         for (int i = 0; i < models; i++) {
-            double squares = 0.0;
-            for (double v : tau[i]) {
-                squares += v * v;
-            }
-            weights[i] = tau[i].length == 0 ? 0.0 : squares / tau[i].length;
+            weights[i] = n == 0 ? 0.0 : squares[i] / n;
             total += weights[i];
         }
         for (int i = 0; i < models; i++) {

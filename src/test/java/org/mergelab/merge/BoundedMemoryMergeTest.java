@@ -32,7 +32,7 @@ class BoundedMemoryMergeTest {
     static final long[] SHAPE = {4096, 4096};
 
     /** Methods that still hold whole tensors as float32 on the heap, with the parameters of the golden test. */
-    static final List<String> WHOLE_TENSOR = List.of("della", "della_linear", "sce",
+    static final List<String> WHOLE_TENSOR = List.of("della", "della_linear",
             "arcee_fusion", "regmean");
 
     @TempDir Path dir;

@@ -3,6 +3,7 @@ package org.mergelab.merge;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +51,11 @@ class KarcherMergeTest extends MergeMethodContractTest {
     void maxIterMustBeAWholeNumber() {
         assertThatThrownBy(() -> karcher(Map.of("max_iter", 2.5), new float[] {1}, new float[] {2}))
                 .hasMessageContaining("'max_iter' = 2.5").hasMessageContaining("integer");
+    }
+
+    /** Ranges of the method's defaults and of other parameters, each bit for bit the whole-tensor merge. */
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of()), new RangeCase(List.of(), Map.of("max_iter", 3.0, "tol", 1e-3)));
     }
 }

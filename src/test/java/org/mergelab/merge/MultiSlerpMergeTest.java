@@ -66,4 +66,10 @@ class MultiSlerpMergeTest extends MergeMethodContractTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("normalize_weights").hasMessageContaining("sum to 0");
     }
+
+    /** Ranges of the method's defaults and of other parameters, each bit for bit the whole-tensor merge. */
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of()), new RangeCase(List.of(), Map.of("normalize_weights", 0.0)));
+    }
 }

@@ -79,4 +79,11 @@ class NuSlerpMergeTest extends MergeMethodContractTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'w'").hasMessageContaining("[3, 2]").hasMessageContaining("4 elements");
     }
+
+    /** Ranges of the method's defaults and of other parameters, each bit for bit the whole-tensor merge. */
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of()),
+                new RangeCase(List.of(Map.of("weight", 0.3), Map.of("weight", 0.9)), Map.of()));
+    }
 }

@@ -3,6 +3,7 @@ package org.mergelab.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SceMergeTest extends MergeMethodContractTest {
@@ -66,5 +67,12 @@ class SceMergeTest extends MergeMethodContractTest {
     void weightsBecomeUniformWhenTheirSumIsBelowOneMillionth() {
         assertThat(SceMerge.weights(new double[][] {{1e-4, 0}, {-3e-4, 0}})).containsExactly(0.5, 0.5);
         assertThat(SceMerge.weights(new double[][] {{1, 0}, {0, 2}})).containsExactly(0.2, 0.8);
+    }
+
+    /** Ranges of the method's defaults and of other parameters, each bit for bit the whole-tensor merge. */
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of("select_topk", 0.3)),
+                new RangeCase(List.of(), Map.of("select_topk", 0.999)), new RangeCase(List.of(), Map.of()));
     }
 }
