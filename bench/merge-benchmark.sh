@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process merge benchmark (BENCHMARKS.md): cp of one input, mergelab merge with linear, ties, dare_ties,
-# model_stock and slerp, and a numpy memory-mapped linear merge, on 2 GiB F32 (and 1 GiB BF16) checkpoints.
+# model_stock and slerp, and a numpy memory-mapped linear merge, on 2 GiB F32 (and 1 GiB BF16) checkpoints; then the
+# long tensors (a [32000, 4096] F16 embedding, a 150M-element F32 tensor) and a Llama-7B-shaped sharded BF16 model
+# scaled down to LAYERS decoder layers (default 4, ~2.1 GB per checkpoint in 3 shards; LAYERS=0 skips it).
 # Usage: bench/merge-benchmark.sh [WORKDIR] [DTYPES="F32 BF16"]   (needs ~20 GB free in WORKDIR; default /tmp/mergelab-bench)
 # Inputs: base, a, b, each 16 tensors of 32 Mi elements ([8192, 4096]), written once by gen_checkpoint.py.
 # JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED.
@@ -70,6 +72,43 @@ done
 cat "$work"/*-EMB/model.safetensors > /dev/null
 size=$(stat -c %s "$work/a-EMB/model.safetensors")
 "${jvm[@]}" "$(recipe model_stock EMB)" --out "$work/out" >/dev/null; rm -rf "$work/out"
-for m in ties dare_ties; do
-  measure "embedding-F16/$m" $((3 * size)) "${jvm[@]}" "$(recipe "$m" EMB)" --out "$work/out"; rm -rf "$work/out"
+for m in linear ties dare_ties model_stock; do
+  case $m in linear) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
+  measure "embedding-F16/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" EMB)" --out "$work/out"; rm -rf "$work/out"
 done
+# One F32 tensor of 150M elements ([36622, 4096], 600 MB per file).
+seed=20
+for m in base a b; do
+  seed=$((seed + 1))
+  mkdir -p "$work/$m-LONG"
+  [ -f "$work/$m-LONG/model.safetensors" ] || python3 bench/gen_checkpoint.py "$work/$m-LONG/model.safetensors" \
+      "$seed" 1 $((36622 * 4096)) F32
+done
+cat "$work"/*-LONG/model.safetensors > /dev/null
+size=$(stat -c %s "$work/a-LONG/model.safetensors")
+"${jvm[@]}" "$(recipe model_stock LONG)" --out "$work/out" >/dev/null; rm -rf "$work/out"
+for m in linear ties dare_ties model_stock slerp; do
+  case $m in linear|slerp) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
+  measure "150M-F32/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" LONG)" --out "$work/out"; rm -rf "$work/out"
+done
+# A Llama-7B-shaped model (embed_tokens, q/k/v/o [4096, 4096], gate/up [11008, 4096], down [4096, 11008], norms,
+# lm_head), BF16, sharded at 10^9 bytes, with LAYERS decoder layers; the output is sharded the same way.
+layers=${LAYERS:-4}
+if [ "$layers" -gt 0 ]; then
+  seed=30
+  for m in base a b; do
+    seed=$((seed + 1))
+    [ -f "$work/$m-LLAMA$layers/model.safetensors.index.json" ] || python3 bench/gen_llama_shards.py \
+        "$work/$m-LLAMA$layers" "$seed" "$layers"
+  done
+  cat "$work"/*-LLAMA"$layers"/*.safetensors > /dev/null
+  size=$(cat "$work/a-LLAMA$layers"/*.safetensors | wc -c)
+  measure "7B-shaped-$layers-layers/cp" "$size" cp -r "$work/a-LLAMA$layers" "$work/copy"; rm -rf "$work/copy"
+  "${jvm[@]}" "$(recipe model_stock LLAMA$layers)" --out "$work/out" >/dev/null; rm -rf "$work/out"
+  for m in linear ties dare_ties model_stock slerp; do
+    case $m in linear|slerp) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
+    measure "7B-shaped-$layers-layers/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" LLAMA$layers)" --out "$work/out" \
+        --max-shard-size 1GB
+    rm -rf "$work/out"
+  done
+fi

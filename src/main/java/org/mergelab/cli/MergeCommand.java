@@ -38,17 +38,24 @@ final class MergeCommand implements Callable<Integer> {
             "or an --out the merge could not claim (with --force as given)."})
     boolean dryRun;
 
+    @Option(names = "--max-shard-size", paramLabel = "SIZE", converter = ByteSizeConverter.class, defaultValue = "5GB",
+            description = {"Largest output file: a bigger model is written as shards with an index, as Hugging Face",
+                "writes them (default ${DEFAULT-VALUE}; units B, KB, MB, GB as powers of 1000, KiB, MiB, GiB of 1024)."})
+    long maxShardBytes;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
         if (dryRun) {
-            RecipeMerge.DryRun plan = RecipeMerge.dryRun(recipe, out, force, w -> err.println("mergelab: warning: " + w));
+            RecipeMerge.DryRun plan = RecipeMerge.dryRun(recipe, out, force, w -> err.println("mergelab: warning: " + w),
+                    maxShardBytes);
             spec.commandLine().getOut().print(plan.text());
             return 0;
         }
-        RecipeMerge.Outcome outcome = RecipeMerge.merge(recipe, out, force, w -> err.println("mergelab: warning: " + w));
+        RecipeMerge.Outcome outcome = RecipeMerge.merge(recipe, out, force, w -> err.println("mergelab: warning: " + w),
+                maxShardBytes);
         spec.commandLine().getOut().printf("merged %d tensors (%d bytes) into %s%n",
                 outcome.merge().tensors(), outcome.merge().tensorBytes(), outcome.directory());
         return 0;

@@ -71,10 +71,15 @@ public final class RecipeMerge {
      */
     public static Outcome merge(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings)
             throws IOException {
+        return merge(recipe, outputDirectory, force, warnings, StreamingMerge.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /** As {@link #merge(Path, Path, boolean, Consumer)}, with output shards of at most {@code maxShardBytes}. */
+    public static Outcome merge(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
+            long maxShardBytes) throws IOException {
         MergeRecipe parsed = MergeRecipe.parse(recipe);
         parsed.warnings().forEach(warnings);
-        return run(parsed, outputDirectory, force, warnings, Runtime.getRuntime().availableProcessors(),
-                StreamingMerge.DEFAULT_MAX_SHARD_BYTES);
+        return run(parsed, outputDirectory, force, warnings, Runtime.getRuntime().availableProcessors(), maxShardBytes);
     }
 
     /**
@@ -107,10 +112,15 @@ public final class RecipeMerge {
      */
     public static DryRun dryRun(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings)
             throws IOException {
+        return dryRun(recipe, outputDirectory, force, warnings, StreamingMerge.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /** As {@link #dryRun(Path, Path, boolean, Consumer)}, with output shards of at most {@code maxShardBytes}. */
+    public static DryRun dryRun(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
+            long maxShardBytes) throws IOException {
         MergeRecipe parsed = MergeRecipe.parse(recipe);
         parsed.warnings().forEach(warnings);
-        return dryRun(parsed, outputDirectory, force, Runtime.getRuntime().availableProcessors(),
-                StreamingMerge.DEFAULT_MAX_SHARD_BYTES);
+        return dryRun(parsed, outputDirectory, force, Runtime.getRuntime().availableProcessors(), maxShardBytes);
     }
 
     static DryRun dryRun(MergeRecipe recipe, Path outputDirectory, boolean force, int threads, long maxShardBytes)
