@@ -60,37 +60,28 @@ for dtype in $dtypes; do
     measure "$dtype/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" "$dtype")" --out "$work/out"; rm -rf "$work/out"
   done
 done
+long_tensor() { # label kind first_seed elements dtype methods... : base, a, b of one tensor, then each method
+  local label=$1 kind=$2 seed=$3 elements=$4 dtype=$5 m inputs size
+  shift 5
+  for m in base a b; do
+    seed=$((seed + 1))
+    mkdir -p "$work/$m-$kind"
+    [ -f "$work/$m-$kind/model.safetensors" ] || python3 bench/gen_checkpoint.py "$work/$m-$kind/model.safetensors" \
+        "$seed" 1 "$elements" "$dtype"
+  done
+  cat "$work"/*-"$kind"/model.safetensors > /dev/null
+  size=$(stat -c %s "$work/a-$kind/model.safetensors")
+  "${jvm[@]}" "$(recipe model_stock "$kind")" --out "$work/out" >/dev/null; rm -rf "$work/out"  # hashes cached
+  for m in "$@"; do
+    case $m in linear|slerp) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
+    measure "$label/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" "$kind")" --out "$work/out"; rm -rf "$work/out"
+  done
+}
 # One [32000, 4096] F16 tensor (a 7B model's embedding, 131 Mi elements), the case that ran out of the launcher's
 # 1 GB heap with TIES and DARE-TIES before the statistics were gathered in bounded memory.
-seed=10
-for m in base a b; do
-  seed=$((seed + 1))
-  mkdir -p "$work/$m-EMB"
-  [ -f "$work/$m-EMB/model.safetensors" ] || python3 bench/gen_checkpoint.py "$work/$m-EMB/model.safetensors" \
-      "$seed" 1 $((32000 * 4096)) F16
-done
-cat "$work"/*-EMB/model.safetensors > /dev/null
-size=$(stat -c %s "$work/a-EMB/model.safetensors")
-"${jvm[@]}" "$(recipe model_stock EMB)" --out "$work/out" >/dev/null; rm -rf "$work/out"
-for m in linear ties dare_ties model_stock; do
-  case $m in linear) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
-  measure "embedding-F16/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" EMB)" --out "$work/out"; rm -rf "$work/out"
-done
+long_tensor embedding-F16 EMB 10 $((32000 * 4096)) F16 linear ties dare_ties model_stock
 # One F32 tensor of 150M elements ([36622, 4096], 600 MB per file).
-seed=20
-for m in base a b; do
-  seed=$((seed + 1))
-  mkdir -p "$work/$m-LONG"
-  [ -f "$work/$m-LONG/model.safetensors" ] || python3 bench/gen_checkpoint.py "$work/$m-LONG/model.safetensors" \
-      "$seed" 1 $((36622 * 4096)) F32
-done
-cat "$work"/*-LONG/model.safetensors > /dev/null
-size=$(stat -c %s "$work/a-LONG/model.safetensors")
-"${jvm[@]}" "$(recipe model_stock LONG)" --out "$work/out" >/dev/null; rm -rf "$work/out"
-for m in linear ties dare_ties model_stock slerp; do
-  case $m in linear|slerp) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
-  measure "150M-F32/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" LONG)" --out "$work/out"; rm -rf "$work/out"
-done
+long_tensor 150M-F32 LONG 20 $((36622 * 4096)) F32 linear ties dare_ties model_stock slerp
 # A Llama-7B-shaped model (embed_tokens, q/k/v/o [4096, 4096], gate/up [11008, 4096], down [4096, 11008], norms,
 # lm_head), BF16, sharded at 10^9 bytes, with LAYERS decoder layers; the output is sharded the same way.
 layers=${LAYERS:-4}
