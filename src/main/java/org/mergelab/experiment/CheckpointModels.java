@@ -71,8 +71,8 @@ public final class CheckpointModels {
             return lineage;
         }
         if (Files.isDirectory(path)) {
-            throw new CheckpointFormatException(path + ": a directory without " + RecipeMerge.LINEAGE_FILE_NAME
-                    + " (give a mergelab checkpoint file, or the output directory of mergelab merge)");
+            throw new CheckpointFormatException(path + ": is a directory without " + RecipeMerge.LINEAGE_FILE_NAME
+                    + ", so not an output of mergelab merge (give a mergelab checkpoint file, or such an output)");
         }
         return null; // CheckpointStore names what the file is not
     }
