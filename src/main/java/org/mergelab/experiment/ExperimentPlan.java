@@ -25,8 +25,11 @@ import org.mergelab.train.TrainConfig;
  */
 public final class ExperimentPlan {
 
-    /** What a merge unit's rows hold: accuracy and the predicted retentions per probe. */
-    static final String MERGE_ROWS = "accuracy-and-predicted-retention";
+    /**
+     * What a merge unit's rows hold: accuracy and the predicted retentions per probe, for the merges only (the
+     * endpoints' rows are an {@link EndpointUnit}'s).
+     */
+    static final String MERGE_ROWS = "accuracy-and-predicted-retention-of-merges";
 
     /** What an interpolation unit's rows hold: accuracy and summed loss per probe. */
     static final String PATH_ROWS = "accuracy-and-loss";
@@ -69,6 +72,13 @@ public final class ExperimentPlan {
             List<String> probes, int testSize, long testSubsetSeed, int selectionSize, long cueSeed,
             Map<String, CueSettings> cues, int calibrationImages, int calibrationBatch, String base, String first,
             String second, List<String> statistics, String firstCue, String secondCue, String rows) {}
+
+    /** What makes the endpoints' probes of one protocol, regime and BatchNorm policy (the method study). */
+    @JsonPropertyOrder(alphabetic = true)
+    record EndpointKey(String kind, String protocol, Regime regime, BatchNormPolicy bnPolicy, List<String> probes,
+            int testSize, long testSubsetSeed, int selectionSize, long cueSeed, Map<String, CueSettings> cues,
+            int calibrationImages, int calibrationBatch, String base, String first, String second, String firstCue,
+            String secondCue, String rows) {}
 
     /**
      * The units of an experiment.
@@ -137,6 +147,16 @@ public final class ExperimentPlan {
                                 results.resolve(s + "-" + protocol + "-" + regime + "-" + bn + ".json"), seed, protocol, regime, bn,
                                 theta1, theta2, firstCue, secondCue,
                                 probeImages * config.alphas().size() + (long) calibrationImages * config.alphas().size()));
+                        if (!config.merges().isEmpty()) {
+                            String ek = key(new EndpointKey("merge-endpoints", protocol, regime, bn, config.probes(), testSize,
+                                    config.testSubsetSeed(), config.selectionSize(), config.cueSeed(), config.cues(),
+                                    calibrationImages, config.finetune().batchSize(), theta0.key(), theta1.key(), theta2.key(),
+                                    firstCue, secondCue, MERGE_ROWS));
+                            units.add(new EndpointUnit(s + "/" + protocol + "/" + regime + "/" + bn + "/endpoints", ek,
+                                    results.resolve(s + "-" + protocol + "-" + regime + "-" + bn + "-merge-endpoints.json"),
+                                    seed, protocol, regime, bn, theta0, theta1, theta2, firstCue, secondCue,
+                                    2 * (probeImages + selectionImages + calibrationImages)));
+                        }
                         for (MergeSpec spec : config.merges()) {
                             List<StatisticUnit> stats = new ArrayList<>();
                             DataStatisticsRun.Statistic kind = statisticOf(spec);
@@ -153,7 +173,7 @@ public final class ExperimentPlan {
                                     testSize, config.testSubsetSeed(), config.selectionSize(), config.cueSeed(), config.cues(),
                                     calibrationImages, config.finetune().batchSize(), theta0.key(), theta1.key(), theta2.key(),
                                     stats.stream().map(StatisticUnit::key).toList(), firstCue, secondCue, MERGE_ROWS));
-                            long models = (long) spec.points().size() * spec.maskSeeds() + 2;
+                            long models = (long) spec.points().size() * spec.maskSeeds();
                             units.add(new MergeUnit(s + "/" + protocol + "/" + regime + "/" + bn + "/" + spec.displayName(), mk,
                                     results.resolve(s + "-" + protocol + "-" + regime + "-" + bn + "-merge-" + spec.slug() + ".json"),
                                     seed, protocol, regime, bn, spec, theta0, theta1, theta2, stats, firstCue, secondCue,

@@ -246,6 +246,7 @@ public final class ExperimentRunner {
                     paths.add(new PathBarriers.Path(m.protocol(), m.regime(), m.bnPolicy(), path));
                 }
                 case ProbeUnit p -> pretrained.addAll(p.accuracies());
+                case EndpointUnit e -> mergeRows.addAll(e.rows());
                 case MergeUnit m -> mergeRows.addAll(m.rows());
                 case TrainingUnit t -> { } // its checkpoint is read by the units that depend on it
                 case StatisticUnit t -> { } // read by the merge units that depend on it

@@ -86,10 +86,7 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
         String secondName = second.output().toString();
         TensorLayout.requireSame(TensorLayout.of(firstName, theta1.tensors()), TensorLayout.of(secondName, theta2.tensors()),
                 TensorLayout.DTypes.SAME);
-        List<Batch> calibration = switch (bnPolicy) {
-            case INTERPOLATE -> List.of();
-            case RECALIBRATE -> calibrationBatches(context, seed, protocol, regime, firstCue, secondCue);
-        };
+        List<Batch> calibration = calibrationBatches(context, bnPolicy, seed, protocol, regime, firstCue, secondCue);
         List<PathRow> rows = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         try (Network network = CheckpointModels.open(theta1, firstName)) {
@@ -129,6 +126,19 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
     /** The published result, losses included. */
     List<PathRow> pathRows() {
         return UnitResults.read(this, PathRow.class);
+    }
+
+    /**
+     * The calibration batches of a merge between the endpoints under {@code bnPolicy}: none under
+     * {@link BatchNormPolicy#INTERPOLATE}, {@link #calibrationBatches(UnitContext, long, String, Regime, String, String)}
+     * under {@link BatchNormPolicy#RECALIBRATE}.
+     */
+    static List<Batch> calibrationBatches(UnitContext context, BatchNormPolicy bnPolicy, long seed, String protocol,
+            Regime regime, String firstCue, String secondCue) {
+        return switch (bnPolicy) {
+            case INTERPOLATE -> List.of();
+            case RECALIBRATE -> calibrationBatches(context, seed, protocol, regime, firstCue, secondCue);
+        };
     }
 
     /**

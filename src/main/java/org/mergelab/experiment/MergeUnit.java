@@ -26,9 +26,10 @@ import org.mergelab.work.UnitProgress;
  * One merge method of the study ({@link MergeSpec}) on one protocol, regime and BatchNorm policy of a seed
  * (PROTOCOL.md, "Any merge method on the same probes"): theta1 and theta2 merged through the merge library (theta0
  * as the base for methods that take one; each endpoint's statistic for fisher and regmean) at every coefficient
- * point and mask seed, BatchNorm statistics recalibrated under {@link BatchNormPolicy#RECALIBRATE}, each merge and
- * both endpoints probed on the selection subset and on the test subset. Its output is a {@link UnitResults} file of
- * {@link MergeRow}s.
+ * point and mask seed, BatchNorm statistics recalibrated under {@link BatchNormPolicy#RECALIBRATE}, each merge
+ * probed on the selection subset and on the test subset. The endpoints' rows, which every method's retention is
+ * measured against, come from one {@link EndpointUnit} per protocol, regime and BatchNorm policy. Its output is a
+ * {@link UnitResults} file of {@link MergeRow}s.
  *
  * @param name readable name, e.g. {@code seed0/task-specific/incremental/interpolate/ties}
  * @param key the unit key
@@ -109,28 +110,22 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
     public String run(UnitContext context, UnitProgress progress) {
         Checkpoint theta1 = context.checkpoint(first);
         Checkpoint theta2 = context.checkpoint(second);
-        List<Batch> calibration = switch (bnPolicy) {
-            case INTERPOLATE -> List.of();
-            case RECALIBRATE -> InterpolationUnit.calibrationBatches(context, seed, protocol, regime, firstCue, secondCue);
-        };
+        List<Batch> calibration = InterpolationUnit.calibrationBatches(context, bnPolicy, seed, protocol, regime, firstCue,
+                secondCue);
         List<MergeRow> rows = new ArrayList<>();
         List<Map<String, Double>> points = spec.points();
         List<NamedTensors> auxiliary = auxiliary(); // read once for every point and mask
-        int total = points.size() * spec.maskSeeds() + 2;
+        int total = points.size() * spec.maskSeeds();
         int done = 0;
         try (Network network = CheckpointModels.open(theta1, first.output().toString())) {
-            for (String endpoint : List.of("theta1", "theta2")) {
-                probe(context, network, endpoint.equals("theta1") ? theta1.tensors() : theta2.tensors(), calibration,
-                        MergeRow.ENDPOINT, "", endpoint, 0, rows);
-                progress.fraction(++done / (double) total);
-            }
             for (Map<String, Double> point : points) {
                 for (int mask = 0; mask < spec.maskSeeds(); mask++) {
                     if (progress.lost()) {
                         return "abandoned: another worker took this unit over";
                     }
-                    probe(context, network, merged(context, point, mask, auxiliary), calibration, spec.method(),
-                            spec.paramsLabel(), MergeSpec.label(point), mergeSeed(mask), rows);
+                    probe(context, network, merged(context, point, mask, auxiliary), calibration, seed, protocol, regime,
+                            bnPolicy, base, first, second, spec.method(), spec.paramsLabel(), MergeSpec.label(point),
+                            mergeSeed(mask), rows);
                     progress.fraction(++done / (double) total);
                 }
             }
@@ -142,8 +137,14 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
         return points.size() + " coefficient(s) x " + spec.maskSeeds() + " mask(s)";
     }
 
-    private void probe(UnitContext context, Network network, NamedTensors tensors, List<Batch> calibration, String method,
-            String params, String coefficient, long mergeSeed, List<MergeRow> rows) {
+    /**
+     * Probes {@code tensors} (BatchNorm statistics recalibrated on {@code calibration} when it is not empty) on the
+     * selection and test subsets, and adds one row per subset and probe, with the predicted retentions towards theta1
+     * and theta2.
+     */
+    static void probe(UnitContext context, Network network, NamedTensors tensors, List<Batch> calibration, long seed,
+            String protocol, Regime regime, BatchNormPolicy bnPolicy, TrainingUnit base, TrainingUnit first,
+            TrainingUnit second, String method, String params, String coefficient, long mergeSeed, List<MergeRow> rows) {
         NamedTensors theta0 = context.checkpoint(base).tensors();
         NamedTensors theta1 = context.checkpoint(first).tensors();
         NamedTensors theta2 = context.checkpoint(second).tensors();

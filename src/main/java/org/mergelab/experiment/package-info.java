@@ -9,7 +9,10 @@
  * <p>{@link org.mergelab.experiment.ExperimentPlan} says which units an experiment needs, each keyed by the SHA-256
  * of a typed key record: {@link org.mergelab.experiment.TrainingUnit} (pre-training or a fine-tune, through
  * {@link org.mergelab.experiment.TaskTraining}), {@link org.mergelab.experiment.ProbeUnit} (the probes of a
- * checkpoint) and {@link org.mergelab.experiment.InterpolationUnit} (a merge-and-probe sweep over alpha). Each unit
+ * checkpoint), {@link org.mergelab.experiment.InterpolationUnit} (a merge-and-probe sweep over alpha),
+ * {@link org.mergelab.experiment.StatisticUnit} (an endpoint's Fisher or Gram statistic),
+ * {@link org.mergelab.experiment.EndpointUnit} and {@link org.mergelab.experiment.MergeUnit} (the method study's
+ * endpoints, and one merge method's sweep) and {@link org.mergelab.experiment.SwapUnit} (layer-group swaps). Each unit
  * runs itself with a {@link org.mergelab.experiment.UnitContext}; the generic scheduler of
  * {@link org.mergelab.work} decides who runs what. Trained checkpoints carry their
  * {@link org.mergelab.experiment.TrainingRecipe} in their lineage, from which

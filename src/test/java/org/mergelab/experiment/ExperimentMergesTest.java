@@ -70,6 +70,8 @@ class ExperimentMergesTest {
         for (ExperimentUnit u : units) {
             if (u instanceof MergeUnit m) {
                 mergeRows.addAll(m.rows());
+            } else if (u instanceof EndpointUnit e) {
+                mergeRows.addAll(e.rows());
             }
         }
         rows = ResultsCsv.read(out.resolve(ExperimentRunner.RESULTS_FILE));
@@ -80,6 +82,41 @@ class ExperimentMergesTest {
         return units.stream().filter(u -> u instanceof MergeUnit m && m.spec().method().equals(method)
                 && m.bnPolicy() == bn && m.seed() == seed && m.protocol().equals("task-specific")
                 && m.regime() == org.mergelab.eval.Regime.INCREMENTAL).map(u -> (MergeUnit) u).findFirst().orElseThrow();
+    }
+
+    /** The interpolation's row (results.csv) of the method-study row {@code m}'s seed, path and probe at {@code alpha}. */
+    private ResultRow protocolRow(MergeRow m, double alpha) {
+        return rows.stream().filter(x -> x.seed() == m.seed() && x.protocol().equals(m.protocol())
+                && x.regime() == m.regime() && x.bnPolicy() == m.bnPolicy() && x.alpha() == alpha
+                && x.probe().equals(m.probe())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theEndpointsAreProbedOncePerProtocolRegimeAndPolicyAndMatchTheInterpolationsEnds() throws Exception {
+        // one endpoint unit per protocol, regime and BN policy; the merge units hold no endpoint rows
+        assertThat(units.stream().filter(u -> u instanceof EndpointUnit)).hasSize(2 * 2 * 2);
+        for (ExperimentUnit u : units) {
+            if (u instanceof MergeUnit m) {
+                assertThat(m.rows()).noneMatch(r -> r.method().equals(MergeRow.ENDPOINT));
+            }
+        }
+        // merges.csv: each endpoint row once (protocols, regimes, BN policies, endpoints, subsets, probes)
+        List<String> endpointLines = Files.readAllLines(out.resolve(ExperimentRunner.MERGES_FILE)).stream()
+                .filter(line -> line.split(",")[4].equals(MergeRow.ENDPOINT)).toList();
+        assertThat(endpointLines).hasSize(2 * 2 * 2 * 2 * 2 * 3).doesNotHaveDuplicates();
+        // on the test subset, theta1 and theta2 are the interpolation's rows at alpha 0 and 1
+        int compared = 0;
+        for (MergeRow m : mergeRows) {
+            if (!m.method().equals(MergeRow.ENDPOINT) || !m.subset().equals(MergeRow.TEST)) {
+                continue;
+            }
+            double alpha = m.coefficient().equals("theta1") ? 0.0 : 1.0;
+            ResultRow r = protocolRow(m, alpha);
+            assertThat(m.correct()).as("%s", m).isEqualTo(r.correct());
+            assertThat(m.total()).isEqualTo(r.total());
+            compared++;
+        }
+        assertThat(compared).isEqualTo(2 * 2 * 2 * 2 * 3);
     }
 
     @Test
@@ -99,9 +136,7 @@ class ExperimentMergesTest {
                 continue;
             }
             double alpha = Double.parseDouble(m.coefficient().substring("alpha=".length()));
-            ResultRow r = rows.stream().filter(x -> x.seed() == m.seed() && x.protocol().equals(m.protocol())
-                    && x.regime() == m.regime() && x.bnPolicy() == m.bnPolicy() && x.alpha() == alpha
-                    && x.probe().equals(m.probe())).findFirst().orElseThrow();
+            ResultRow r = protocolRow(m, alpha);
             assertThat(m.correct()).as("%s", m).isEqualTo(r.correct());
             assertThat(m.total()).isEqualTo(r.total());
             compared++;
