@@ -109,7 +109,6 @@ public record MergeUnit(String name, String key, java.nio.file.Path output, long
     @Override
     public String run(UnitContext context, UnitProgress progress) {
         Checkpoint theta1 = context.checkpoint(first);
-        Checkpoint theta2 = context.checkpoint(second);
         List<Batch> calibration = InterpolationUnit.calibrationBatches(context, bnPolicy, seed, protocol, regime, firstCue,
                 secondCue);
         List<MergeRow> rows = new ArrayList<>();
