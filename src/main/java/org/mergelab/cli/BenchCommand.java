@@ -3,6 +3,7 @@ package org.mergelab.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.mergelab.data.ImageDataset;
 import org.mergelab.data.Normalization;
 import org.mergelab.engine.ChildJvm;
 import org.mergelab.engine.EngineSettings;
+import org.mergelab.engine.OnednnCapSelection;
 import org.mergelab.model.ModelSpec;
 import org.mergelab.model.Network;
 import org.mergelab.train.ThroughputBenchmark;
@@ -60,8 +62,9 @@ final class BenchCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--compare-onednn-cap", description = {
-        "Run the benchmark twice, each in its own process: with mergelab's oneDNN cap",
-        "(ONEDNN_MAX_CPU_ISA=AVX2) and without it (ALL), and print the cost of the cap."})
+        "Run the benchmark once per oneDNN cap, each in its own process (ONEDNN_MAX_CPU_ISA=AVX2, AVX,",
+        "SSE41 and ALL), and print each rate against the cap in effect on this machine. Only the cap in",
+        "effect is known to compute correctly here (mergelab doctor)."})
     boolean compareCap;
 
     @Override
@@ -99,7 +102,13 @@ final class BenchCommand implements Callable<Integer> {
                 "--batch-size", Integer.toString(batchSize), "--threads", Integer.toString(threads), "--steps",
                 Integer.toString(steps), "--rounds", Integer.toString(rounds));
         Map<String, double[]> rates = new LinkedHashMap<>();
-        for (String cap : List.of(EngineSettings.DEFAULT_ONEDNN_MAX_CPU_ISA, "ALL")) {
+        String inEffect = EngineSettings.inEffect().onednnMaxCpuIsa();
+        List<String> caps = new ArrayList<>(OnednnCapSelection.CANDIDATES);
+        caps.add("ALL");
+        if (!caps.contains(inEffect)) {
+            caps.addFirst(inEffect);
+        }
+        for (String cap : caps) {
             ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("-Xmx4g"), MergelabCommand.class, args))
                     .redirectErrorStream(true);
             pb.environment().remove(EngineSettings.DNNL_MAX_CPU_ISA);
@@ -123,11 +132,14 @@ final class BenchCommand implements Callable<Integer> {
             }
             rates.put(cap, r);
         }
-        double[] capped = rates.get(EngineSettings.DEFAULT_ONEDNN_MAX_CPU_ISA);
-        double[] all = rates.get("ALL");
-        System.out.printf("cap %s against ALL: bare model step %.1f vs %.1f images/s (%.3f), whole pipeline %.1f vs %.1f"
-                + " images/s (%.3f)%n", EngineSettings.DEFAULT_ONEDNN_MAX_CPU_ISA, capped[0], all[0],
-                capped[0] / all[0], capped[1], all[1], capped[1] / all[1]);
+        double[] mine = rates.get(inEffect);
+        System.out.printf("cap in effect on this machine: %s (%s)%n", inEffect, EngineSettings.inEffect().onednnFromUser()
+                ? "from the environment" : "chosen by the engine check");
+        for (Map.Entry<String, double[]> e : rates.entrySet()) {
+            double[] r = e.getValue();
+            System.out.printf("  %-6s bare model step %7.1f images/s (%.3f of %s), whole pipeline %7.1f images/s"
+                    + " (%.3f)%n", e.getKey(), r[0], r[0] / mine[0], inEffect, r[1], r[1] / mine[1]);
+        }
         return 0;
     }
 

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.mergelab.Versions;
 import org.mergelab.engine.EngineSettings;
+import org.mergelab.engine.OnednnCapSelection;
 import org.mergelab.selfcheck.CheckReport;
 import org.mergelab.selfcheck.KnownAnswerCheck;
 import org.mergelab.selfcheck.SelfCheckProcess;
@@ -62,15 +64,29 @@ final class DoctorCommand implements Callable<Integer> {
                 Versions.djl(), Versions.pytorch());
         out.printf("CPU: %s, %d cores%n", cpuModel(), Runtime.getRuntime().availableProcessors());
         out.printf("CPU instruction sets: %s%n", String.join(" ", isaFlags()));
-        out.printf("oneDNN cap: ONEDNN_MAX_CPU_ISA=%s (%s)%n", settings.onednnMaxCpuIsa(), settings.onednnFromUser()
-                ? "from the environment" : "mergelab's default; ONEDNN_MAX_CPU_ISA=ALL switches it off");
+        if (settings.onednnFromUser()) {
+            out.printf("oneDNN cap: ONEDNN_MAX_CPU_ISA=%s (from the environment; unset it to let mergelab choose)%n",
+                    settings.onednnMaxCpuIsa());
+        } else {
+            OnednnCapSelection.Selection selection = OnednnCapSelection.forThisMachine();
+            out.printf("oneDNN cap: ONEDNN_MAX_CPU_ISA=%s (the fastest of %s under which the engine check passes on"
+                    + " this CPU; ONEDNN_MAX_CPU_ISA=... overrides it)%n", selection.cap(),
+                    String.join(", ", OnednnCapSelection.CANDIDATES));
+            for (OnednnCapSelection.Trial t : selection.trials()) {
+                out.printf("  %s%n", t.describe());
+            }
+            out.printf("  %s%n", selection.cacheFile() == null ? "not remembered (no writable cache directory)"
+                    : (selection.fromCache() ? "remembered in " : "now remembered in ") + selection.cacheFile()
+                    + " (delete it to check again)");
+        }
         out.printf("threads: %d for the check (training uses the config's 'threads'); OMP_NUM_THREADS %s%n", threads,
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         out.printf("libtorch log level: %s%n", settings.torchLogLevel());
         out.printf("known-answer check: running in a child process ...%n");
         out.flush();
-        SelfCheckProcess.Outcome outcome = SelfCheckProcess.runChild(threads, Map.of(),
-                Duration.ofSeconds(timeoutSeconds));
+        SelfCheckProcess.Outcome outcome = SelfCheckProcess.runChild(threads,
+                Map.of(EngineSettings.ONEDNN_MAX_CPU_ISA, settings.onednnMaxCpuIsa()),
+                Set.of(EngineSettings.DNNL_MAX_CPU_ISA), Duration.ofSeconds(timeoutSeconds));
         out.printf("oneDNN: %s; instruction set in effect: %s%n", outcome.onednnVersion(), outcome.onednnIsa());
         if (!outcome.kernels().isEmpty()) {
             out.printf("convolution kernels used: %s%n", String.join(", ", outcome.kernels()));
@@ -82,8 +98,8 @@ final class DoctorCommand implements Callable<Integer> {
         out.flush();
         if (!outcome.passed()) {
             throw new IllegalStateException(outcome.failure()
-                    + (settings.onednnUncapped() || settings.onednnFromUser()
-                    ? "; try ONEDNN_MAX_CPU_ISA=AVX2 (mergelab's default) or unset it" : ""));
+                    + (settings.onednnFromUser() ? "; unset ONEDNN_MAX_CPU_ISA to let mergelab choose a cap that"
+                    + " computes correctly" : ""));
         }
         out.println("the engine computes correctly on this machine");
         return 0;

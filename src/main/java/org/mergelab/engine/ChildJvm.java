@@ -21,10 +21,21 @@ public final class ChildJvm {
      * @param args its arguments
      */
     public static List<String> command(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
+        return command(jvmOptions, mainClass.getName(), args);
+    }
+
+    /**
+     * The command, naming the main class (for a class of a package this one must not depend on).
+     *
+     * @param jvmOptions options of the child JVM, e.g. {@code -Xmx2g}
+     * @param mainClass the fully qualified name of the class whose {@code main} runs
+     * @param args its arguments
+     */
+    public static List<String> command(List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return command;
     }

@@ -12,7 +12,8 @@ import org.mergelab.engine.EngineSettings;
  * @param pytorch PyTorch (libtorch) version
  * @param jdk JDK version
  * @param onednnMaxCpuIsa the oneDNN instruction-set cap the engine ran under ({@link EngineSettings}), e.g.
- *     {@code AVX2} or {@code ALL}; null for a lineage written before mergelab recorded it (lineage format 1)
+ *     {@code AVX2} or {@code ALL}; null for a lineage written before mergelab recorded it (lineage format 1), and for
+ *     an artefact made without the native engine (a merge: plain Java arithmetic, whatever the cap)
  */
 public record VersionsRecord(String mergelab, String djl, String pytorch, String jdk, String onednnMaxCpuIsa) {
 
@@ -27,9 +28,17 @@ public record VersionsRecord(String mergelab, String djl, String pytorch, String
         }
     }
 
-    /** The versions and engine setting of this running process (from {@link Versions} and {@link EngineSettings}). */
+    /**
+     * The versions and engine setting of this running process (from {@link Versions} and {@link EngineSettings}); on
+     * a machine's first use this runs the engine check that chooses the cap.
+     */
     public static VersionsRecord current() {
         return new VersionsRecord(Versions.mergelab(), Versions.djl(), Versions.pytorch(), Versions.jdk(),
                 EngineSettings.inEffect().onednnMaxCpuIsa());
+    }
+
+    /** The versions of this running process, for an artefact the native engine did not compute (no cap recorded). */
+    public static VersionsRecord withoutEngine() {
+        return new VersionsRecord(Versions.mergelab(), Versions.djl(), Versions.pytorch(), Versions.jdk(), null);
     }
 }

@@ -25,6 +25,7 @@ import org.mergelab.checkpoint.ShardedSafetensors;
 import org.mergelab.checkpoint.StagingDirectory;
 import org.mergelab.checkpoint.TensorSource;
 import org.mergelab.lineage.Lineage;
+import org.mergelab.lineage.VersionsRecord;
 
 /**
  * Runs a {@link MergeRecipe} into an output directory: claims it, merges with {@link StreamingMerge} into a staging
@@ -279,6 +280,7 @@ public final class RecipeMerge {
         result.files().forEach(f -> files.add(f.getFileName().toString()));
         return Lineage.builder()
                 .setKind("merge")
+                .optVersions(VersionsRecord.withoutEngine())
                 .optParents(parents)
                 .optConfig(config)
                 .optSeed(recipe.seed())

@@ -38,9 +38,14 @@ public final class KnownAnswerCheck {
      */
     public record Options(List<CheckCase> cases, boolean wholeStep, int batch, int classes, int threads, long seed) {
 
-        /** The trainer's shapes: batch 128, widths 4, 8 and 16, 10 classes, the whole step, seed 2507. */
+        /**
+         * The trainer's shapes: batch 128, widths 4, 12, 8 and 16, 10 classes, the whole step, seed 2507. Widths 4
+         * and 12 come first: their channel counts are not multiples of the kernels' 8- and 16-lane blocks, where
+         * faulty kernels show first (see {@link org.mergelab.engine.OnednnCapSelection}).
+         */
         public static Options trainerShapes(int threads) {
-            return new Options(CheckCase.trainerShapes(128, List.of(4, 8, 16), 10), true, 128, 10, threads, 2507);
+            return new Options(CheckCase.trainerShapes(128, List.of(4, 12, 8, 16), 10), true, 128, 10, threads,
+                    2507);
         }
 
         /** Validates. */

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mergelab.engine.ChildJvm;
+import org.mergelab.engine.OnednnCapSelection;
 
 /**
  * Runs the known-answer check in a child JVM, so that a native crash of the engine is a failed check rather than a
@@ -29,7 +30,7 @@ import org.mergelab.engine.ChildJvm;
 public final class SelfCheckProcess {
 
     private static final String RESULT = "kat\t";
-    private static final String DONE = "kat-done\t";
+    private static final String DONE = OnednnCapSelection.DONE;
 
     private SelfCheckProcess() {}
 
@@ -199,22 +200,35 @@ public final class SelfCheckProcess {
 
     /**
      * The child: runs {@link KnownAnswerCheck#run} with the real engine at the trainer's shapes and prints one line
-     * per comparison, then a closing line. Arguments: {@code --threads N}.
+     * per comparison, then a closing line ({@code passed}, or {@code failed} and the first failure). Arguments:
+     * {@code --threads N}, and {@code --stop-at-first-failure} to end at the first wrong tensor (as
+     * {@link OnednnCapSelection} does when it tries a cap).
      */
     public static void main(String[] args) {
         int threads = 2;
+        boolean stopAtFirstFailure = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--threads") && i + 1 < args.length) {
                 threads = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--stop-at-first-failure")) {
+                stopAtFirstFailure = true;
             } else {
-                System.err.println("usage: SelfCheckProcess [--threads N]");
+                System.err.println("usage: SelfCheckProcess [--threads N] [--stop-at-first-failure]");
                 System.exit(2);
             }
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        boolean stop = stopAtFirstFailure;
         CheckReport r = KnownAnswerCheck.run(new DjlOperations(), KnownAnswerCheck.Options.trainerShapes(threads),
-                c -> out.println(format(c)));
-        out.println(DONE + (r.passed() ? "passed" : "failed"));
+                c -> {
+                    out.println(format(c));
+                    if (stop && !c.passed()) {
+                        out.println(DONE + "failed\t" + c.describe());
+                        out.flush();
+                        System.exit(0);
+                    }
+                });
+        out.println(DONE + (r.passed() ? "passed" : "failed\t" + r.firstFailure().orElseThrow().describe()));
         out.flush();
         System.exit(0);
     }

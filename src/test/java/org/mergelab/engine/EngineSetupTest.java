@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,9 @@ import org.mergelab.cli.MergelabCommand;
 import org.mergelab.selfcheck.SelfCheckProcess;
 
 /**
- * The engine is set up in one place, the same way for every entry point: the oneDNN cap reaches a fresh JVM (where
- * oneDNN reports the instruction set in effect), the user can switch it off, and libtorch's warnings stay out of the
+ * The engine is set up in one place, the same way for every entry point: the machine's checked oneDNN cap reaches a
+ * fresh JVM (where oneDNN reports the instruction set in effect) and computes correctly there, the user can switch it
+ * off, and libtorch's warnings stay out of the
  * output while a user who asks for them gets them.
  */
 class EngineSetupTest {
@@ -30,28 +32,32 @@ class EngineSetupTest {
             EngineSettings.DNNL_MAX_CPU_ISA, EngineSettings.TORCH_CPP_LOG_LEVEL);
 
     @Test
-    void settingsComeFromTheEnvironmentWithMergelabsDefaults() {
-        EngineSettings none = EngineSettings.fromEnvironment(Map.of());
-        assertThat(none.onednnMaxCpuIsa()).isEqualTo("AVX2");
+    void settingsComeFromTheEnvironmentElseTheMachinesCheckedCap() {
+        EngineSettings none = EngineSettings.fromEnvironment(Map.of(), () -> "SSE41");
+        assertThat(none.onednnMaxCpuIsa()).isEqualTo("SSE41");
         assertThat(none.onednnFromUser()).isFalse();
         assertThat(none.torchLogLevel()).isEqualTo("ERROR");
-        EngineSettings off = EngineSettings.fromEnvironment(Map.of("ONEDNN_MAX_CPU_ISA", "all"));
+        Supplier<String> notAsked = () -> {
+            throw new AssertionError("the machine's cap is not looked up when the user set one");
+        };
+        EngineSettings off = EngineSettings.fromEnvironment(Map.of("ONEDNN_MAX_CPU_ISA", "all"), notAsked);
         assertThat(off.onednnMaxCpuIsa()).isEqualTo("ALL");
         assertThat(off.onednnUncapped()).isTrue();
         assertThat(off.onednnFromUser()).isTrue();
-        assertThat(EngineSettings.fromEnvironment(Map.of("DNNL_MAX_CPU_ISA", "AVX512_CORE")).onednnMaxCpuIsa())
-                .isEqualTo("AVX512_CORE");
-        assertThat(EngineSettings.fromEnvironment(Map.of("ONEDNN_MAX_CPU_ISA", " ", "TORCH_CPP_LOG_LEVEL", "INFO")))
-                .isEqualTo(new EngineSettings("AVX2", false, "INFO", true));
+        assertThat(EngineSettings.fromEnvironment(Map.of("DNNL_MAX_CPU_ISA", "AVX512_CORE"), notAsked)
+                .onednnMaxCpuIsa()).isEqualTo("AVX512_CORE");
+        assertThat(EngineSettings.fromEnvironment(Map.of("ONEDNN_MAX_CPU_ISA", " ", "TORCH_CPP_LOG_LEVEL", "INFO"),
+                () -> "AVX2")).isEqualTo(new EngineSettings("AVX2", false, "INFO", true));
     }
 
     @Test
     void theCapIsInEffectInAFreshJvmAndTheEngineComputesCorrectlyUnderIt() throws Exception {
         SelfCheckProcess.Outcome capped = SelfCheckProcess.runChild(2, Map.of(), ENGINE_VARIABLES,
                 Duration.ofMinutes(8));
-        System.out.printf("engine check, default settings: %s, %s, kernels %s, %d tensors in %.1f s%n",
-                capped.passed() ? "passed" : capped.failure(), capped.onednnIsa(), capped.kernels(),
-                capped.report().comparisons().size(), capped.seconds());
+        System.out.printf("engine check, default settings (cap %s): %s, %s, kernels %s, %d tensors in %.1f s%n",
+                EngineSettings.inEffect().onednnMaxCpuIsa(), capped.passed() ? "passed" : capped.failure(),
+                capped.onednnIsa(), capped.kernels(), capped.report().comparisons().size(), capped.seconds());
+        assertThat(OnednnCapSelection.CANDIDATES).contains(EngineSettings.inEffect().onednnMaxCpuIsa());
         assertThat(capped.onednnIsa()).isNotEqualTo("unknown").doesNotContain("AVX-512");
         assertThat(capped.kernels()).isNotEmpty().noneMatch(k -> k.contains("avx512"));
         assertThat(capped.failure()).isEmpty();
