@@ -34,7 +34,8 @@ import picocli.CommandLine.Command;
             ForensicsCommand.class,
             FisherCommand.class,
             GramCommand.class,
-            DoctorCommand.class
+            DoctorCommand.class,
+            PlanMergeCommand.class
         })
 public final class MergelabCommand implements Runnable {
 

@@ -82,7 +82,17 @@ public record DataContext(String spec, ImageDataset train, ImageDataset test, No
      *     images are left
      */
     public int[] selectionIds(Integer testSize, long subsetSeed, int selectionSize) {
-        int[] reported = testIds(testSize, subsetSeed, "test_size");
+        return selectionIds(test, spec, testSize, subsetSeed, selectionSize);
+    }
+
+    /**
+     * As {@link #selectionIds(Integer, long, int)} for any test set.
+     *
+     * @param spec the dataset spec, for messages
+     */
+    public static int[] selectionIds(ImageDataset test, String spec, Integer testSize, long subsetSeed,
+            int selectionSize) {
+        int[] reported = testIds(test, testSize, subsetSeed, "test_size of dataset '" + spec + "'");
         boolean[] used = new boolean[test.size()];
         for (int id : reported) {
             used[id] = true;

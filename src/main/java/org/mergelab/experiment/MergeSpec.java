@@ -212,20 +212,7 @@ public record MergeSpec(String method, Map<String, Double> fixed, Map<String, Li
 
     /** Every coefficient point: one value per grid key, in the order given, the last key varying fastest. */
     List<Map<String, Double>> points() {
-        List<Map<String, Double>> points = new ArrayList<>();
-        points.add(new LinkedHashMap<>());
-        for (Map.Entry<String, List<Double>> e : grid.entrySet()) {
-            List<Map<String, Double>> next = new ArrayList<>();
-            for (Map<String, Double> p : points) {
-                for (double v : e.getValue()) {
-                    Map<String, Double> q = new LinkedHashMap<>(p);
-                    q.put(e.getKey(), v);
-                    next.add(q);
-                }
-            }
-            points = next;
-        }
-        return points.stream().map(Collections::unmodifiableMap).toList();
+        return org.mergelab.config.Grids.combinations(grid);
     }
 
     /**

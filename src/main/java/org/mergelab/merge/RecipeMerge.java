@@ -78,9 +78,19 @@ public final class RecipeMerge {
     /** As {@link #merge(Path, Path, boolean, Consumer)}, with output shards of at most {@code maxShardBytes}. */
     public static Outcome merge(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
             long maxShardBytes) throws IOException {
+        return merge(recipe, outputDirectory, force, warnings, maxShardBytes, Map.of());
+    }
+
+    /**
+     * As {@link #merge(Path, Path, boolean, Consumer, long)}, with entries added to the lineage's {@code extra} (a
+     * caller that decided the merge records why, e.g. {@code plan-merge}'s policy and decision).
+     */
+    public static Outcome merge(Path recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
+            long maxShardBytes, Map<String, String> extraLineage) throws IOException {
         MergeRecipe parsed = MergeRecipe.parse(recipe);
         parsed.warnings().forEach(warnings);
-        return run(parsed, outputDirectory, force, warnings, Runtime.getRuntime().availableProcessors(), maxShardBytes);
+        return run(parsed, outputDirectory, force, warnings, Runtime.getRuntime().availableProcessors(), maxShardBytes,
+                extraLineage);
     }
 
     /**
@@ -208,6 +218,11 @@ public final class RecipeMerge {
     /** Runs a parsed recipe; see {@link #merge}. */
     static Outcome run(MergeRecipe recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
             int threads, long maxShardBytes) throws IOException {
+        return run(recipe, outputDirectory, force, warnings, threads, maxShardBytes, Map.of());
+    }
+
+    private static Outcome run(MergeRecipe recipe, Path outputDirectory, boolean force, Consumer<String> warnings,
+            int threads, long maxShardBytes, Map<String, String> extraLineage) throws IOException {
         OutputDirectory target = claimOutput(recipe, outputDirectory, force);
         Path out = target.path();
         List<String> outcomeWarnings = new ArrayList<>(recipe.warnings());
@@ -230,7 +245,8 @@ public final class RecipeMerge {
                     warnings.accept(message);
                 }
                 Files.copy(recipe.file(), staging.resolve(RECIPE_FILE_NAME));
-                Lineage lineage = lineage(recipe, inputs, result, threads, (System.nanoTime() - start) / 1e9);
+                Lineage lineage = lineage(recipe, inputs, result, threads, (System.nanoTime() - start) / 1e9,
+                        extraLineage);
                 AtomicFiles.writeString(staging.resolve(LINEAGE_FILE_NAME), lineage.toJson());
                 closeAll(opened);
                 stagingDirectory.publish();
@@ -248,7 +264,8 @@ public final class RecipeMerge {
      * its checkpoint id), the parameters as given, the output dtype and files.
      */
     private static Lineage lineage(MergeRecipe recipe, List<CompletableFuture<ObjectNode>> inputs,
-            StreamingMerge.Result result, int threads, double wallTimeSeconds) throws IOException {
+            StreamingMerge.Result result, int threads, double wallTimeSeconds, Map<String, String> extraLineage)
+            throws IOException {
         ArrayNode described = JSON.createArrayNode();
         List<Lineage> parents = new ArrayList<>();
         for (CompletableFuture<ObjectNode> input : inputs) {
@@ -285,6 +302,7 @@ public final class RecipeMerge {
                 .optConfig(config)
                 .optSeed(recipe.seed())
                 .optThreads(threads)
+                .optExtra(extraLineage)
                 .putExtra("merge_method", recipe.method().name())
                 .optWallTimeSeconds(wallTimeSeconds)
                 .build();
