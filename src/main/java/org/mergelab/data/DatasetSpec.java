@@ -22,7 +22,7 @@ import java.util.Map;
  *   <li>{@code folder:/dir}: users' own PNG or JPEG images, one directory per class, read by
  *       {@link FolderDataset}. Either {@code /dir/train/<class>/...} and {@code /dir/test/<class>/...} (a
  *       training and a test set, with the same class directories), or {@code /dir/<class>/...} alone, a test set
- *       only: enough for the commands that probe trained checkpoints ({@code eval}, {@code plan-merge}), which
+ *       only: enough for the commands that probe trained checkpoints (such as {@code eval}), which
  *       normalise with the statistics in the checkpoint's lineage; {@link #train()} of such a folder is an error
  *       that names the split layout. Classes in sorted name order (label 0 = the first), files in sorted order,
  *       each resized to 32 x 32 by area averaging; the dataset's name carries the SHA-256 of the folder's

@@ -42,7 +42,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *       only when a command trains. Both must have the same class directories, so that a label means the same
  *       class in both.</li>
  *   <li>{@code DIR/<class>/*.png|jpg|jpeg} (no {@code train/} or {@code test/} in {@code DIR}): a test set only,
- *       for the commands that probe checkpoints trained elsewhere ({@code eval}, {@code plan-merge}); asking it
+ *       for the commands that probe checkpoints trained elsewhere (such as {@code eval}); asking it
  *       for a training set is an error that names the split layout.</li>
  * </ul>
  * Classes are the class directories in sorted name order (label 0 = the first name); images are taken in
