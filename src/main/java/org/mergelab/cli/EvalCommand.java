@@ -35,7 +35,8 @@ final class EvalCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--dataset", required = true, paramLabel = "SPEC",
-            description = "Dataset spec: builtin, fashion-mnist[:DIR], cifar10:DIR, cifar100:DIR.")
+            description = "Dataset spec: builtin, fashion-mnist[:DIR], cifar10:DIR, cifar100:DIR, folder:DIR (its test set is used; "
+                    + "folder:DIR takes DIR/test/<class>/ or DIR/<class>/ with PNG or JPEG images).")
     String dataset;
 
     @Option(names = "--probe", split = ",", paramLabel = "PROBE", defaultValue = "base",

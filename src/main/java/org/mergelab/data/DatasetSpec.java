@@ -19,12 +19,20 @@ import java.util.Map;
  *       two different seeds derived from {@code seed}, so they share no image.</li>
  *   <li>{@code fashion-mnist} (from {@link FashionMnist#DEFAULT_DIR}) or {@code fashion-mnist:/dir}.</li>
  *   <li>{@code cifar10:/dir}, {@code cifar100:/dir} (a directory is required).</li>
+ *   <li>{@code folder:/dir}: users' own PNG or JPEG images, one directory per class, read by
+ *       {@link FolderDataset}. Either {@code /dir/train/<class>/...} and {@code /dir/test/<class>/...} (a
+ *       training and a test set, with the same class directories), or {@code /dir/<class>/...} alone, a test set
+ *       only: enough for the commands that probe trained checkpoints (such as {@code eval}), which
+ *       normalise with the statistics in the checkpoint's lineage; {@link #train()} of such a folder is an error
+ *       that names the split layout. Classes in sorted name order (label 0 = the first), files in sorted order,
+ *       each resized to 32 x 32 by area averaging; the dataset's name carries the SHA-256 of the folder's
+ *       names and bytes, so a changed folder gives a different {@link DataFingerprint}.</li>
  * </ul>
  */
 public final class DatasetSpec {
 
     /** The dataset kinds understood by {@link #parse}. */
-    public static final List<String> KINDS = List.of("builtin", "fashion-mnist", "cifar10", "cifar100");
+    public static final List<String> KINDS = List.of("builtin", "fashion-mnist", "cifar10", "cifar100", "folder");
 
     /** Default builtin training set size. */
     public static final int DEFAULT_BUILTIN_TRAIN = 20_000;
@@ -59,7 +67,7 @@ public final class DatasetSpec {
      * Parses a spec string.
      *
      * @throws IllegalArgumentException for an unknown kind (listing {@link #KINDS}), an unknown or malformed
-     *                                  builtin option, or a missing CIFAR directory
+     *                                  builtin option, or a missing CIFAR or folder directory
      */
     public static DatasetSpec parse(String spec) {
         String s = spec.strip();
@@ -74,10 +82,10 @@ public final class DatasetSpec {
                 return new DatasetSpec(spec, kind, arg.isEmpty() ? FashionMnist.DEFAULT_DIR : Path.of(arg), 0, 0, 0,
                         null);
             }
-            case "cifar10", "cifar100" -> {
+            case "cifar10", "cifar100", "folder" -> {
                 if (arg.isEmpty()) {
                     throw new IllegalArgumentException("dataset '" + spec + "': " + kind + " needs a directory, e.g. "
-                            + kind + ":/data/" + kind);
+                            + kind + (kind.equals("folder") ? ":/data/my-images" : ":/data/" + kind));
                 }
                 return new DatasetSpec(spec, kind, Path.of(arg), 0, 0, 0, null);
             }
@@ -150,6 +158,7 @@ public final class DatasetSpec {
             case "fashion-mnist" -> FashionMnist.load(dir, train);
             case "cifar10" -> CifarDataset.load(dir, CifarDataset.Variant.CIFAR10, train);
             case "cifar100" -> CifarDataset.load(dir, CifarDataset.Variant.CIFAR100, train);
+            case "folder" -> FolderDataset.load(dir, train);
             default -> throw new IllegalStateException(kind);
         };
     }

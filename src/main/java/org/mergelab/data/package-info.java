@@ -6,7 +6,8 @@
  * <p>Images are 3 x 32 x 32, uint8, CHW ({@link org.mergelab.data.ImageDataset}). Sources:
  * {@link org.mergelab.data.BuiltinDataset} (procedural, 24 shape classes, no files),
  * {@link org.mergelab.data.FashionMnist} (gzipped IDX, padded 28 to 32, gray replicated to RGB) and
- * {@link org.mergelab.data.CifarDataset} (CIFAR-10/100 binary), all named by one config string through
+ * {@link org.mergelab.data.CifarDataset} (CIFAR-10/100 binary) and {@link org.mergelab.data.FolderDataset} (users'
+ * PNG/JPEG images, one directory per class, area-averaged to 32 x 32), all named by one config string through
  * {@link org.mergelab.data.DatasetSpec}.
  *
  * <p>Cues (PROTOCOL.md "Knowledge made visible: cues") implement {@link org.mergelab.data.Cue}:

@@ -22,7 +22,8 @@ import org.mergelab.train.TrainConfig;
  *
  * @param name a label for reports; default {@code experiment}
  * @param dataset dataset spec ({@code builtin}, {@code fashion-mnist[:DIR]}, {@code cifar10:DIR},
- *     {@code cifar100:DIR}, with builtin options); default {@code builtin}
+ *     {@code cifar100:DIR}, {@code folder:DIR} in its train/test layout, with builtin options); default
+ *     {@code builtin}
  * @param model the network; default ResNet-20 (16/32/64)
  * @param pretrain training of theta0 on the whole training set without cue; default
  *     {@link TrainConfig} defaults with 2 epochs

@@ -47,11 +47,24 @@ class DatasetSpecTest {
     @Test
     void errorsListWhatIsKnown() {
         assertThatThrownBy(() -> DatasetSpec.parse("mnist")).hasMessageContaining("'mnist'")
-                .hasMessageContaining("builtin, fashion-mnist, cifar10, cifar100");
+                .hasMessageContaining("builtin, fashion-mnist, cifar10, cifar100, folder");
         assertThatThrownBy(() -> DatasetSpec.parse("builtin:colour=3")).hasMessageContaining("'colour'")
                 .hasMessageContaining("test-size");
         assertThatThrownBy(() -> DatasetSpec.parse("builtin:size=abc")).hasMessageContaining("abc");
         assertThatThrownBy(() -> DatasetSpec.parse("builtin:rotation=45")).hasMessageContaining("45");
         assertThatThrownBy(() -> DatasetSpec.parse("cifar10")).hasMessageContaining("needs a directory");
+    }
+
+    @Test
+    void folderNeedsADirectory(@TempDir Path dir) {
+        for (String empty : new String[] {"folder", "folder:", "folder:  "}) {
+            assertThatThrownBy(() -> DatasetSpec.parse(empty)).as(empty).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("folder needs a directory").hasMessageContaining("folder:/data/my-images");
+        }
+        DatasetSpec spec = DatasetSpec.parse("folder:" + dir);
+        assertThat(spec.kind()).isEqualTo("folder");
+        assertThat(spec.describe()).isEqualTo("folder(" + dir + ")");
+        assertThatThrownBy(spec::test).isInstanceOf(IOException.class).hasMessageContaining(dir.toString())
+                .hasMessageContaining("no class directories");
     }
 }
