@@ -228,6 +228,45 @@ class PlanMergeCommandTest {
     }
 
     @Test
+    void aFolderOfTheTeamsOwnImagesIsTheProbeData() throws Exception {
+        // the built-in test images written as PNG files, one directory per class (a flat folder: a test set only)
+        ImageDataset test = DatasetSpec.parse("builtin:size=480,test-size=200").test();
+        Path folder = dir.resolve("own-images");
+        for (int i = 0; i < test.size(); i++) {
+            Path classDir = folder.resolve(String.format("class%02d", test.label(i)));
+            Files.createDirectories(classDir);
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(32, 32,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            int o = test.imageOffset(i);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    int r = test.pixels()[o + y * 32 + x] & 0xFF;
+                    int g = test.pixels()[o + 1024 + y * 32 + x] & 0xFF;
+                    int b = test.pixels()[o + 2048 + y * 32 + x] & 0xFF;
+                    image.setRGB(x, y, (r << 16) | (g << 8) | b);
+                }
+            }
+            javax.imageio.ImageIO.write(image, "png", classDir.resolve(String.format("%04d.png", i)).toFile());
+        }
+        for (int c = 0; c < test.numClasses(); c++) { // every class the candidates know needs its directory
+            assertThat(folder.resolve(String.format("class%02d", c))).isDirectory();
+        }
+        String text = policy("  - {probe: color, retention: 0.999}\n", "mean_retention",
+                "[{method: linear, alpha: [0.0, 1.0]}]").replace("data: \"builtin:size=480,test-size=200\"",
+                "data: \"folder:" + folder + "\"");
+        Run r = planMerge("folder", text, dir.resolve("folder-plan"));
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        JsonNode d = decision(r);
+        assertThat(d.path("data").asText()).isEqualTo("folder:" + folder);
+        assertThat(d.path("chosen").path("coefficient").asText()).isEqualTo("alpha=0");
+        // a folder without a training split cannot give fisher its statistics: the error names the layout
+        Run fisher = planMerge("folder-fisher", text.replace("[{method: linear, alpha: [0.0, 1.0]}]", "[fisher]"),
+                dir.resolve("folder-fisher"));
+        assertThat(fisher.code()).isEqualTo(1);
+        assertThat(fisher.err()).contains(folder.resolve("train").toString());
+    }
+
+    @Test
     void anOutputDirectoryMergelabDidNotMakeIsRefused() throws Exception {
         Path foreign = dir.resolve("foreign");
         Files.createDirectories(foreign);
