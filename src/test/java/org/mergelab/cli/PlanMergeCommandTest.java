@@ -267,6 +267,45 @@ class PlanMergeCommandTest {
     }
 
     @Test
+    void aSearchKilledPartWayAndRestartedDecidesAsAnUninterruptedOne() throws Exception {
+        String text = policy("  - {probe: color, retention: 0.5}\n", "mean_retention",
+                "[{method: linear, alpha: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]}, task_arithmetic, magmax]");
+        Run clean = planMerge("kill-clean", text, dir.resolve("kill-clean"));
+        assertThat(clean.code()).as(clean.err()).isIn(0, 3);
+        Path policyFile = write("kill", text);
+        Path out = dir.resolve("killed");
+        Process p = MergelabProcess.start(dir, dir.resolve("killed.log"), List.of(), "plan-merge",
+                policyFile.toString(), "--out", out.toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(4);
+        while (unitFiles(out) < 6 && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(p.isAlive()).as("still searching when killed: " + Files.readString(dir.resolve("killed.log")))
+                .isTrue();
+        MergelabProcess.signal(p, MergelabProcess.Signal.KILL);
+        assertThat(out.resolve(MergePlanner.DECISION_FILE)).doesNotExist();
+        long before = unitFiles(out);
+        Run again = planMerge("kill", text, out);
+        assertThat(again.code()).isEqualTo(clean.code());
+        JsonNode d1 = decision(clean);
+        JsonNode d2 = decision(again);
+        assertThat(d2.path("units_reused").asLong()).isEqualTo(before);
+        for (String field : List.of("decided", "chosen", "runner_up", "rules", "binding", "evaluated")) {
+            assertThat(d2.get(field)).as(field).isEqualTo(d1.get(field));
+        }
+    }
+
+    private static long unitFiles(Path out) throws IOException {
+        Path units = out.resolve("units");
+        if (!Files.isDirectory(units)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(units)) {
+            return s.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}\\.json")).count();
+        }
+    }
+
+    @Test
     void anOutputDirectoryMergelabDidNotMakeIsRefused() throws Exception {
         Path foreign = dir.resolve("foreign");
         Files.createDirectories(foreign);
