@@ -43,10 +43,7 @@ public record EngineSettings(
     public static final String DEFAULT_TORCH_LOG_LEVEL = "ERROR";
 
     /** Resolved on first use: it may run the engine check (once per machine). */
-    private static final class InEffect {
-        static final EngineSettings SETTINGS = fromEnvironment(System.getenv(),
-                () -> OnednnCapSelection.forThisMachine().cap());
-    }
+    private static EngineSettings inEffect;
 
     /** Requires every value. */
     public EngineSettings {
@@ -58,8 +55,12 @@ public record EngineSettings(
      * The settings of this process, from the environment it was started with; where the user set no cap, the one
      * {@link OnednnCapSelection#forThisMachine()} chose (which runs the engine check on a machine's first use).
      */
-    public static EngineSettings inEffect() {
-        return InEffect.SETTINGS;
+    public static synchronized EngineSettings inEffect() {
+        if (inEffect == null) {
+            // an engine that computes wrong under every cap throws here, each time asked, with every cap's failure
+            inEffect = fromEnvironment(System.getenv(), () -> OnednnCapSelection.forThisMachine().cap());
+        }
+        return inEffect;
     }
 
     /**
