@@ -33,6 +33,7 @@ public final class TorchEngine {
 
     /** The engine, set up and loaded. */
     public static Engine engine() {
+        EngineSettings.inEffect(); // first: a failed engine check surfaces as itself, not as a class-init error
         Engine engine = Holder.ENGINE;
         boolean ignored = Holder.LOG_LEVEL_APPLIED;
         return engine;
