@@ -40,7 +40,8 @@ import org.mergelab.data.Cues;
  * Optional keys: {@code weights} (one per candidate, for the methods that take a per-model {@code weight}; default
  * equal), {@code test_size} (default 2,000 images) and {@code selection_size} (default 1,000: drawn per seed from
  * the test images outside that seed's test subset), {@code samples} (images of the Fisher and Gram estimates, default
- * 256) and {@code threads} (default: the cores). Paths are relative to the policy file's directory. A
+ * 256) and {@code threads} (default: the cores). Paths, the data spec's directory included, are relative to the
+ * policy file's directory. A
  * {@code search.methods} entry is a method name (its grid is the method study's, {@link SearchSpace}) or a mapping
  * as in an experiment's {@code merges:} list ({@code {method: ties, density: [0.2, 0.4], lambda: 1.0}}).
  *
@@ -196,7 +197,7 @@ public record MergePolicy(Path file, Path base, List<Path> candidates, String da
             }
             candidates.add(p);
         }
-        String data = text(root, "data", where);
+        String data = dataRelativeTo(text(root, "data", where), dir);
 
         JsonNode probeNode = required(root, "probes", where);
         if (!probeNode.isObject() || probeNode.isEmpty()) {
@@ -324,6 +325,21 @@ public record MergePolicy(Path file, Path base, List<Path> candidates, String da
                 : Runtime.getRuntime().availableProcessors();
         return new MergePolicy(file, base.normalize(), candidates, data, probes, rules, maximize, methods, budget,
                 seeds, weights, testSize, selectionSize, samples, threads);
+    }
+
+    /** A dataset spec whose directory is relative ({@code folder:imgs}) resolved against the policy's directory. */
+    static String dataRelativeTo(String spec, Path dir) {
+        int colon = spec.indexOf(':');
+        if (colon < 0) {
+            return spec;
+        }
+        String kind = spec.substring(0, colon).strip();
+        String arg = spec.substring(colon + 1).strip();
+        if (List.of("folder", "cifar10", "cifar100", "fashion-mnist").contains(kind) && !arg.isEmpty()
+                && !Path.of(arg).isAbsolute()) {
+            return kind + ":" + dir.resolve(arg).normalize();
+        }
+        return spec;
     }
 
     private static Rule rule(JsonNode node, String at, Map<String, String> probes) {

@@ -179,6 +179,17 @@ class MergeDecisionTest {
     }
 
     @Test
+    void aDataSpecsRelativeDirectoryIsThePolicyFilesNeighbour() {
+        Path dir = Path.of("/policies/team");
+        assertThat(MergePolicy.dataRelativeTo("folder:probe-images", dir)).isEqualTo("folder:/policies/team/probe-images");
+        assertThat(MergePolicy.dataRelativeTo("folder:/abs/imgs", dir)).isEqualTo("folder:/abs/imgs");
+        assertThat(MergePolicy.dataRelativeTo("cifar10:../c10", dir)).isEqualTo("cifar10:/policies/c10");
+        assertThat(MergePolicy.dataRelativeTo("fashion-mnist", dir)).isEqualTo("fashion-mnist");
+        assertThat(MergePolicy.dataRelativeTo("builtin:size=480,test-size=200", dir))
+                .isEqualTo("builtin:size=480,test-size=200");
+    }
+
+    @Test
     void theSearchSpaceExpandsTheMethodStudysGridsForTwoAndForThreeCandidates() {
         List<SearchSpace.Point> two = SearchSpace.of(policy(POLICY.replace("methods: [linear]",
                 "methods: [linear, task_arithmetic, ties, dare_ties, magmax]").replace("budget: 20", "budget: 30")));
