@@ -306,6 +306,24 @@ class PlanMergeCommandTest {
     }
 
     @Test
+    void candidatesTrainedWithOtherCueSettingsAreRefusedNamingBoth() throws Exception {
+        // theta2 with its lineage's cue seed changed: the same tensors, trained (it says) under other cues
+        Path other = dir.resolve("theta2-other-cue-seed.safetensors");
+        try (SafetensorsReader r = SafetensorsReader.open(theta2)) {
+            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(r.metadata());
+            String lineage = meta.get("lineage");
+            String changed = lineage.replaceAll("\"cue_seed\"\\s*:\\s*\\d+", "\"cue_seed\" : 5");
+            assertThat(changed).isNotEqualTo(lineage);
+            meta.put("lineage", changed);
+            org.mergelab.checkpoint.SafetensorsWriter.write(other, r.readAll(), meta);
+        }
+        Run r = planMerge("disagree", policy("", "color", "[{method: linear, alpha: [0.0]}]")
+                .replace(theta2.toString(), other.toString()), dir.resolve("disagree"));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("the candidates disagree on the cue seed", theta1.toString(), other.toString());
+    }
+
+    @Test
     void anOutputDirectoryMergelabDidNotMakeIsRefused() throws Exception {
         Path foreign = dir.resolve("foreign");
         Files.createDirectories(foreign);
