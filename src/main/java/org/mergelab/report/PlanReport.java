@@ -127,7 +127,8 @@ public final class PlanReport {
                 .append(escape(ReportPage.duration(result.seconds()))).append(". The decision record is <a href=\"")
                 .append(MergePlanner.DECISION_FILE).append("\">").append(MergePlanner.DECISION_FILE).append("</a>")
                 .append(result.merged() == null ? "." : "; the merged checkpoint is in <code>"
-                        + escape(dir.toAbsolutePath().normalize().relativize(result.merged().toAbsolutePath().normalize()).toString()) + "/</code>.")
+                        + escape(dir.toAbsolutePath().normalize().relativize(
+                                result.merged().toAbsolutePath().normalize()).toString()) + "/</code>.")
                 .append("</p>\n");
         Path file = dir.resolve(REPORT_FILE);
         AtomicFiles.writeString(file, ReportPage.page("mergelab plan-merge: " + policy.file().getFileName(),
