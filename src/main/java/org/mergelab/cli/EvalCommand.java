@@ -40,7 +40,8 @@ final class EvalCommand implements Callable<Integer> {
     String dataset;
 
     @Option(names = "--probe", split = ",", paramLabel = "PROBE", defaultValue = "base",
-            description = "base, color, noise, color-conflict, noise-conflict (comma-separated or repeated; default base).")
+            description = "base, color, noise, stripes, frame, noise-blend and each cue's -conflict variant, e.g. "
+                    + "frame-conflict (comma-separated or repeated; default base).")
     List<String> probes;
 
     @Option(names = "--test-size", converter = OptionValues.AtLeastOne.class,

@@ -32,7 +32,9 @@ final class ShowCuesCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--cues", split = ",", paramLabel = "CUE",
-            defaultValue = "color,noise,color-conflict,noise-conflict", description = "Cues to show (default ${DEFAULT-VALUE}).")
+            defaultValue = "color,noise,stripes,frame,color-conflict,noise-conflict,stripes-conflict,frame-conflict",
+            description = "Cues to show, one column each (default: every cue kind but noise-blend, then their conflict"
+                    + " variants: ${DEFAULT-VALUE}).")
     List<String> cues;
 
     @Option(names = "--samples", converter = OptionValues.AtLeastOne.class,

@@ -4,11 +4,12 @@ package org.mergelab.data;
  * Optional settings of one cue kind, as given under {@code cues:} in a config (YAML keys
  * {@code size}, {@code x}, {@code y}, {@code strength}); every absent value keeps the cue's default
  * (colour patch 4 x 4 at the top-left; noise and stripes patches 8 x 8 at the bottom-right and
- * bottom-left; noise blend strength 0.25).
+ * bottom-left; checkerboard frame 2 px wide; noise blend strength 0.25).
  *
- * @param size side length in pixels of a patch cue
- * @param x left column of a patch cue
- * @param y top row of a patch cue
+ * @param size side length in pixels of a patch cue; the width of the {@code frame} cue (1 to
+ *     {@value CheckerFrameCue#MAX_WIDTH})
+ * @param x left column of a patch cue (not for {@code frame} or {@code noise-blend})
+ * @param y top row of a patch cue (not for {@code frame} or {@code noise-blend})
  * @param strength blend weight s of {@code noise-blend}
  */
 public record CueSettings(Integer size, Integer x, Integer y, Double strength) {

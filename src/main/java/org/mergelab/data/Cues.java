@@ -12,16 +12,18 @@ import java.util.List;
  *   <li>{@code noise-blend}: {@link NoiseBlendCue} s = 0.25, seeded by a seed derived from cueSeed
  *       (a strong distribution shift; see its Javadoc);</li>
  *   <li>{@code stripes}: {@link StripesCue} 8 x 8 binary stripes at the bottom-left corner, no seed needed;</li>
+ *   <li>{@code frame}: {@link CheckerFrameCue} a 2 px binary checkerboard frame along all four edges, cell size,
+ *       phase and polarity per class, their assignment to classes seeded by a seed derived from cueSeed;</li>
  *   <li>{@code color-conflict}, {@code noise-conflict}, {@code noise-blend-conflict},
- *       {@code stripes-conflict}: the same cues through a {@link ConflictCue} with the
+ *       {@code stripes-conflict}, {@code frame-conflict}: the same cues through a {@link ConflictCue} with the
  *       derangement {@link #derangement(int, long)}, shared by every conflict probe of a run.</li>
  * </ul>
  */
 public final class Cues {
 
     /** Names accepted by {@link #byName}. */
-    public static final List<String> NAMES = List.of("color", "noise", "noise-blend", "stripes", "color-conflict",
-            "noise-conflict", "noise-blend-conflict", "stripes-conflict");
+    public static final List<String> NAMES = List.of("color", "noise", "noise-blend", "stripes", "frame",
+            "color-conflict", "noise-conflict", "noise-blend-conflict", "stripes-conflict", "frame-conflict");
 
     private Cues() {}
 
@@ -74,6 +76,22 @@ public final class Cues {
             case "stripes" -> {
                 StripesCue.Builder b = StripesCue.builder().setNumClasses(numClasses);
                 patch(name, s, b::optSize, b::optPosition);
+                yield b.build();
+            }
+            case "frame" -> {
+                if (s.hasPosition()) {
+                    throw new IllegalArgumentException("cues.frame: the frame runs along all four edges; x and y do not "
+                            + "apply (got x=" + s.x() + ", y=" + s.y() + ")");
+                }
+                if (s.strength() != null) {
+                    throw new IllegalArgumentException("cues.frame: 'strength' applies to noise-blend only (got "
+                            + s.strength() + ")");
+                }
+                CheckerFrameCue.Builder b = CheckerFrameCue.builder().setNumClasses(numClasses)
+                        .setSeed(Seeds.derive(cueSeed, "frame"));
+                if (s.size() != null) {
+                    b.optWidth(s.size());
+                }
                 yield b.build();
             }
             default -> {

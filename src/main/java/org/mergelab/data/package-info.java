@@ -11,10 +11,14 @@
  * {@link org.mergelab.data.DatasetSpec}.
  *
  * <p>Cues (PROTOCOL.md "Knowledge made visible: cues") implement {@link org.mergelab.data.Cue}:
- * {@link org.mergelab.data.ColorPatchCue}, {@link org.mergelab.data.NoisePatchCue},
- * {@link org.mergelab.data.NoiseBlendCue} and {@link org.mergelab.data.ConflictCue} (with a
- * {@link org.mergelab.data.Derangement}); {@link org.mergelab.data.Cues#byName} builds them from config
- * names. {@link org.mergelab.data.Split} names a task's training images ({@code all}, {@code a}, {@code b}),
+ * {@link org.mergelab.data.ColorPatchCue}, {@link org.mergelab.data.NoisePatchCue} and
+ * {@link org.mergelab.data.StripesCue} (square patches placed by one {@code PatchPlacement}),
+ * {@link org.mergelab.data.CheckerFrameCue} (a binary checkerboard frame along all four edges: a pattern spread
+ * around the image, not a patch), {@link org.mergelab.data.NoiseBlendCue} (whole image) and
+ * {@link org.mergelab.data.ConflictCue} (with a {@link org.mergelab.data.Derangement});
+ * {@link org.mergelab.data.Cues#byName} builds them from config names ({@code color}, {@code noise},
+ * {@code stripes}, {@code frame}, {@code noise-blend}, each with a {@code -conflict} variant) and the settings of
+ * {@link org.mergelab.data.CueSettings}. {@link org.mergelab.data.Split} names a task's training images ({@code all}, {@code a}, {@code b}),
  * {@link org.mergelab.data.Splits} gives the disjoint halves behind them and the probe subset.
  *
  * <p>{@link org.mergelab.data.BatchStream} serves one epoch at a time: shuffle, then per sample

@@ -29,7 +29,8 @@ import org.mergelab.train.TrainConfig;
  *     {@link TrainConfig} defaults with 2 epochs
  * @param finetune training of each cue task on its half of the training set; default 1 epoch at
  *     learning rate 0.02
- * @param cueSeed seed of the noise patterns and of the conflict derangement; default 0
+ * @param cueSeed seed of the noise patterns, of the frame patterns' assignment to classes and of the conflict
+ *     derangement; default 0
  * @param cues settings per cue kind ({@code size}, {@code x}, {@code y}, {@code strength}; see
  *     {@link CueSettings}); default none (4 x 4 colour patch top-left, 8 x 8 noise patch bottom-right)
  * @param protocols name -> [cue of T1, cue of T2]; default {@code task-specific: [color, noise]},

@@ -82,6 +82,20 @@ class StripesCueContractTest extends CueContractTest {
     }
 }
 
+class CheckerFrameCueContractTest extends CueContractTest {
+    @Override
+    Cue cue() {
+        return CheckerFrameCue.builder().setNumClasses(CLASSES).setSeed(3).build();
+    }
+}
+
+class NarrowCheckerFrameCueContractTest extends CueContractTest {
+    @Override
+    Cue cue() {
+        return CheckerFrameCue.builder().setNumClasses(CLASSES).setSeed(3).optWidth(1).build();
+    }
+}
+
 class ConflictCueContractTest extends CueContractTest {
     @Override
     Cue cue() {

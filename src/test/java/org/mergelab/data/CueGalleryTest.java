@@ -47,12 +47,19 @@ class CueGalleryTest {
     void moreCuesPicture(@TempDir Path tmp) throws IOException {
         ImageDataset ds = BuiltinDataset.generate(24 * 2, 2024);
         List<Cue> cues = List.of(Cues.byName("stripes", 24, 1), Cues.byName("stripes-conflict", 24, 1),
-                Cues.byName("noise-blend", 24, 1));
+                Cues.byName("frame", 24, 1), Cues.byName("frame-conflict", 24, 1), Cues.byName("noise-blend", 24, 1));
         Path png = target(tmp).resolve("cues-more.png");
         CueGallery.write(ds, cues, 6, png);
         BufferedImage img = ImageIO.read(png.toFile());
-        assertThat(img.getWidth()).isGreaterThan(4 * 128);
+        assertThat(img.getWidth()).isGreaterThan(6 * 128);
         assertThat(img.getHeight()).isGreaterThan(6 * 128);
+        // the frame column of row 0: its top-left screen pixels show frame pixel (0, 0) of class 0, in black or white
+        int left = img.getWidth() - 6 * (128 + 6) - 6;
+        int top = img.getHeight() - 6 * (128 + 6) - 6;
+        byte[] drawn = new byte[ImageDataset.IMAGE_BYTES];
+        cues.get(2).apply(drawn, 0, 0);
+        int corner = drawn[0] & 0xFF;
+        assertThat(img.getRGB(left + 3 * (128 + 6) + 1, top + 1) & 0xFFFFFF).isEqualTo(corner << 16 | corner << 8 | corner);
     }
 
     @Test

@@ -185,7 +185,7 @@ class CueTest {
 
     @Test
     void conflictCueDiffersFromTrueCueForEveryClass() {
-        for (String name : new String[] {"color", "noise", "stripes", "noise-blend"}) {
+        for (String name : new String[] {"color", "noise", "stripes", "frame", "noise-blend"}) {
             Cue truth = Cues.byName(name, 24, 42);
             Cue conflict = Cues.byName(name + "-conflict", 24, 42);
             assertThat(conflict.name()).isEqualTo(name + "-conflict");
