@@ -85,6 +85,18 @@ abstract class AbstractMergeMethod implements MergeMethod {
     }
 
     /**
+     * Range merging: the scan of a tensor whose models' auxiliary matrices are read through {@code matrices}; see
+     * {@link RangeMergeable#statisticsScan(MergeRequest, long, RangeMergeable.AuxiliaryMatrices)}. The default reads
+     * none ({@code matrices} must be null) and is {@link #scan(MergeRequest, long)}; regmean overrides it.
+     */
+    RangeMergeable.StatisticsScan scan(MergeRequest first, long length, RangeMergeable.AuxiliaryMatrices matrices) {
+        if (matrices != null) {
+            throw new IllegalStateException("method '" + name + "' reads no auxiliary matrices");
+        }
+        return scan(first, length);
+    }
+
+    /**
      * Range merging, for a method that is {@link RangeMergeable}: merges one range of a request that fits the
      * signature. The default merges the range as a tensor of its own, which is right for an elementwise method.
      */
@@ -103,9 +115,23 @@ abstract class AbstractMergeMethod implements MergeMethod {
      * range is checked too.
      */
     public final RangeMergeable.StatisticsScan statisticsScan(MergeRequest first, long length) {
+        return statisticsScan(first, length, null);
+    }
+
+    /**
+     * For a {@link RangeMergeable} method: checks {@code first} against the signature, then
+     * {@link #scan(MergeRequest, long, RangeMergeable.AuxiliaryMatrices)}, whose every range is checked too.
+     */
+    public final RangeMergeable.StatisticsScan statisticsScan(MergeRequest first, long length,
+            RangeMergeable.AuxiliaryMatrices matrices) {
         signature.check(name, first);
-        RangeMergeable.StatisticsScan scan = scan(first, length);
+        RangeMergeable.StatisticsScan scan = scan(first, length, matrices);
         return new RangeMergeable.StatisticsScan() {
+            @Override
+            public boolean readsRanges() {
+                return scan.readsRanges();
+            }
+
             @Override
             public void add(MergeRequest range, long offset) {
                 signature.check(name, range);
@@ -126,9 +152,11 @@ abstract class AbstractMergeMethod implements MergeMethod {
 
     /** Runs {@code scan} over {@code request} as one range, pass after pass: the whole-tensor merge's statistics. */
     static RangeMergeable.TensorStatistics scanWhole(RangeMergeable.StatisticsScan scan, MergeRequest request) {
-        do {
-            scan.add(request, 0);
-        } while (scan.endPass());
+        if (scan.readsRanges()) {
+            do {
+                scan.add(request, 0);
+            } while (scan.endPass());
+        }
         return scan.statistics();
     }
 

@@ -1,6 +1,5 @@
 package org.mergelab.merge;
 
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -20,10 +19,12 @@ import java.util.Map;
  * estimates the quantiles of a tensor above 1,000,000 entries from 1,000,000 entries drawn with replacement by
  * torch's unseeded generator; mergelab takes them from the whole tensor, see the README.
  *
- * <p>Needs a base and exactly one other model, and the whole tensor (the quantiles). No parameters (mergekit's has
- * none).
+ * <p>Needs a base and exactly one other model. No parameters (mergekit's has none). Merges in ranges of whole rows
+ * (slices along axis 0; a tensor of one dimension is one range): the three quantiles come from a scan that
+ * recomputes each range's importances pass after pass and selects them exactly ({@link OrderStatisticSearch}, the
+ * values {@link java.util.Arrays#sort(double[])} puts at those indices), then every range is merged alone.
  */
-final class ArceeFusionMerge extends AbstractMergeMethod {
+final class ArceeFusionMerge extends AbstractMergeMethod implements RangeMergeable {
 
     /** Added to each softmax probability before the KL divergence (mergekit's eps). */
     static final double PROBABILITY_EPSILON = 1e-8;
@@ -34,15 +35,78 @@ final class ArceeFusionMerge extends AbstractMergeMethod {
         super("arcee_fusion", References.ARCEE_FUSION, MethodSignature.of(1, 1, true, Map.of(), Map.of()));
     }
 
+    /** The importance above which an entry takes the other model. */
+    record Threshold(double value) implements TensorStatistics {}
+
+    @Override
+    public Locality locality(Map<String, Double> globalParameters) {
+        return Locality.TENSOR_STATISTICS;
+    }
+
+    @Override
+    public long rowsPerRange(long[] shape, int chunkElements, boolean auxiliaryMatrices) {
+        return RangeMergeable.rowsIn(shape, chunkElements);
+    }
+
     @Override
     float[] compute(MergeRequest request) {
+        if (request.length() == 0) {
+            return new float[0];
+        }
+        return computeRange(request, 0, scanWhole(scan(request, request.length()), request));
+    }
+
+    /**
+     * Selects the importances at indices floor(q (n − 1)), q = 1/4, 1/2, 3/4, of the sorted n, pass after pass, each
+     * pass recomputing the importances of every range.
+     */
+    @Override
+    RangeMergeable.StatisticsScan scan(MergeRequest first, long length) {
+        long last = length - 1;
+        OrderStatisticSearch quartiles = new OrderStatisticSearch(length, last / 4, last / 2, 3 * last / 4);
+        return new RangeMergeable.StatisticsScan() {
+            @Override
+            public void add(MergeRequest range, long offset) {
+                quartiles.add(importance(range));
+            }
+
+            @Override
+            public boolean endPass() {
+                quartiles.endPass();
+                return quartiles.searching();
+            }
+
+            @Override
+            public TensorStatistics statistics() {
+                double q1 = quartiles.value(0);
+                double median = quartiles.value(1);
+                double q3 = quartiles.value(2);
+                return new Threshold(median + IQR_FACTOR * (q3 - q1));
+            }
+        };
+    }
+
+    @Override
+    float[] computeRange(MergeRequest range, long offset, TensorStatistics statistics) {
+        if (!(statistics instanceof Threshold threshold)) {
+            throw new IllegalArgumentException("tensor '" + range.tensorName() + "': merging a range with arcee_fusion"
+                    + " needs the tensor's quantiles, got " + statistics);
+        }
+        float[] base = range.base();
+        float[] model = range.models().getFirst();
+        double[] importance = importance(range);
+        float[] out = new float[base.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = importance[j] >= threshold.value() ? model[j] : base[j];
+        }
+        return out;
+    }
+
+    /** |m_j − b_j| · KL of j's row, for every entry of a request of whole rows (the last dimension of its shape). */
+    private static double[] importance(MergeRequest request) {
         float[] base = request.base();
         float[] model = request.models().getFirst();
         int n = base.length;
-        float[] out = new float[n];
-        if (n == 0) {
-            return out;
-        }
         long[] shape = request.shape();
         int rowLength = shape.length == 0 ? n : (int) shape[shape.length - 1];
         double[] importance = new double[n];
@@ -52,17 +116,7 @@ final class ArceeFusionMerge extends AbstractMergeMethod {
                 importance[j] = Math.abs((double) model[j] - base[j]) * kl;
             }
         }
-        double[] sorted = importance.clone();
-        Arrays.sort(sorted);
-        long last = n - 1L;
-        double q1 = sorted[(int) (last / 4)];
-        double median = sorted[(int) (last / 2)];
-        double q3 = sorted[(int) (3 * last / 4)];
-        double threshold = median + IQR_FACTOR * (q3 - q1);
-        for (int j = 0; j < n; j++) {
-            out[j] = importance[j] >= threshold ? model[j] : base[j];
-        }
-        return out;
+        return importance;
     }
 
     /** softmax of {@code length} elements from {@code start}, plus {@link #PROBABILITY_EPSILON} each. */

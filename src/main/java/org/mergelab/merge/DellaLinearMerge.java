@@ -20,7 +20,7 @@ import java.util.Map;
  * (1), {@code normalize} (false), {@code rescale} (true = L1), as mergekit. For the same seed, tensor, densities and
  * epsilons, della and della_linear drop the same entries.
  */
-final class DellaLinearMerge extends TaskVectorFamilyMethod {
+final class DellaLinearMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     DellaLinearMerge() {
         super("della_linear", References.DELLA, MethodSignature.of(1, ANY, true,

@@ -25,9 +25,11 @@ import java.util.Map;
  * {@code normalize} (true), {@code rescale} (true = L1; {@code inverse_density} divides each survivor by its p_i,j,
  * the paper's rule), all as mergekit. Seeded like {@link DareLinearMerge}: model i's draws come from the i-th split
  * of the tensor's stream, one per entry in index order, kept when below p_i,j; see
- * {@link Sparsification#MAGNITUDE_SAMPLING}.
+ * {@link Sparsification#MAGNITUDE_SAMPLING}. Merges in ranges of whole rows (slices along axis 0, whose lines along
+ * axis 1 are ranked within the range; a tensor of one dimension is one range), each range drawing from the streams
+ * moved on to its first entry; the L1 rescale's two norms per model come from a scan first.
  */
-final class DellaMerge extends TaskVectorFamilyMethod {
+final class DellaMerge extends TaskVectorFamilyMethod implements RangeMergeable {
 
     DellaMerge() {
         super("della", References.DELLA, MethodSignature.of(1, ANY, true,

@@ -43,6 +43,53 @@ final class InputRanges {
         return mapped.numel();
     }
 
+    /** A block read maps at most about this many elements at a time (whole rows). */
+    static final long BLOCK_WINDOW_ELEMENTS = 1 << 20;
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} by columns {@code [colFrom, colTo)} of the tensor read as a row-major matrix of
+     * {@code rowLength} columns, as float32, row-major. A per-range tensor is mapped a window of whole rows at a time,
+     * each window unmapped once its columns are converted, so that a block of columns of a large matrix is read with
+     * only one window resident.
+     *
+     * @throws IllegalArgumentException naming the file, the tensor and the element of a value that is not finite
+     * @throws UncheckedIOException naming the file when a window cannot be mapped
+     */
+    float[] block(long rowLength, int rowFrom, int rowTo, int colFrom, int colTo) {
+        if (colFrom == 0 && colTo == rowLength) { // whole rows: one range
+            return floats(rowFrom * rowLength, rowTo * rowLength);
+        }
+        int columns = colTo - colFrom;
+        float[] out = new float[Math.multiplyExact(rowTo - rowFrom, columns)];
+        float[] row = new float[columns];
+        long rowsPerWindow = Math.max(1, BLOCK_WINDOW_ELEMENTS / rowLength);
+        for (long first = rowFrom; first < rowTo && columns > 0; first += rowsPerWindow) {
+            long last = Math.min(rowTo, first + rowsPerWindow);
+            long from = first * rowLength + colFrom;
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor window = mapped != null ? mapped
+                        : source.read(name, from, (last - 1) * rowLength + colTo, arena);
+                long windowStart = mapped != null ? 0 : from;
+                for (long r = first; r < last; r++) {
+                    long at = r * rowLength + colFrom;
+                    int bad = window.readFloats(at - windowStart, row);
+                    if (bad >= 0) {
+                        throw notFinite(at + bad, row[bad]);
+                    }
+                    System.arraycopy(row, 0, out, Math.toIntExact((r - rowFrom) * columns), columns);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(source.path() + ": tensor '" + name + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private IllegalArgumentException notFinite(long element, float value) {
+        return new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element " + element
+                + " is " + value + "; inputs must be finite");
+    }
+
     /**
      * Elements {@code [from, to)} as float32.
      *
@@ -62,8 +109,7 @@ final class InputRanges {
             }
         }
         if (bad >= 0) {
-            throw new IllegalArgumentException("tensor '" + name + "' in " + source.path() + ": element "
-                    + (from + bad) + " is " + values[bad] + "; inputs must be finite");
+            throw notFinite(from + bad, values[bad]);
         }
         return values;
     }

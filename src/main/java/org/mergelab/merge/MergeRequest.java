@@ -28,7 +28,8 @@ import java.util.Objects;
  *       (length n) for {@code fisher}, the input Gram matrix (d x d, d = n / shape[0]) for {@code regmean}; the
  *       method's {@link AuxiliaryInput} says which, and the method checks the length.
  *   <li>{@code shape}: the tensor's shape, row-major, whose product is n; {@code [n]} unless given. A request for a
- *       range of a tensor is one-dimensional. Only methods that work along an axis or on rows read it ({@code della}
+ *       range of a tensor is one-dimensional, or, for a method that merges ranges of whole rows
+ *       ({@link RangeMergeable#rowsPerRange}), {@code [rows, shape[1], ...]}. Only methods that work along an axis or on rows read it ({@code della}
  *       ranks magnitudes along axis 1, {@code nuslerp} without {@code nuslerp_flatten} and {@code arcee_fusion} work
  *       row by row, as mergekit).
  * </ul>

@@ -5,8 +5,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.mergelab.merge.RangeMergeable.AuxiliaryMatrices;
 import org.mergelab.merge.RangeMergeable.Locality;
 import org.mergelab.merge.RangeMergeable.StatisticsScan;
 import org.mergelab.merge.RangeMergeable.TensorStatistics;
@@ -15,59 +19,137 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * Merges one tensor of a {@link StreamingMerge} range by range on a pool of workers. A
  * {@link Locality#TENSOR_STATISTICS} method's statistics come first: its {@link StatisticsScan} reads every range in
  * index order, pass after pass, while the workers convert the next few ranges ahead of it (at most two per worker are
- * held), so memory stays bounded whatever the tensor's size; then every range is merged on the workers and stored.
+ * held), so memory stays bounded whatever the tensor's size; then every range is merged on the workers and stored,
+ * and the statistics are closed. The ranges are {@link #ranges}: chunks, or whole rows for a method that asks for
+ * them ({@link RangeMergeable#rowsPerRange}).
  */
 final class RangedTensorMerge {
 
     /** Where the ranges of the tensor come from and where their merged values go. */
     interface Ranges {
-        /** The merge request of elements {@code [from, to)}, converted to float32 and checked finite. */
-        MergeRequest request(long from, long to);
+        /**
+         * The merge request of elements {@code [from, to)}, converted to float32 and checked finite, with
+         * {@code shape} ({@code null}: one-dimensional).
+         */
+        MergeRequest request(long from, long to, long[] shape);
 
         /** Stores merged elements {@code [from, from + merged.length)}. */
         void store(long from, float[] merged);
     }
 
+    /**
+     * One range of a tensor.
+     *
+     * @param from its first element
+     * @param to the element after its last
+     * @param shape the shape its request carries: {@code [rows, shape[1], ...]} for whole rows, null for a chunk
+     */
+    record Range(long from, long to, long[] shape) {}
+
     private RangedTensorMerge() {}
 
     /**
-     * Merges a tensor of {@code n} elements in ranges of {@code chunk} elements.
+     * The ranges {@code method} merges a tensor of {@code shape} in: consecutive chunks of {@code chunk} elements, or,
+     * when the method asks for whole rows ({@link RangeMergeable#rowsPerRange}), that many rows each (the last may
+     * hold fewer), or the whole tensor as one range when it has fewer than two dimensions.
+     */
+    static List<Range> ranges(RangeMergeable method, long[] shape, int chunk, boolean auxiliaryMatrices) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        long rows = method.rowsPerRange(shape, chunk, auxiliaryMatrices);
+        List<Range> out = new ArrayList<>();
+        if (rows <= 0) {
+            for (long from = 0; from < n; from += chunk) {
+                out.add(new Range(from, Math.min(n, from + chunk), null));
+            }
+        } else if (shape.length < 2 || n == 0) {
+            out.add(new Range(0, n, shape.clone()));
+        } else {
+            long row = n / shape[0];
+            for (long first = 0; first < shape[0]; first += rows) {
+                long[] rangeShape = shape.clone();
+                rangeShape[0] = Math.min(rows, shape[0] - first);
+                out.add(new Range(first * row, (first + rangeShape[0]) * row, rangeShape));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Merges a tensor of {@code shape} in {@link #ranges}.
      *
      * @param method the method, which splits under these parameters ({@code locality} is not whole-tensor)
+     * @param matrices each model's auxiliary matrix of the tensor, read by blocks (regmean's Gram), or null
      * @param threads the workers' count; up to twice as many ranges are converted ahead of a scan
      */
-    static void merge(RangeMergeable method, Locality locality, long n, int chunk, ExecutorService workers,
-            int threads, Ranges ranges) throws IOException {
-        List<long[]> bounds = new ArrayList<>();
-        for (long from = 0; from < n; from += chunk) {
-            bounds.add(new long[] {from, Math.min(n, from + chunk)});
-        }
+    static void merge(RangeMergeable method, Locality locality, long[] shape, int chunk, AuxiliaryMatrices matrices,
+            ExecutorService workers, int threads, Ranges ranges) throws IOException {
+        List<Range> bounds = ranges(method, shape, chunk, matrices != null);
+        long n = bounds.getLast().to();
         TensorStatistics statistics = null;
-        if (locality == Locality.TENSOR_STATISTICS) {
-            StatisticsScan scan = method.statisticsScan(ranges.request(0, Math.min(n, 1)), n);
-            do {
-                Deque<Future<MergeRequest>> ahead = new ArrayDeque<>();
-                int next = 0;
-                for (long[] r : bounds) {
-                    while (next < bounds.size() && ahead.size() < 2 * threads) {
-                        long[] b = bounds.get(next++);
-                        ahead.add(workers.submit(() -> ranges.request(b[0], b[1])));
-                    }
-                    scan.add(StreamingMerge.await(ahead.removeFirst()), r[0]);
+        try {
+            if (locality == Locality.TENSOR_STATISTICS) {
+                StatisticsScan scan = method.statisticsScan(ranges.request(0, Math.min(n, 1), null), n, matrices);
+                if (scan.readsRanges()) {
+                    do {
+                        Deque<Future<MergeRequest>> ahead = new ArrayDeque<>();
+                        int next = 0;
+                        for (Range r : bounds) {
+                            while (next < bounds.size() && ahead.size() < 2 * threads) {
+                                Range b = bounds.get(next++);
+                                ahead.add(workers.submit(() -> ranges.request(b.from(), b.to(), b.shape())));
+                            }
+                            scan.add(StreamingMerge.await(ahead.removeFirst()), r.from());
+                        }
+                    } while (scan.endPass());
                 }
-            } while (scan.endPass());
-            statistics = scan.statistics();
+                statistics = scan.statistics();
+            }
+            TensorStatistics tensorStatistics = statistics;
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Future<Void>> parts = new ArrayList<>();
+            for (Range r : bounds) {
+                parts.add(workers.submit(() -> {
+                    if (!stop.get()) { // after a failure the ranges left are skipped
+                        ranges.store(r.from(), method.mergeRange(ranges.request(r.from(), r.to(), r.shape()),
+                                r.from(), tensorStatistics));
+                    }
+                    return null;
+                }));
+            }
+            try {
+                for (Future<Void> part : parts) {
+                    StreamingMerge.await(part);
+                }
+            } finally {
+                stop.set(true);
+                awaitQuietly(parts); // nothing may read the statistics once they are closed
+            }
+        } finally {
+            if (statistics != null) {
+                statistics.close();
+            }
         }
-        TensorStatistics tensorStatistics = statistics;
-        List<Future<Void>> parts = new ArrayList<>();
-        for (long[] r : bounds) {
-            parts.add(workers.submit(() -> {
-                ranges.store(r[0], method.mergeRange(ranges.request(r[0], r[1]), r[0], tensorStatistics));
-                return null;
-            }));
-        }
+    }
+
+    /** Waits for every part to end, whatever its outcome (the first failure is the one already thrown). */
+    private static void awaitQuietly(List<Future<Void>> parts) {
+        boolean interrupted = false;
         for (Future<Void> part : parts) {
-            StreamingMerge.await(part);
+            while (!part.isDone()) {
+                try {
+                    part.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | CancellationException e) {
+                    // reported by the caller's own wait, or a consequence of it
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -109,21 +109,32 @@ enum Sparsification {
                 MagnitudeRanking.keepRankWindow(taskVector, window.from(), window.to());
             }
             case RANDOM, MAGNITUDE_SAMPLING -> {
-                double[] probabilities = this == RANDOM ? null
-                        : keepProbabilities(taskVector, shape, density, sparsity.epsilon());
-                for (int i = 0; i < taskVector.length; i++) {
-                    double p = probabilities == null ? density : probabilities[i];
-                    // draw for every entry, kept or not, so the mask depends on position only
-                    boolean keep = random.nextDouble() < p;
-                    taskVector[i] = !keep ? 0.0
-                            : rescale == Rescale.INVERSE_DENSITY ? taskVector[i] * (1.0 / p) : taskVector[i];
-                }
+                drawMask(taskVector, this == RANDOM ? null
+                        : keepProbabilities(taskVector, shape, density, sparsity.epsilon()), density, rescale, random);
                 if (rescale == Rescale.INVERSE_DENSITY) {
                     return; // each survivor is already divided by its own keep probability
                 }
             }
         }
         rescale.apply(taskVector, l1Before, density);
+    }
+
+    /**
+     * The random mask of {@link #RANDOM} and {@link #MAGNITUDE_SAMPLING}, in place: one {@code nextDouble()} from
+     * {@code random} per entry in index order, kept or not (so the mask depends on position only), entry j kept when
+     * the draw is below its probability ({@code probabilities[j]}, or {@code density} when {@code probabilities} is
+     * null), and a kept entry divided by that probability under {@link Rescale#INVERSE_DENSITY}. A range of a tensor
+     * is masked as the whole is when {@code random} has been moved on to the range's first entry and the
+     * probabilities are the range's (della's, of whole rows, are).
+     */
+    static void drawMask(double[] taskVector, double[] probabilities, double density, Rescale rescale,
+            RandomGenerator random) {
+        for (int i = 0; i < taskVector.length; i++) {
+            double p = probabilities == null ? density : probabilities[i];
+            boolean keep = random.nextDouble() < p;
+            taskVector[i] = !keep ? 0.0
+                    : rescale == Rescale.INVERSE_DENSITY ? taskVector[i] * (1.0 / p) : taskVector[i];
+        }
     }
 
     /**

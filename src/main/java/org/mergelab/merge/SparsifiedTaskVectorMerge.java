@@ -30,10 +30,10 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  * {@link MagnitudeRanking.CutSearch}), and with the L1 rescale also the norm of the kept entries; random
  * sparsification draws each range's mask from its models' streams moved on to the range's first
  * element ({@link SplitMixStream}), elementwise, and with the L1 rescale takes the norms before and after
- * the mask from a scan; DELLA's rank sampling along rows merges whole tensors
- * ({@link Locality#WHOLE_TENSOR}). The whole-tensor {@link #merge} runs the same scan over the tensor as
- * one range (magnitude cuts), or draws the masks as {@link Sparsification#apply} does; the contract test
- * checks both give the same bits.
+ * the mask from a scan; DELLA's rank sampling along axis 1 is random sparsification in ranges of whole rows
+ * ({@link #rowsPerRange}), each range's keep probabilities ranked within its own rows, with the same L1 scan.
+ * The whole-tensor {@link #merge} runs the same scan over the tensor as one range (magnitude cuts), or draws
+ * the masks as {@link Sparsification#apply} does; the contract test checks both give the same bits.
  */
 final class SparsifiedTaskVectorMerge {
 
@@ -59,9 +59,18 @@ final class SparsifiedTaskVectorMerge {
         return switch (sparsification) {
             case NONE -> Locality.ELEMENTWISE;
             case RANDOM -> rescale(globalParameters) == Rescale.L1 ? Locality.TENSOR_STATISTICS : Locality.ELEMENTWISE;
-            case MAGNITUDE_SAMPLING -> Locality.WHOLE_TENSOR;
+            case MAGNITUDE_SAMPLING -> rescale(globalParameters) == Rescale.L1 ? Locality.TENSOR_STATISTICS
+                    : Locality.ELEMENTWISE;
             case MAGNITUDE, MAGNITUDE_OUTLIERS -> Locality.TENSOR_STATISTICS;
         };
+    }
+
+    /**
+     * DELLA ranks magnitudes along axis 1, within each slice along axis 0 (or over a whole one-dimensional tensor):
+     * its ranges hold as many whole rows as fit in {@code chunkElements}, at least one; the rest cut anywhere.
+     */
+    long rowsPerRange(long[] shape, int chunkElements) {
+        return sparsification == Sparsification.MAGNITUDE_SAMPLING ? RangeMergeable.rowsIn(shape, chunkElements) : 0;
     }
 
     // A method that does not take density, gamma, epsilon or rescale (task_arithmetic sparsifies nothing; only
@@ -100,8 +109,9 @@ final class SparsifiedTaskVectorMerge {
      * The scan of a tensor of {@code length} elements: for magnitude sparsification, each model's two rank cuts by
      * a streaming radix selection ({@link MagnitudeRanking.CutSearch}: two passes, a third only for ties in magnitude
      * at a cut), then, with the L1 rescale, a pass for the norm of what the cuts keep; for random sparsification with
-     * the L1 rescale, one pass drawing each model's mask from its stream, as the whole-tensor merge draws it. Sums
-     * run in index order, so the statistics are the whole-tensor merge's, bit for bit.
+     * the L1 rescale (DARE, or DELLA over ranges of whole rows), one pass drawing each model's mask from its stream,
+     * as the whole-tensor merge draws it. Sums run in index order, so the statistics are the whole-tensor merge's,
+     * bit for bit.
      */
     RangeMergeable.StatisticsScan scan(MergeRequest first, long length) {
         int models = first.modelCount();
@@ -120,7 +130,13 @@ final class SparsifiedTaskVectorMerge {
                 to[i] = new MagnitudeRanking.CutSearch(window.to(), n);
             }
         }
-        List<SplitMixStream> streams = sparsification == Sparsification.RANDOM ? seededStreams(first) : null;
+        if (sparsification == Sparsification.MAGNITUDE_SAMPLING) {
+            for (int i = 0; i < models; i++) {
+                checkSampling(first, i, densities[i]);
+            }
+        }
+        List<SplitMixStream> streams = sparsification == Sparsification.RANDOM
+                || sparsification == Sparsification.MAGNITUDE_SAMPLING ? seededStreams(first) : null;
         return new RangeMergeable.StatisticsScan() {
             private long[] offsets = new long[16];
             private int ranges;
@@ -165,13 +181,15 @@ final class SparsifiedTaskVectorMerge {
                         for (double t : tau) {
                             l1After[i] += Math.abs(t);
                         }
-                    } else { // random mask with the L1 rescale: both norms, drawing as the whole merge draws
-                        SplitMixStream stream = streams.get(i);
-                        for (int j = 0; j < model.length; j++) {
-                            double tau = (double) model[j] - base[j];
-                            l1Before[i] += Math.abs(tau);
-                            boolean keep = stream.nextDouble() < densities[i];
-                            l1After[i] += Math.abs(keep ? tau : 0.0);
+                    } else { // random or rank-sampled mask with the L1 rescale: both norms, drawing as the whole
+                        double[] tau = taskVector(model, base);
+                        for (double t : tau) {
+                            l1Before[i] += Math.abs(t);
+                        }
+                        Sparsification.drawMask(tau, keepProbabilities(tau, range, i, densities[i]), densities[i],
+                                Rescale.L1, streams.get(i));
+                        for (double t : tau) {
+                            l1After[i] += Math.abs(t);
                         }
                     }
                 }
@@ -213,6 +231,21 @@ final class SparsifiedTaskVectorMerge {
                 return new RangeStatistics(offsets, fromCuts, toCuts, l1Before, l1After);
             }
         };
+    }
+
+    /**
+     * DELLA's keep probabilities of model i's task-vector range {@code tau}, from the range's shape (whole rows), or
+     * null (one probability, the density) for DARE.
+     */
+    private double[] keepProbabilities(double[] tau, MergeRequest range, int model, double density) {
+        return sparsification == Sparsification.MAGNITUDE_SAMPLING
+                ? Sparsification.keepProbabilities(tau, range.shape(), density, epsilon(range, model)) : null;
+    }
+
+    /** Throws, naming the tensor and the model, unless model i's density and epsilon suit DELLA's sampling. */
+    private void checkSampling(MergeRequest request, int model, double density) {
+        sparsification.check(new Sparsification.ModelSparsity(density, gamma(request, model), epsilon(request, model)),
+                "tensor '" + request.tensorName() + "', model " + model);
     }
 
     private static double[] taskVector(float[] model, float[] base) {
@@ -260,10 +293,6 @@ final class SparsifiedTaskVectorMerge {
      */
     float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics) {
         Locality locality = locality(request.globalParameters());
-        if (locality == Locality.WHOLE_TENSOR) {
-            throw new IllegalArgumentException("tensor '" + request.tensorName()
-                    + "': della's rank-sampled masks merge whole tensors only");
-        }
         if (locality == Locality.TENSOR_STATISTICS && !(statistics instanceof RangeStatistics)) {
             throw new IllegalArgumentException("tensor '" + request.tensorName() + "': merging a range of "
                     + sparsification + " needs the tensor's statistics, got " + statistics);
@@ -361,15 +390,15 @@ final class SparsifiedTaskVectorMerge {
                 if (density < 1.0) {
                     rescaleMasked(tau, rescale, density, ranged, i);
                 }
-            } else if (!whole && sparsification == Sparsification.RANDOM) {
+            } else if (!whole && (sparsification == Sparsification.RANDOM
+                    || sparsification == Sparsification.MAGNITUDE_SAMPLING)) {
                 if (density < 1.0) {
-                    RandomGenerator random = streams.get(i);
-                    for (int j = 0; j < n; j++) {
-                        // as Sparsification.apply: a draw for every entry, kept or not
-                        boolean keep = random.nextDouble() < density;
-                        tau[j] = !keep ? 0.0
-                                : rescale == Rescale.INVERSE_DENSITY ? tau[j] * (1.0 / density) : tau[j];
+                    if (sparsification == Sparsification.MAGNITUDE_SAMPLING) {
+                        checkSampling(request, i, density);
                     }
+                    // as Sparsification.apply: a draw for every entry, kept or not
+                    Sparsification.drawMask(tau, keepProbabilities(tau, request, i, density), density, rescale,
+                            streams.get(i));
                     if (rescale == Rescale.L1) {
                         rescaleMasked(tau, rescale, density, ranged, i);
                     }

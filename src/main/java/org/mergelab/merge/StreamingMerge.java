@@ -53,8 +53,10 @@ import org.mergelab.merge.RangeMergeable.Locality;
  * whose output element depends only on the same element
  * of the inputs ({@link Locality#ELEMENTWISE}) are merged range by range; methods that need whole-tensor statistics
  * (TIES, Breadcrumbs: rank thresholds; slerp, model_stock: norms and angles; DARE with the L1 rescale: norms of the
- * masked task vectors) gather them first, reading the ranges in index order in bounded memory
- * ({@link Locality#TENSOR_STATISTICS}, {@link RangedTensorMerge}); the rest merge whole tensors. Results are the bits of
+ * masked task vectors; arcee_fusion: quantiles) gather them first, reading the ranges in index order in bounded memory
+ * ({@link Locality#TENSOR_STATISTICS}, {@link RangedTensorMerge}); methods that work along rows (della, arcee_fusion,
+ * regmean) merge ranges of whole rows ({@link RangeMergeable#rowsPerRange}), regmean with its Gram matrices read block
+ * by block and factored off the heap; the rest merge whole tensors. Results are the bits of
  * {@link MergeMethod#merge} on the whole tensor, whatever the thread count: random streams depend on the seed and
  * the tensor's name only, statistics are combined in index order.
  *
@@ -186,14 +188,17 @@ public final class StreamingMerge {
                                 if (plan.copied(method)) {
                                     copyInWindows(plan, out);
                                 } else {
-                                    mergeInRanges(plan, requestParameters.get(plan.name()), workers, out);
+                                    try {
+                                        mergeInRanges(plan, requestParameters.get(plan.name()), workers, out);
+                                    } catch (OutOfMemoryError e) {
+                                        throw outOfMemory(plan, e);
+                                    }
                                 }
                                 weightMap.put(plan.name(), fileName);
                                 totalBytes += plan.output().byteLength();
                                 continue;
                             }
-                            MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), workers,
-                                    outputs);
+                            MergedTensor merged = mergeTensor(plan, requestParameters.get(plan.name()), outputs);
                             await(pending);
                             pending = writer.submit(() -> {
                                 try (AutoCloseable release = merged.release()) {
@@ -324,20 +329,30 @@ public final class StreamingMerge {
                             ? ranged.locality(parameters.global()) : Locality.WHOLE_TENSOR;
                     // float32 copies of every input range and the result, and the result in the output dtype
                     long arrays = inputs.size() + 2;
-                    boolean whole = locality == Locality.WHOLE_TENSOR || n <= chunkElements;
-                    long elements = whole ? n : Math.min(n, (long) threads * chunkElements);
+                    boolean whole = !streams(plan, parameters);
+                    long gram = gramElements(plan);
+                    long rangeElements = whole ? n : largestRange(plan);
+                    long elements = whole ? n : Math.min(n, threads * rangeElements);
                     working = arrays * elements * Float.BYTES;
-                    action = method.name() + (whole ? " (whole tensor)" : " (in ranges of " + chunkElements
+                    action = method.name() + (whole ? " (whole tensor)" : " (in ranges of " + rangeElements
                             + " elements on " + threads + " threads)");
                     if (method.auxiliaryInput() == AuxiliaryInput.INPUT_GRAM) {
-                        if (auxiliaryTensors.contains(plan.name())) {
+                        long d = RangeMergeable.rowElements(plan.output().shape());
+                        if (gram == 0) {
+                            action = method.name() + ": weighted mean (no Gram matrix)";
+                        } else if (whole) {
                             // the models' float32 Grams, their float64 sum and the float64 right-hand side
-                            long d = n / plan.output().shape()[0];
                             working = (models.size() + 2L) * n * Float.BYTES + models.size() * d * d * Float.BYTES
                                     + d * d * Double.BYTES + n * Double.BYTES;
                             action = method.name() + " (whole tensor, input Gram [" + d + ", " + d + "])";
                         } else {
-                            action = method.name() + ": weighted mean (no Gram matrix)";
+                            // the Cholesky factor off the heap; per range in flight its float32 rows and two
+                            // float64 right-hand sides (RegMeanMerge)
+                            working = d * (d + 1) / 2 * Double.BYTES + elements * (arrays * Float.BYTES
+                                    + 2L * Double.BYTES);
+                            action = method.name() + " (input Gram [" + d + ", " + d + "] factored off the heap, "
+                                    + "output rows solved in ranges of " + rangeElements / d + " rows on " + threads
+                                    + " threads)";
                         }
                     }
                 }
@@ -345,7 +360,7 @@ public final class StreamingMerge {
                 if (streamed) {
                     // only the ranges in flight are mapped, and each is written where it goes in the file
                     long inFlight = plan.copied(method) ? Math.min(n, COPY_WINDOW_BYTES / in.byteSize())
-                            : Math.min(n, 2L * threads * chunkElements);
+                            : Math.min(n, 2L * threads * largestRange(plan));
                     mapped = Math.min(mapped, inFlight * in.byteSize() * inputInfos.size());
                     action += ", written range by range";
                     largestWorking = Math.max(largestWorking, working + inFlight * plan.output().dtype().byteSize());
@@ -511,12 +526,29 @@ public final class StreamingMerge {
             return plan.output().byteLength() > COPY_WINDOW_BYTES;
         }
         return method instanceof RangeMergeable ranged && ranged.locality(parameters.global()) != Locality.WHOLE_TENSOR
-                && method.auxiliaryInput() != AuxiliaryInput.INPUT_GRAM && plan.numel() > chunkElements;
+                && (plan.numel() > chunkElements || gramElements(plan) > chunkElements);
+    }
+
+    /** The elements of the longest range a tensor that {@link #streams} is merged in. */
+    private long largestRange(TensorPlan plan) {
+        return RangedTensorMerge.ranges((RangeMergeable) method, plan.output().shape(), chunkElements,
+                gramElements(plan) > 0).stream().mapToLong(r -> r.to() - r.from()).max().orElse(0);
+    }
+
+    /** The elements of each model's Gram matrix of a regmean tensor that has one, else 0. */
+    private long gramElements(TensorPlan plan) {
+        if (method.auxiliaryInput() != AuxiliaryInput.INPUT_GRAM || !auxiliaryTensors.contains(plan.name())) {
+            return 0;
+        }
+        long d = RangeMergeable.rowElements(plan.output().shape());
+        return d * d;
     }
 
     /**
      * Merges a tensor range by range on the workers, each range's inputs mapped only while they are converted and
-     * each merged range written at its place in the file by the worker that merged it.
+     * each merged range written at its place in the file by the worker that merged it. A regmean weight's Gram
+     * matrices are read block by block ({@link GramMatrixFiles}, scratch files in the output directory, deleted
+     * once the tensor is merged).
      */
     private void mergeInRanges(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
             SafetensorsWriter out) throws IOException {
@@ -532,16 +564,37 @@ public final class StreamingMerge {
                 auxiliaryRanges[i] = InputRanges.perRange(auxiliary.get(i), name);
             }
         }
+        // a Gram matrix belongs to the whole weight: it is read block by block, never sliced into the ranges
+        GramMatrixFiles matrices = null;
+        if (auxiliaryRanges != null && method.auxiliaryInput() == AuxiliaryInput.INPUT_GRAM) {
+            matrices = new GramMatrixFiles(auxiliaryRanges,
+                    Math.toIntExact(RangeMergeable.rowElements(plan.output().shape())), outputDirectory);
+            auxiliaryRanges = null;
+        }
+        try {
+            mergeEachRange(plan, parameters, workers, out, modelRanges, auxiliaryRanges, matrices);
+        } finally {
+            if (matrices != null) {
+                matrices.close();
+            }
+        }
+    }
+
+    /** {@link #mergeInRanges} once its inputs are set up: the ranges merged and each written where it goes. */
+    private void mergeEachRange(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
+            SafetensorsWriter out, InputRanges[] modelRanges, InputRanges[] auxiliaryRanges,
+            RangeMergeable.AuxiliaryMatrices matrices) throws IOException {
+        String name = plan.name();
         Inputs in = new Inputs(name, plan.numel(), plan.output().shape(), modelRanges,
                 base == null ? null : InputRanges.perRange(base, name), auxiliaryRanges, parameters);
         DType outType = plan.output().dtype();
         SafetensorsWriter.TensorRanges ranges = out.ranges(name, outType, plan.output().shape());
         RangeMergeable ranged = (RangeMergeable) method;
-        RangedTensorMerge.merge(ranged, ranged.locality(parameters.global()), plan.numel(), chunkElements, workers,
-                threads, new RangedTensorMerge.Ranges() {
+        RangedTensorMerge.merge(ranged, ranged.locality(parameters.global()), plan.output().shape(), chunkElements,
+                matrices, workers, threads, new RangedTensorMerge.Ranges() {
                     @Override
-                    public MergeRequest request(long from, long to) {
-                        return StreamingMerge.this.request(in, from, to);
+                    public MergeRequest request(long from, long to, long[] shape) {
+                        return StreamingMerge.this.request(in, from, to, shape);
                     }
 
                     @Override
@@ -599,8 +652,8 @@ public final class StreamingMerge {
     private record Inputs(String name, long numel, long[] shape, InputRanges[] models, InputRanges base,
             InputRanges[] auxiliary, TensorParameters parameters) {}
 
-    private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
-            OutputBuffers outputs) throws IOException {
+    private MergedTensor mergeTensor(TensorPlan plan, TensorParameters parameters, OutputBuffers outputs)
+            throws IOException {
         Arena arena = Arena.ofShared();
         try {
             String name = plan.name();
@@ -641,8 +694,8 @@ public final class StreamingMerge {
             OutputBuffers.Lease lease = outputs.lease((long) n * outType.byteSize());
             ByteBuffer out = lease.buffer();
             try {
-                compute(in, n, plan, out, workers);
-            } catch (IOException | RuntimeException | Error e) {
+                put(out, 0, plan, method.merge(request(in, 0, n, null)));
+            } catch (RuntimeException | Error e) {
                 lease.close();
                 throw e;
             }
@@ -650,35 +703,19 @@ public final class StreamingMerge {
             return new MergedTensor(new Tensor(outType, plan.output().shape(), out), lease);
         } catch (OutOfMemoryError e) {
             arena.close();
-            OutOfMemoryError named = new OutOfMemoryError("merging tensor '" + plan.name() + "' "
-                    + Tensor.shapeString(plan.output().shape()) + " with " + method.name() + ": " + e.getMessage());
-            named.initCause(e);
-            throw named;
+            throw outOfMemory(plan, e);
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
         }
     }
 
-    private void compute(Inputs in, int n, TensorPlan plan, ByteBuffer out, ExecutorService workers) throws IOException {
-        Locality locality = method instanceof RangeMergeable ranged ? ranged.locality(in.parameters().global())
-                : Locality.WHOLE_TENSOR;
-        if (locality == Locality.WHOLE_TENSOR || n <= chunkElements) {
-            put(out, 0, plan, method.merge(request(in, 0, n)));
-        } else {
-            RangedTensorMerge.merge((RangeMergeable) method, locality, n, chunkElements, workers, threads,
-                    new RangedTensorMerge.Ranges() {
-                        @Override
-                        public MergeRequest request(long from, long to) {
-                            return StreamingMerge.this.request(in, from, to);
-                        }
-
-                        @Override
-                        public void store(long from, float[] merged) {
-                            put(out, from, plan, merged);
-                        }
-                    });
-        }
+    /** {@code e}, saying which tensor was being merged with which method. */
+    private OutOfMemoryError outOfMemory(TensorPlan plan, OutOfMemoryError e) {
+        OutOfMemoryError named = new OutOfMemoryError("merging tensor '" + plan.name() + "' "
+                + Tensor.shapeString(plan.output().shape()) + " with " + method.name() + ": " + e.getMessage());
+        named.initCause(e);
+        return named;
     }
 
     private static void requireIdentical(String name, Tensor first, TensorSource firstSource, Tensor other,
@@ -690,8 +727,11 @@ public final class StreamingMerge {
         }
     }
 
-    /** The merge request for elements {@code [from, to)} of a tensor, converted to float32 and checked finite. */
-    private MergeRequest request(Inputs in, long from, long to) {
+    /**
+     * The merge request for elements {@code [from, to)} of a tensor, converted to float32 and checked finite, with
+     * {@code shape} (a range of whole rows), or the tensor's shape when it is the whole tensor, or one dimension.
+     */
+    private MergeRequest request(Inputs in, long from, long to, long[] shape) {
         List<float[]> modelRanges = new ArrayList<>(in.models().length);
         for (InputRanges model : in.models()) {
             modelRanges.add(model.floats(from, to));
@@ -702,7 +742,9 @@ public final class StreamingMerge {
                 .optPerModelParameters(in.parameters().perModel())
                 .optGlobalParameters(in.parameters().global())
                 .optSeed(seed);
-        if (from == 0 && to == in.numel()) {
+        if (shape != null) {
+            request.optShape(shape);
+        } else if (from == 0 && to == in.numel()) {
             request.optShape(in.shape());
         }
         if (in.base() != null) {

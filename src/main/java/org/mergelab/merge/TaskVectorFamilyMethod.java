@@ -10,8 +10,8 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * A method of the task-vector family: one {@link SparsifiedTaskVectorMerge} (a sparsification
  * followed by a consensus) does the work, whole-tensor or range by range; subclasses only name the
  * family member, its signature and its stages. TIES is task arithmetic + trim + sign election, not a copy.
- * DELLA's masks, sampled by rank along rows, never split, so DELLA is not {@link RangeMergeable}; DARE's random mask
- * splits, each range drawing from its models' streams moved on to the range's first element.
+ * DARE's random mask splits anywhere, each range drawing from its models' streams moved on to the range's first
+ * element; DELLA's masks, sampled by rank along axis 1, split into ranges of whole rows, drawn the same way.
  */
 abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
 
@@ -31,6 +31,11 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
     /** The family's locality; a member that can split some tensors says so by implementing {@link RangeMergeable}. */
     public final Locality locality(Map<String, Double> globalParameters) {
         return family.locality(globalParameters);
+    }
+
+    /** The family's ranges: whole rows for DELLA's rank sampling, else anywhere (see {@link RangeMergeable}). */
+    public final long rowsPerRange(long[] shape, int chunkElements, boolean auxiliaryMatrices) {
+        return family.rowsPerRange(shape, chunkElements);
     }
 
     @Override

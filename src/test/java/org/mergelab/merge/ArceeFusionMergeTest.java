@@ -3,6 +3,8 @@ package org.mergelab.merge;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ArceeFusionMergeTest extends MergeMethodContractTest {
@@ -15,6 +17,19 @@ class ArceeFusionMergeTest extends MergeMethodContractTest {
     @Override
     int contractModelCount() {
         return 1;
+    }
+
+    /**
+     * Ranges of whole rows: rows of 3 (many per range), of 45131 and 70000 (one or two per range, the latter longer
+     * than a chunk), slices [7, 1001] of a three-dimensional tensor, and a one-dimensional tensor (one range).
+     */
+    @Override
+    List<RangeCase> rangeCases() {
+        return List.of(new RangeCase(List.of(), Map.of(), new long[] {45131, 3}),
+                new RangeCase(List.of(), Map.of(), new long[] {3, 45131}),
+                new RangeCase(List.of(), Map.of(), new long[] {2, 70000}),
+                new RangeCase(List.of(), Map.of(), new long[] {30, 7, 1001}),
+                new RangeCase(List.of(), Map.of()));
     }
 
     private float[] fusion(float[] base, float[] model, long... shape) {

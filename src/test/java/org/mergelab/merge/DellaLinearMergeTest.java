@@ -14,6 +14,11 @@ class DellaLinearMergeTest extends SeededMergeMethodContractTest {
         return MergeMethods.byName("della_linear");
     }
 
+    @Override
+    List<RangeCase> rangeCases() {
+        return DellaMergeTest.dellaRangeCases();
+    }
+
     @Test
     void fullDensityIsTaskArithmetic() {
         // as DareLinearMergeTest: 1 + 2·(1·[1, −1, 0, 2] + 0.5·[0, 2, −1, 0]) = [3, 1, 0, 5]

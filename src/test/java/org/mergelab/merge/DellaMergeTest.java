@@ -18,6 +18,30 @@ class DellaMergeTest extends SeededMergeMethodContractTest {
         return MergeMethods.byName("della");
     }
 
+    /**
+     * DELLA in ranges of whole rows: rows of 3 (many per range), of 45131 and 70000 (one or two per range, the
+     * latter longer than a chunk), slices [7, 1001] of a three-dimensional tensor (lines along axis 1 with 1001
+     * inner entries), and a one-dimensional tensor (one range); the L1 rescale (a scan), 1/p and none, with one
+     * model at density 1 (no draws).
+     */
+    static List<RangeCase> dellaRangeCases() {
+        List<Map<String, Double>> sampled = List.of(Map.of("density", 0.3, "epsilon", 0.1, "weight", 0.7),
+                Map.of("density", 0.6, "epsilon", 0.2), Map.of("density", 0.5, "epsilon", 0.15, "weight", 1.2));
+        List<Map<String, Double>> oneDense = List.of(Map.of("density", 0.4, "epsilon", 0.2), Map.of("density", 1.0),
+                Map.of("density", 0.7, "epsilon", 0.2));
+        return List.of(new RangeCase(sampled, Map.of(), new long[] {45131, 3}),
+                new RangeCase(sampled, Map.of(), new long[] {3, 45131}),
+                new RangeCase(sampled, Map.of("normalize", 0.0), new long[] {2, 70000}),
+                new RangeCase(oneDense, Map.of("rescale", Rescale.INVERSE_DENSITY.code()), new long[] {30, 7, 1001}),
+                new RangeCase(oneDense, Map.of("rescale", Rescale.NONE.code()), new long[] {45131, 3}),
+                new RangeCase(oneDense, Map.of("rescale", Rescale.L1.code())));
+    }
+
+    @Override
+    List<RangeCase> rangeCases() {
+        return dellaRangeCases();
+    }
+
     /** A stream that hands out {@code draws} in order: a draw of 0 keeps an entry, one of 1 − 2⁻⁵³ drops it. */
     static RandomGenerator replay(double... draws) {
         return new RandomGenerator() {

@@ -200,12 +200,24 @@ abstract class MergeMethodContractTest {
     }
 
     /**
-     * Parameters a {@link RangeMergeable} method is merged range by range with.
+     * Parameters a {@link RangeMergeable} method is merged range by range with, and the tensor's shape.
      *
      * @param perModel one map per model, or none
      * @param global the global parameters
+     * @param shape the tensor's shape, or null for the contract's one-dimensional tensor of
+     *     {@code 2 * RANGE_ALIGNMENT + 4321} elements (or the shape {@link #requestFor} gives it)
      */
-    record RangeCase(List<Map<String, Double>> perModel, Map<String, Double> global) {}
+    record RangeCase(List<Map<String, Double>> perModel, Map<String, Double> global, long[] shape) {
+        /** The contract's one-dimensional tensor. */
+        RangeCase(List<Map<String, Double>> perModel, Map<String, Double> global) {
+            this(perModel, global, null);
+        }
+
+        @Override
+        public String toString() {
+            return perModel + " " + global + (shape == null ? "" : " " + Arrays.toString(shape));
+        }
+    }
 
     /**
      * The parameters {@link #mergingRangeByRangeGivesTheBitsOfMergingTheWholeTensor} tries; each must let the method
@@ -215,16 +227,20 @@ abstract class MergeMethodContractTest {
         return List.of(new RangeCase(List.of(), Map.of()));
     }
 
-    /** Elements {@code [from, to)} of every array of {@code whole}, with its name, parameters and seed. */
-    static MergeRequest slice(MergeRequest whole, int from, int to) {
+    /**
+     * Elements {@code [from, to)} of every array of {@code whole}, with its name, parameters and seed, and
+     * {@code shape} (null: one-dimensional); the auxiliary arrays are sliced as diagonals, or left out when they are
+     * matrices read whole ({@code matrices}).
+     */
+    static MergeRequest slice(MergeRequest whole, int from, int to, long[] shape, boolean matrices) {
         MergeRequest.Builder range = MergeRequest.builder().setTensorName(whole.tensorName())
                 .setModels(whole.models().stream().map(m -> Arrays.copyOfRange(m, from, to)).toList())
                 .optPerModelParameters(whole.perModelParameters()).optGlobalParameters(whole.globalParameters())
-                .optSeed(whole.seed());
+                .optSeed(whole.seed()).optShape(shape);
         if (whole.base() != null) {
             range.optBase(Arrays.copyOfRange(whole.base(), from, to));
         }
-        if (whole.auxiliary() != null) {
+        if (whole.auxiliary() != null && !matrices) {
             range.optAuxiliary(whole.auxiliary().stream().map(a -> Arrays.copyOfRange(a, from, to)).toList());
         }
         return range.build();
@@ -233,49 +249,85 @@ abstract class MergeMethodContractTest {
     /**
      * Every method that declares it can merge range by range ({@link RangeMergeable}) gives, range by range, the
      * bits of its whole-tensor merge: the protocol of {@link StreamingMerge} (a statistics scan made from a one-element
-     * request that carries the parameters reads every range in index order, pass after pass; then every range is
-     * merged), for ranges of
-     * one and two alignments and a short last range. Exact: no tolerance, as range statistics are combined in index
-     * order in float64 blocks of {@link RangeMergeable#RANGE_ALIGNMENT}, the order the whole-tensor merge uses.
+     * request that carries the parameters reads every range in index order, pass after pass, unless it reads none;
+     * then every range is merged, and the statistics closed), for the ranges {@link RangedTensorMerge#ranges} cuts
+     * with chunks of one and two alignments: a short last range, or whole rows with their shape, and Gram matrices
+     * read through {@link RangeMergeable.AuxiliaryMatrices}. Exact: no tolerance, as range statistics are combined in
+     * index order in float64 blocks of {@link RangeMergeable#RANGE_ALIGNMENT}, the order the whole-tensor merge uses.
      */
     @Test
     void mergingRangeByRangeGivesTheBitsOfMergingTheWholeTensor() {
         assumeTrue(method() instanceof RangeMergeable, method().name() + " merges whole tensors only");
         RangeMergeable ranged = (RangeMergeable) method();
-        int n = 2 * RangeMergeable.RANGE_ALIGNMENT + 4321;
-        SplittableRandom random = new SplittableRandom(16);
-        List<float[]> models = randomModels(random, n);
-        float[] base = randomTensor(random, n);
         for (RangeCase c : rangeCases()) {
-            MergeRequest whole = requestFor("blocks.3.mlp.weight", models, base).optSeed(31)
-                    .optPerModelParameters(c.perModel()).optGlobalParameters(c.global()).build();
+            int n = 2 * RangeMergeable.RANGE_ALIGNMENT + 4321;
+            if (c.shape() != null) {
+                n = Math.toIntExact(Arrays.stream(c.shape()).reduce(1, (a, b) -> a * b));
+            }
+            SplittableRandom random = new SplittableRandom(16);
+            List<float[]> models = randomModels(random, n);
+            float[] base = randomTensor(random, n);
+            MergeRequest.Builder builder = requestFor("blocks.3.mlp.weight", models, base).optSeed(31)
+                    .optPerModelParameters(c.perModel()).optGlobalParameters(c.global());
+            if (c.shape() != null) {
+                builder.optShape(c.shape());
+            }
+            MergeRequest whole = builder.build();
             int[] expected = bits(method().merge(whole));
             Locality locality = ranged.locality(c.global());
             assertThat(locality).as("%s with %s", method().name(), c).isNotEqualTo(Locality.WHOLE_TENSOR);
             for (int chunk : new int[] {RangeMergeable.RANGE_ALIGNMENT, 2 * RangeMergeable.RANGE_ALIGNMENT}) {
-                TensorStatistics statistics = null;
-                if (locality == Locality.TENSOR_STATISTICS) {
-                    RangeMergeable.StatisticsScan scan = ranged.statisticsScan(slice(whole, 0, 1), n);
-                    do {
-                        for (int from = 0; from < n; from += chunk) {
-                            scan.add(slice(whole, from, Math.min(n, from + chunk)), from);
-                        }
-                    } while (scan.endPass());
-                    statistics = scan.statistics();
-                }
-                float[] merged = new float[n];
-                for (int from = 0; from < n; from += chunk) {
-                    int to = Math.min(n, from + chunk);
-                    float[] part = ranged.mergeRange(slice(whole, from, to), from, statistics);
-                    System.arraycopy(part, 0, merged, from, to - from);
-                }
-                assertThat(bits(merged)).as("%s with %s in ranges of %d", method().name(), c, chunk)
-                        .isEqualTo(expected);
+                boolean matrices = method().auxiliaryInput() == AuxiliaryInput.INPUT_GRAM && whole.auxiliary() != null;
+                int ranges = RangedTensorMerge.ranges(ranged, whole.shape(), chunk, matrices).size();
+                boolean oneRow = ranged.rowsPerRange(whole.shape(), chunk, matrices) > 0 && whole.shape().length < 2;
+                assertThat(ranges).as("%s with %s in ranges of %d", method().name(), c, chunk)
+                        .isGreaterThanOrEqualTo(oneRow ? 1 : 2);
+                assertThat(bits(mergeInRanges(ranged, whole, chunk)))
+                        .as("%s with %s in ranges of %d", method().name(), c, chunk).isEqualTo(expected);
             }
         }
     }
 
-    private static int[] bits(float[] values) {
+    /**
+     * Merges {@code whole} range by range as {@link StreamingMerge} does: the ranges {@link RangedTensorMerge#ranges}
+     * cuts for {@code chunk}, the statistics scan (when the method's locality asks for one), each range merged with
+     * the statistics, which are closed at the end. Auxiliary arrays are Fisher diagonals, sliced with the ranges, or,
+     * for a method that reads Gram matrices, read whole through {@link RangeMergeable.AuxiliaryMatrices}.
+     */
+    static float[] mergeInRanges(RangeMergeable ranged, MergeRequest whole, int chunk) {
+        int n = whole.length();
+        boolean matrices = ranged.auxiliaryInput() == AuxiliaryInput.INPUT_GRAM && whole.auxiliary() != null;
+        RangeMergeable.AuxiliaryMatrices grams = matrices ? RangeMergeable.AuxiliaryMatrices.of(whole.auxiliary(),
+                Math.toIntExact(RangeMergeable.rowElements(whole.shape()))) : null;
+        List<RangedTensorMerge.Range> ranges = RangedTensorMerge.ranges(ranged, whole.shape(), chunk, matrices);
+        TensorStatistics statistics = null;
+        if (ranged.locality(whole.globalParameters()) == Locality.TENSOR_STATISTICS) {
+            RangeMergeable.StatisticsScan scan = ranged.statisticsScan(slice(whole, 0, 1, null, matrices), n, grams);
+            if (scan.readsRanges()) {
+                do {
+                    for (RangedTensorMerge.Range r : ranges) {
+                        scan.add(slice(whole, (int) r.from(), (int) r.to(), r.shape(), matrices), r.from());
+                    }
+                } while (scan.endPass());
+            }
+            statistics = scan.statistics();
+        }
+        float[] merged = new float[n];
+        try {
+            for (RangedTensorMerge.Range r : ranges) {
+                float[] part = ranged.mergeRange(slice(whole, (int) r.from(), (int) r.to(), r.shape(), matrices),
+                        r.from(), statistics);
+                System.arraycopy(part, 0, merged, (int) r.from(), part.length);
+            }
+        } finally {
+            if (statistics != null) {
+                statistics.close();
+            }
+        }
+        return merged;
+    }
+
+    static int[] bits(float[] values) {
         int[] out = new int[values.length];
         for (int j = 0; j < values.length; j++) {
             out[j] = Float.floatToRawIntBits(values[j]);

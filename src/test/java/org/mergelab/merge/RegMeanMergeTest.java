@@ -179,4 +179,128 @@ class RegMeanMergeTest extends MergeMethodContractTest {
             }
         }
     }
+
+    /**
+     * The blocked, off-heap solve gives, whole or in ranges of output rows, the bits of the textbook loops it
+     * replaced ({@link #textbookSolve}): d = 600 (two blocks of Gram rows, many panels and tiles), one Gram not
+     * symmetric bit for bit (its columns are read), and an input feature no model saw.
+     */
+    @Test
+    void theBlockedSolveGivesTheBitsOfTheTextbookLoops() {
+        SplittableRandom random = new SplittableRandom(33);
+        int d = 600;
+        int out = 300;
+        int unseen = 17;
+        double[] weights = {0.7, 0.4, 0.5};
+        double alpha = 0.8;
+        List<float[]> models = new ArrayList<>();
+        List<float[]> grams = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            models.add(randomTensor(random, out * d));
+            float[] g = new float[d * d];
+            for (int k = 0; k < d; k++) {
+                g[k * d + k] = k == unseen ? 0f : (float) (1 + random.nextDouble());
+                for (int j = 0; j < k; j++) {
+                    float v = k == unseen || j == unseen ? 0f : (float) ((random.nextDouble() - 0.5) / d);
+                    g[k * d + j] = v;
+                    g[j * d + k] = i == 2 && v != 0f && (k + j) % 7 == 0 ? Math.nextUp(v) : v;
+                }
+            }
+            grams.add(g);
+        }
+        MergeRequest request = MergeRequest.builder().setTensorName("mlp.down.weight").setModels(models)
+                .optShape(out, d).optAuxiliary(grams).optGlobalParameters(Map.of("reduce_non_diagonal_ratio", alpha))
+                .optPerModelParameters(List.of(Map.of("weight", weights[0]), Map.of("weight", weights[1]),
+                        Map.of("weight", weights[2]))).build();
+        int[] expected = bits(textbookSolve(models, grams, weights, alpha, out, d));
+        assertThat(bits(method().merge(request))).isEqualTo(expected);
+        assertThat(RangedTensorMerge.ranges((RangeMergeable) method(), request.shape(), 1 << 16, true)).hasSize(3);
+        assertThat(bits(mergeInRanges((RangeMergeable) method(), request, 1 << 16))).isEqualTo(expected);
+    }
+
+    /**
+     * regmean as first written, whole tensor, row-major loops (no checks): S and R summed model by model, the
+     * unseen features' rows of the identity and weighted means, a Cholesky factor row by row, forward and backward
+     * substitution by dot products.
+     */
+    private static float[] textbookSolve(List<float[]> models, List<float[]> grams, double[] weights, double alpha,
+            int out, int d) {
+        double total = 0.0;
+        for (double w : weights) {
+            total += w;
+        }
+        double[] sum = new double[d * d];
+        double[] rhs = new double[d * out];
+        double[] reduced = new double[d];
+        for (int i = 0; i < models.size(); i++) {
+            float[] gram = grams.get(i);
+            float[] weight = models.get(i);
+            for (int k = 0; k < d; k++) {
+                for (int j = 0; j < d; j++) {
+                    double g = 0.5 * ((double) gram[k * d + j] + gram[j * d + k]);
+                    reduced[j] = weights[i] * (j == k ? g : alpha * g);
+                    sum[k * d + j] += reduced[j];
+                }
+                for (int o = 0; o < out; o++) {
+                    double dot = 0.0;
+                    for (int j = 0; j < d; j++) {
+                        dot += reduced[j] * weight[o * d + j];
+                    }
+                    rhs[k * out + o] += dot;
+                }
+            }
+        }
+        for (int k = 0; k < d; k++) {
+            if (sum[k * d + k] == 0.0) {
+                sum[k * d + k] = 1.0;
+                for (int o = 0; o < out; o++) {
+                    double s = 0.0;
+                    for (int i = 0; i < models.size(); i++) {
+                        s += weights[i] * models.get(i)[o * d + k];
+                    }
+                    rhs[k * out + o] = s / total;
+                }
+            }
+        }
+        for (int k = 0; k < d; k++) {
+            double pivot = sum[k * d + k];
+            for (int j = 0; j < k; j++) {
+                pivot -= sum[k * d + j] * sum[k * d + j];
+            }
+            double l = Math.sqrt(pivot);
+            sum[k * d + k] = l;
+            for (int i = k + 1; i < d; i++) {
+                double v = sum[i * d + k];
+                for (int j = 0; j < k; j++) {
+                    v -= sum[i * d + j] * sum[k * d + j];
+                }
+                sum[i * d + k] = v / l;
+            }
+        }
+        for (int k = 0; k < d; k++) {
+            for (int o = 0; o < out; o++) {
+                double v = rhs[k * out + o];
+                for (int j = 0; j < k; j++) {
+                    v -= sum[k * d + j] * rhs[j * out + o];
+                }
+                rhs[k * out + o] = v / sum[k * d + k];
+            }
+        }
+        for (int k = d - 1; k >= 0; k--) {
+            for (int o = 0; o < out; o++) {
+                double v = rhs[k * out + o];
+                for (int j = k + 1; j < d; j++) {
+                    v -= sum[j * d + k] * rhs[j * out + o];
+                }
+                rhs[k * out + o] = v / sum[k * d + k];
+            }
+        }
+        float[] merged = new float[out * d];
+        for (int o = 0; o < out; o++) {
+            for (int k = 0; k < d; k++) {
+                merged[o * d + k] = (float) rhs[k * out + o];
+            }
+        }
+        return merged;
+    }
 }
