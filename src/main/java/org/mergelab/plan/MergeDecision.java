@@ -133,28 +133,14 @@ public final class MergeDecision {
     public static Outcome decide(MergePolicy policy, List<Accuracies> candidates,
             List<Map.Entry<SearchSpace.Point, Accuracies>> merges) {
         String reference = policy.referenceProbe();
-        Map<String, Integer> owners = new LinkedHashMap<>();
-        if (reference != null) {
-            for (Map.Entry<String, String> p : policy.probes().entrySet()) {
-                if (p.getValue() == null) {
-                    continue;
-                }
-                int best = -1;
-                double bestAdvantage = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < candidates.size(); i++) {
-                    double a = mean(advantages(candidates.get(i).selection(), p.getKey(), reference));
-                    if (a > bestAdvantage) {
-                        bestAdvantage = a;
-                        best = i;
-                    }
-                }
-                owners.put(p.getKey(), best);
-                if (policy.retentionProbes().contains(p.getKey()) && !(bestAdvantage >= MIN_ADVANTAGE)) {
-                    throw new IllegalArgumentException("probe '" + p.getKey() + "': no candidate learned its cue (the"
-                            + " largest advantage over '" + reference + "' on the selection subset is "
-                            + String.format(java.util.Locale.ROOT, "%.4f", bestAdvantage) + ", below "
-                            + MIN_ADVANTAGE + "), so its retention is undefined; bound its accuracy instead");
-                }
+        Map<String, Integer> owners = owners(policy, candidates);
+        for (Map.Entry<String, Integer> o : owners.entrySet()) {
+            double bestAdvantage = mean(advantages(candidates.get(o.getValue()).selection(), o.getKey(), reference));
+            if (policy.retentionProbes().contains(o.getKey()) && !(bestAdvantage >= MIN_ADVANTAGE)) {
+                throw new IllegalArgumentException("probe '" + o.getKey() + "': no candidate learned its cue (the"
+                        + " largest advantage over '" + reference + "' on the selection subset is "
+                        + String.format(java.util.Locale.ROOT, "%.4f", bestAdvantage) + ", below "
+                        + MIN_ADVANTAGE + "), so its retention is undefined; bound its accuracy instead");
             }
         }
         List<Evaluated> candidateFigures = new ArrayList<>();
@@ -188,6 +174,34 @@ public final class MergeDecision {
         }
         return new Outcome(owners, candidateFigures, evaluated, List.copyOf(satisfying), chosen, runnerUp,
                 onTest.isEmpty(), onTest);
+    }
+
+    /**
+     * Each cue probe's owner: the candidate with the largest mean advantage over the reference probe on the selection
+     * subset (the first of equals); empty when the policy has no reference probe.
+     */
+    public static Map<String, Integer> owners(MergePolicy policy, List<Accuracies> candidates) {
+        String reference = policy.referenceProbe();
+        Map<String, Integer> owners = new LinkedHashMap<>();
+        if (reference == null) {
+            return owners;
+        }
+        for (Map.Entry<String, String> p : policy.probes().entrySet()) {
+            if (p.getValue() == null) {
+                continue;
+            }
+            int best = 0;
+            double bestAdvantage = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < candidates.size(); i++) {
+                double a = mean(advantages(candidates.get(i).selection(), p.getKey(), reference));
+                if (a > bestAdvantage) {
+                    bestAdvantage = a;
+                    best = i;
+                }
+            }
+            owners.put(p.getKey(), best);
+        }
+        return owners;
     }
 
     /** The rules a merge fails on a subset (an undefined figure fails). */

@@ -191,7 +191,7 @@ public final class MergePlanner {
                 log.accept("candidate " + i + " (" + policy.candidates().get(i).getFileName() + "): "
                         + summary(policy, candidateAccuracies.getLast()));
             }
-            Map<String, Integer> owners = owners(policy, candidateAccuracies);
+            Map<String, Integer> owners = MergeDecision.owners(policy, candidateAccuracies);
 
             Map<String, List<Path>> statistics = new LinkedHashMap<>();
             List<Map.Entry<SearchSpace.Point, MergeDecision.Accuracies>> merges = new ArrayList<>();
@@ -443,36 +443,6 @@ public final class MergePlanner {
             parts.add(String.format(java.util.Locale.ROOT, "%s %.4f", e.getKey(), sum / e.getValue().length));
         }
         return "selection " + String.join(", ", parts);
-    }
-
-    /** The candidate each cue probe's retention is measured against (largest mean advantage on selection). */
-    private static Map<String, Integer> owners(MergePolicy policy, List<MergeDecision.Accuracies> candidates) {
-        String reference = policy.referenceProbe();
-        Map<String, Integer> owners = new LinkedHashMap<>();
-        if (reference == null) {
-            return owners;
-        }
-        for (Map.Entry<String, String> p : policy.probes().entrySet()) {
-            if (p.getValue() == null) {
-                continue;
-            }
-            int best = 0;
-            double bestAdvantage = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < candidates.size(); i++) {
-                double[] a = candidates.get(i).selection().get(p.getKey());
-                double[] b = candidates.get(i).selection().get(reference);
-                double sum = 0;
-                for (int s = 0; s < a.length; s++) {
-                    sum += a[s] - b[s];
-                }
-                if (sum / a.length > bestAdvantage) {
-                    bestAdvantage = sum / a.length;
-                    best = i;
-                }
-            }
-            owners.put(p.getKey(), best);
-        }
-        return owners;
     }
 
     /**
