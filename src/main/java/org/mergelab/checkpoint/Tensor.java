@@ -1,5 +1,6 @@
 package org.mergelab.checkpoint;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -171,6 +172,19 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
     public int readFloats(long from, float[] dst) {
         int n = dst.length;
         int size = dtype.byteSize();
+        if (ConversionKernels.VECTOR && (dtype == DType.F32 || dtype == DType.F16 || dtype == DType.BF16)) {
+            long end = Math.addExact(from, n);
+            if (from < 0 || end * size > data.remaining()) {
+                throw new IndexOutOfBoundsException("elements [" + from + ", " + end + ") of a tensor of "
+                        + data.remaining() / size + " elements");
+            }
+            MemorySegment segment = MemorySegment.ofBuffer(data);
+            return switch (dtype) {
+                case F32 -> VectorKernels.readF32(segment, from * size, dst);
+                case F16 -> VectorKernels.readF16(segment, from * size, dst);
+                default -> VectorKernels.readBf16(segment, from * size, dst);
+            };
+        }
         ByteBuffer b = data.slice(Math.toIntExact(from * size), Math.multiplyExact(n, size))
                 .order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
@@ -206,6 +220,9 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
      * NaN), or -1; a branch-free pass first, for the common finite case.
      */
     private static int firstAllOnesExponent(short[] bits, int exponentMask) {
+        if (ConversionKernels.VECTOR) {
+            return VectorKernels.firstAllOnesExponent(bits, exponentMask);
+        }
         int largest = 0;
         for (short v : bits) {
             largest = Math.max(largest, v & 0x7FFF);
@@ -223,6 +240,9 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
 
     /** The index of the first infinite or NaN value, or -1; a branch-free pass first, for the common finite case. */
     public static int firstNonFinite(float[] values) {
+        if (ConversionKernels.VECTOR) {
+            return VectorKernels.firstNonFinite(values);
+        }
         int largest = 0;
         for (float v : values) {
             largest = Math.max(largest, Float.floatToRawIntBits(v) & 0x7FFFFFFF);
@@ -248,6 +268,32 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
         int size = target.byteSize();
         ByteBuffer b = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN)
                 .position(Math.toIntExact(at * size)).slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (ConversionKernels.VECTOR && (target == DType.F32 || target == DType.F16 || target == DType.BF16)) {
+            if (b.isReadOnly()) {
+                throw new java.nio.ReadOnlyBufferException();
+            }
+            if ((long) n * size > b.remaining()) {
+                throw new java.nio.BufferOverflowException();
+            }
+            MemorySegment segment = MemorySegment.ofBuffer(b);
+            switch (target) {
+                case F32 -> {
+                    return VectorKernels.putF32(values, segment, 0);
+                }
+                case F16 -> {
+                    if (VectorKernels.firstNonFinite(values) < 0) {
+                        return VectorKernels.putF16(values, segment, 0);
+                    }
+                }
+                default -> {
+                    int overflow = VectorKernels.putBf16(values, segment, 0);
+                    if (overflow != Integer.MIN_VALUE) {
+                        return overflow;
+                    }
+                }
+            }
+            // some value is infinite or NaN: the scalar loop below rounds every value, as it always has
+        }
         switch (target) {
             case F32 -> {
                 b.asFloatBuffer().put(values);

@@ -64,6 +64,9 @@ final class DoctorCommand implements Callable<Integer> {
                 Versions.djl(), Versions.pytorch());
         out.printf("CPU: %s, %d cores%n", cpuModel(), Runtime.getRuntime().availableProcessors());
         out.printf("CPU instruction sets: %s%n", String.join(" ", isaFlags()));
+        out.printf("merge conversions: %s%s%n", org.mergelab.checkpoint.ConversionKernels.describe(),
+                org.mergelab.checkpoint.ConversionKernels.vector() ? ""
+                        : " (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernels)");
         if (settings.onednnFromUser()) {
             out.printf("oneDNN cap: ONEDNN_MAX_CPU_ISA=%s (from the environment; unset it to let mergelab choose)%n",
                     settings.onednnMaxCpuIsa());

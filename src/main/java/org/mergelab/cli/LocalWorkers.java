@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.mergelab.engine.ChildJvm;
 
@@ -33,9 +34,10 @@ final class LocalWorkers {
      */
     static int run(int count, List<String> args, Path out, PrintStream console) throws IOException, InterruptedException {
         Path logs = Files.createDirectories(out.resolve(LOG_DIRECTORY));
-        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        List<String> jvmOptions = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(o -> o.startsWith("-Xmx") || o.startsWith("-Xms"))
-                .toList();
+                .toList());
+        jvmOptions.addAll(ChildJvm.vectorModuleOptions());
         List<Process> workers = new java.util.concurrent.CopyOnWriteArrayList<>(); // read by the shutdown hook
         Thread stopAll = new Thread(() -> workers.forEach(Process::destroy), "stop-workers");
         Runtime.getRuntime().addShutdownHook(stopAll);
@@ -69,7 +71,8 @@ final class LocalWorkers {
             if (code != 0) {
                 Path log = logs.resolve("worker-" + (k + 1) + ".log");
                 console.printf("worker %d failed with exit code %d; last lines of %s:%n", k + 1, code, log);
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                List<String> lines = new ArrayList<>(Files.readAllLines(log, StandardCharsets.UTF_8));
+                lines.remove(ChildJvm.INCUBATOR_WARNING);
                 lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> console.println("  " + l));
                 failed = failed == 0 ? code : failed;
             }

@@ -11,6 +11,11 @@ import java.util.List;
  */
 public final class ChildJvm {
 
+    /** The line a JVM started with {@link #vectorModuleOptions()} prints first on its standard error. */
+    public static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
     private ChildJvm() {}
 
     /**
@@ -22,6 +27,17 @@ public final class ChildJvm {
      */
     public static List<String> command(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
         return command(jvmOptions, mainClass.getName(), args);
+    }
+
+    /**
+     * {@code --add-modules jdk.incubator.vector} when this JVM has the Vector API module (so that a child that merges
+     * converts with the same kernels), else nothing. The child then prints the JVM's incubator warning first on its
+     * standard error; {@link #INCUBATOR_WARNING} is that line, for whoever shows a child's output to a user.
+     */
+    public static List<String> vectorModuleOptions() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
+                ? List.of("--add-modules", VECTOR_MODULE)
+                : List.of();
     }
 
     /**
