@@ -5,7 +5,8 @@
 # scaled down to LAYERS decoder layers (default 4, ~2.1 GB per checkpoint in 3 shards; LAYERS=0 skips it).
 # Usage: bench/merge-benchmark.sh [WORKDIR] [DTYPES="F32 BF16"]   (needs ~20 GB free in WORKDIR; default /tmp/mergelab-bench)
 # Inputs: base, a, b, each 16 tensors of 32 Mi elements ([8192, 4096]), written once by gen_checkpoint.py.
-# JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED.
+# JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
+# (the launcher's options: the Vector API conversions).
 # Each figure is one run, page cache warm (every input is read once before); peak RSS is /usr/bin/time's maximum
 # resident set (it counts the touched pages of mapped inputs). "hashing" rows run with the lineage hash cache off
 # (every input hashed); the other mergelab rows with a warm cache (MERGELAB_HASH_CACHE in WORKDIR), i.e. no hashing.
@@ -17,7 +18,7 @@ mkdir -p "$work"
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 cp_="target/mergelab.jar:$(cat target/classpath.txt)"
 java_bin=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
-jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
+jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
 export MERGELAB_HASH_CACHE="$work/hash-cache"
 
 measure() { # label input_bytes command... ; prints: label seconds peak_rss_mib

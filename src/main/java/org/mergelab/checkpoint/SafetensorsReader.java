@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -113,6 +114,25 @@ public final class SafetensorsReader implements TensorSource {
         MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + info.offset()
                 + fromElement * info.dtype().byteSize(), bytes, arena);
         return new Tensor(info.dtype(), shape, segment.asByteBuffer());
+    }
+
+    /** Reads only the bytes of elements {@code [fromElement, toElement)}, with positional reads into {@code scratch}. */
+    @Override
+    public Tensor readCopy(String name, long fromElement, long toElement, ByteBuffer scratch) throws IOException {
+        TensorInfo info = info(name);
+        int size = info.dtype().byteSize();
+        TensorSource.checkRange(name, info.byteLength() / size, fromElement, toElement);
+        int bytes = Math.toIntExact((toElement - fromElement) * size);
+        ByteBuffer into = scratch.slice(0, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long start = header.dataStart() + info.offset() + fromElement * size;
+        while (into.hasRemaining()) {
+            int n = channel.read(into, start + into.position());
+            if (n < 0) {
+                throw new IOException(file + ": tensor '" + name + "': the file ends at byte "
+                        + (start + into.position()) + ", inside the tensor's data (truncated?)");
+            }
+        }
+        return new Tensor(info.dtype(), new long[] {toElement - fromElement}, into.flip());
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.mergelab.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -260,6 +261,15 @@ public final class ShardedSafetensors implements TensorSource {
             throw new IllegalArgumentException(index + ": no tensor '" + name + "'");
         }
         return shard.read(name, fromElement, toElement, arena);
+    }
+
+    @Override
+    public Tensor readCopy(String name, long fromElement, long toElement, ByteBuffer scratch) throws IOException {
+        SafetensorsReader shard = shardOf.get(name);
+        if (shard == null) {
+            throw new IllegalArgumentException(index + ": no tensor '" + name + "'");
+        }
+        return shard.readCopy(name, fromElement, toElement, scratch);
     }
 
     /** The index file. */

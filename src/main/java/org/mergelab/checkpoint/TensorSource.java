@@ -77,6 +77,25 @@ public interface TensorSource extends AutoCloseable {
         return new Tensor(whole.dtype(), new long[] {toElement - fromElement}, slice);
     }
 
+    /**
+     * Copies elements {@code [fromElement, toElement)} of one tensor into {@code scratch} (from its start; it must hold
+     * them) and returns them as a flat tensor over those bytes of {@code scratch}. Nothing is mapped, so nothing stays
+     * resident and no page table is changed: for reading a long tensor range by range, with one reused direct buffer
+     * per thread. This default copies from {@link #read(String, long, long, Arena)}; file-backed sources read the
+     * bytes with positional reads.
+     *
+     * @throws IllegalArgumentException naming a tensor that is not there, or a range outside it
+     */
+    default Tensor readCopy(String name, long fromElement, long toElement, ByteBuffer scratch) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor range = read(name, fromElement, toElement, arena);
+            int length = Math.toIntExact(range.byteLength());
+            ByteBuffer into = scratch.slice(0, length).order(ByteOrder.LITTLE_ENDIAN);
+            into.put(range.data());
+            return new Tensor(range.dtype(), range.shape(), into.flip());
+        }
+    }
+
     /** Fails, naming the tensor, unless {@code 0 <= from <= to <= numel}. */
     static void checkRange(String name, long numel, long fromElement, long toElement) {
         if (fromElement < 0 || fromElement > toElement || toElement > numel) {

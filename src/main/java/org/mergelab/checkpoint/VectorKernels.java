@@ -43,6 +43,37 @@ final class VectorKernels {
         return HALVES != null && INTS.length() == FLOATS.length();
     }
 
+    /**
+     * Runs every kernel on a small off-heap buffer until each call is fast, i.e. the JIT has compiled it (at most a
+     * few seconds, whatever happens). The data are finite and one value overflows, so every branch the merges take
+     * is profiled.
+     */
+    static void warmUp() {
+        int n = 512;
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) Math.sin(i) * (1 << (i % 12));
+        }
+        float[] back = new float[n];
+        short[] bits = new short[n];
+        MemorySegment buffer = java.lang.foreign.Arena.ofAuto().allocate(4L * n, 64);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int fastInARow = 0;
+        for (int call = 0; call < 100_000 && fastInARow < 200 && System.nanoTime() < deadline; call++) {
+            long start = System.nanoTime();
+            putBf16(values, buffer, 0);
+            readBf16(buffer, 0, back);
+            putF16(values, buffer, 0);
+            readF16(buffer, 0, back);
+            putF32(values, buffer, 0);
+            readF32(buffer, 0, back);
+            firstNonFinite(back);
+            firstAllOnesExponent(bits, 0x7F80);
+            // compiled, the eight calls take about a microsecond; interpreted, a few milliseconds
+            fastInARow = System.nanoTime() - start < 5_000 ? fastInARow + 1 : 0;
+        }
+    }
+
     /** A description for diagnostics, e.g. {@code "Species[float, 16, S_512_BIT]"}. */
     static String describe() {
         return FLOATS.toString();

@@ -3,6 +3,7 @@ package org.mergelab.merge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
 import org.mergelab.checkpoint.Tensor;
 import org.mergelab.checkpoint.TensorSource;
 
@@ -18,11 +19,38 @@ final class InputRanges {
     private final TensorSource source;
     private final String name;
     private final Tensor mapped;
+    private int elementSize;
 
     private InputRanges(TensorSource source, String name, Tensor mapped) {
         this.source = source;
         this.name = name;
         this.mapped = mapped;
+    }
+
+    /**
+     * Each thread's buffer for the bytes of the range it converts: read with positional reads and reused, rather than
+     * mapped per range (mapping and unmapping a range per call cost more than the conversion: each unmap changes the
+     * page table of every thread of the process).
+     */
+    private static final ThreadLocal<ByteBuffer> SCRATCH = new ThreadLocal<>();
+
+    private static ByteBuffer scratch(long bytes) {
+        ByteBuffer b = SCRATCH.get();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 1 << 16)));
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    /** The tensor's element size in bytes, looked up once (a benign race: every thread finds the same value). */
+    private int dtypeSize() {
+        if (elementSize == 0) {
+            elementSize = source.tensors().stream().filter(t -> t.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(source.path() + ": no tensor '" + name + "'"))
+                    .dtype().byteSize();
+        }
+        return elementSize;
     }
 
     /** Ranges of {@code tensor}, already mapped (whole) from {@code source}. */
@@ -102,8 +130,9 @@ final class InputRanges {
         if (mapped != null) {
             bad = mapped.readFloats(from, values);
         } else {
-            try (Arena arena = Arena.ofConfined()) {
-                bad = source.read(name, from, to, arena).readFloats(0, values);
+            try {
+                long bytes = (to - from) * dtypeSize();
+                bad = source.readCopy(name, from, to, scratch(bytes)).readFloats(0, values);
             } catch (IOException e) {
                 throw new UncheckedIOException(source.path() + ": tensor '" + name + "': " + e.getMessage(), e);
             }
