@@ -247,29 +247,25 @@ public final class ShardedSafetensors implements TensorSource {
 
     @Override
     public Tensor read(String name, Arena arena) throws IOException {
-        SafetensorsReader shard = shardOf.get(name);
-        if (shard == null) {
-            throw new IllegalArgumentException(index + ": no tensor '" + name + "'");
-        }
-        return shard.read(name, arena);
+        return shardOf(name).read(name, arena);
     }
 
     @Override
     public Tensor read(String name, long fromElement, long toElement, Arena arena) throws IOException {
-        SafetensorsReader shard = shardOf.get(name);
-        if (shard == null) {
-            throw new IllegalArgumentException(index + ": no tensor '" + name + "'");
-        }
-        return shard.read(name, fromElement, toElement, arena);
+        return shardOf(name).read(name, fromElement, toElement, arena);
     }
 
     @Override
     public Tensor readCopy(String name, long fromElement, long toElement, ByteBuffer scratch) throws IOException {
+        return shardOf(name).readCopy(name, fromElement, toElement, scratch);
+    }
+
+    private SafetensorsReader shardOf(String name) {
         SafetensorsReader shard = shardOf.get(name);
         if (shard == null) {
             throw new IllegalArgumentException(index + ": no tensor '" + name + "'");
         }
-        return shard.readCopy(name, fromElement, toElement, scratch);
+        return shard;
     }
 
     /** The index file. */
