@@ -19,6 +19,8 @@ mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=targe
 cp_="target/mergelab.jar:$(cat target/classpath.txt)"
 java_bin=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
+# the same with the scalar conversion loops instead of the Vector API kernels (rows "*-scalar")
+jvm_scalar=("${jvm[0]}" -Dmergelab.scalarKernels=true "${jvm[@]:1}")
 export MERGELAB_HASH_CACHE="$work/hash-cache"
 
 measure() { # label input_bytes command... ; prints: label seconds peak_rss_mib
@@ -59,6 +61,11 @@ for dtype in $dtypes; do
   for m in linear ties dare_ties model_stock slerp; do
     case $m in linear|slerp) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
     measure "$dtype/$m" "$inputs" "${jvm[@]}" "$(recipe "$m" "$dtype")" --out "$work/out"; rm -rf "$work/out"
+  done
+  for m in linear ties; do
+    case $m in linear) inputs=$((2 * size)) ;; *) inputs=$((3 * size)) ;; esac
+    measure "$dtype/$m-scalar" "$inputs" "${jvm_scalar[@]}" "$(recipe "$m" "$dtype")" --out "$work/out"
+    rm -rf "$work/out"
   done
 done
 long_tensor() { # label kind first_seed elements dtype methods... : base, a, b of one tensor, then each method

@@ -23,6 +23,7 @@ import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.Checkpoint;
 import org.mergelab.checkpoint.FileHashes;
 import org.mergelab.checkpoint.NamedTensors;
+import org.mergelab.checkpoint.Tensor;
 import org.mergelab.checkpoint.SafetensorsReader;
 import org.mergelab.config.CanonicalJson;
 import org.mergelab.config.ConfigException;
@@ -240,8 +241,13 @@ public final class MergePlanner {
                 }
                 MergeDecision.Accuracies acc = accuracies(policy, perSeed);
                 merges.add(Map.entry(point, acc));
-                log.accept(String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s", k, points.size(), point.describe(),
-                        summary(policy, acc)));
+                // the merge again (milliseconds for these networks; the units may have been reused) to say why a
+                // merge scores chance: a BatchNorm variance the merge made negative turns every output into NaN
+                String invalid = unseeded[0] != null ? invalidBatchNorm(unseeded[0])
+                        : invalidBatchNorm(merge(method, point, candidateTensors, baseTensors, aux,
+                                maskSeed(point, seeds.getFirst().seed())));
+                log.accept(String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s", k, points.size(),
+                        point.describe(), summary(policy, acc), invalid == null ? "" : "; " + invalid));
             }
 
             MergeDecision.Outcome outcome;
@@ -398,6 +404,35 @@ public final class MergePlanner {
     }
 
     /** Correct and total per cue name, per subset. */
+    /**
+     * Why a merged network cannot compute, or null: a BatchNorm running variance ({@code *running_var}) with negative
+     * entries, which task arithmetic and TIES-like sums of task vectors can produce (θ1 + θ2 − θ0 of a variance is
+     * not a variance). The square root of a negative variance is NaN, and so is every output: such a merge scores
+     * the share of the class predicted for NaN, i.e. chance.
+     */
+    static String invalidBatchNorm(NamedTensors merged) {
+        List<String> bad = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : merged) {
+            if (!e.getKey().endsWith("running_var")) {
+                continue;
+            }
+            float[] v = e.getValue().toFloats();
+            long negative = 0;
+            for (float x : v) {
+                negative += x < 0 ? 1 : 0;
+            }
+            if (negative > 0) {
+                bad.add(e.getKey() + " (" + negative + " of " + v.length + ")");
+            }
+        }
+        if (bad.isEmpty()) {
+            return null;
+        }
+        String named = bad.size() <= 3 ? String.join(", ", bad)
+                : String.join(", ", bad.subList(0, 3)) + " and " + (bad.size() - 3) + " more BatchNorm layers";
+        return "invalid merge: negative BatchNorm variance in " + named + "; the network outputs NaN";
+    }
+
     private static Map<String, Map<String, long[]>> evaluate(Network network, NamedTensors tensors, SeedData sd,
             List<String> cueNames) {
         network.load(tensors);

@@ -78,7 +78,9 @@ class BoundedMemoryMergeTest {
         List<String> args = new ArrayList<>(List.of(dir.toString()));
         args.addAll(ranged);
         Path log = dir.resolve("child.log");
-        Process child = new ProcessBuilder(ChildJvm.command(List.of("-Xmx64m"), BoundedMemoryMergeTest.class, args))
+        List<String> options = new ArrayList<>(List.of("-Xmx64m"));
+        options.addAll(ChildJvm.vectorModuleOptions()); // the conversions the launcher runs
+        Process child = new ProcessBuilder(ChildJvm.command(options, BoundedMemoryMergeTest.class, args))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(child.waitFor(10, TimeUnit.MINUTES)).as("the child finishes").isTrue();
         String output = Files.readString(log);
