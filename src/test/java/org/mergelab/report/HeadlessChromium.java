@@ -130,8 +130,17 @@ final class HeadlessChromium implements AutoCloseable {
                 Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
     }
 
+    /**
+     * Navigates to {@code uri} and waits (up to 30 s) until the document has loaded: chromedriver's navigation can
+     * return while a file URL loaded a second time (after a viewport change) is still {@code loading}. The caller
+     * still checks {@code document.readyState}, so a page that never loads fails.
+     */
     void load(URI uri) throws IOException, InterruptedException {
         post("/url", Map.of("url", uri.toString()));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!script("return document.readyState").asText().equals("complete") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     /** Runs {@code script} (a function body; use {@code return}) and returns its value as JSON. */
