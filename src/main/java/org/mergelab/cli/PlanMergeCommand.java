@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
             "disjoint test subset (SE over the policy's seeds), and write the merged checkpoint (lineage with the",
             "policy and the decision), DIR/decision.json and DIR/report.html. The search's evaluations are units",
             "under DIR/units: a killed search resumes, and another policy over the same candidates and data in the",
-            "same DIR reuses them.",
+            "same DIR reuses them. --workers N splits the search over N processes (units are claimed as `run`'s).",
             "Exit codes: 0 a merge was decided; 3 no merge satisfies the rules (the binding rule and the best value",
             "any merge reached are printed, and the report is written); 1 error; 2 usage error.",
             "",
@@ -44,16 +44,61 @@ final class PlanMergeCommand implements Callable<Integer> {
             description = "Output directory (created; an earlier plan-merge output is reused and updated).")
     Path out;
 
+    @Option(names = "--workers", paramLabel = "N", description = {"Run the search on N worker processes on this"
+            + " machine, then decide (default 1: this process). Processes elsewhere (cluster nodes on a shared"
+            + " filesystem) may join with --units-only on the same DIR."})
+    Integer workers;
+
+    @Option(names = "--units-only", description = {"Run the search's units (claimed, shared with every other process"
+            + " on DIR) and stop: no decision, report or checkpoint. What each worker runs."})
+    boolean unitsOnly;
+
+    @Option(names = "--heartbeat-timeout", paramLabel = "SECONDS", description = {"How long a unit's claim may go"
+            + " without a heartbeat before another process takes the unit over (default: 180; a process killed"
+            + " outright leaves its claims behind)."})
+    double heartbeatTimeoutSeconds = 180;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (workers != null && workers < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers: " + workers + " is below 1");
+        }
+        if (!(heartbeatTimeoutSeconds >= 0.5 && heartbeatTimeoutSeconds <= 86_400)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat-timeout: "
+                    + heartbeatTimeoutSeconds + " is outside [0.5, 86400] seconds");
+        }
         MergePolicy policy = MergePolicy.read(policyFile);
-        MergePlanner.Result result = MergePlanner.run(policy, out, line -> {
+        MergePlanner.Workers sharing = new MergePlanner.Workers(unitsOnly,
+                java.time.Duration.ofMillis(Math.round(heartbeatTimeoutSeconds * 1000)));
+        if (workers != null && workers > 1 && !unitsOnly) {
+            MergePlanner.prepare(out, policy);
+            stdout.printf("starting %d workers on %s%n", workers, out);
+            stdout.flush();
+            int code = LocalWorkers.run(workers, java.util.List.of("plan-merge", policyFile.toString(), "--out",
+                    out.toString(), "--units-only", "--heartbeat-timeout", Double.toString(heartbeatTimeoutSeconds)),
+                    out, System.out);
+            if (code != 0) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("mergelab: error: a worker failed (exit code " + code + "); finished units are kept: the"
+                        + " same command resumes");
+                err.flush();
+                return code;
+            }
+        }
+        java.util.function.Consumer<String> log = line -> {
             stdout.println(line);
             stdout.flush();
-        });
+        };
+        MergePlanner.Result result = MergePlanner.run(policy, out, log, sharing);
+        if (unitsOnly) {
+            stdout.println("units done in " + out.resolve("units") + "; decide with the same command without"
+                    + " --units-only");
+            stdout.flush();
+            return 0;
+        }
         Path report = PlanReport.write(out, result);
         MergeDecision.Outcome o = result.outcome();
         stdout.println(PlanReport.sentence(result));

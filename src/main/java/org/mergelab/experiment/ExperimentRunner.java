@@ -152,7 +152,7 @@ public final class ExperimentRunner {
         long start = System.nanoTime();
         List<PlannedUnit> plan = plan();
         List<ExperimentUnit> all = plan.stream().map(PlannedUnit::unit).toList();
-        String worker = workerId();
+        String worker = ClaimDirectory.processWorkerId();
         try (ClaimDirectory claims = openClaims(worker)) {
             prepare(claims, all);
             List<ExperimentUnit> pending = plan.stream().filter(p -> !p.done()).map(PlannedUnit::unit).toList();
@@ -195,7 +195,7 @@ public final class ExperimentRunner {
      */
     public void prepare() {
         List<ExperimentUnit> all = ExperimentPlan.units(config, out, data());
-        try (ClaimDirectory claims = openClaims(workerId())) {
+        try (ClaimDirectory claims = openClaims(ClaimDirectory.processWorkerId())) {
             prepare(claims, all);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot release the claims directory of " + out + ": " + e.getMessage(), e);
@@ -272,17 +272,6 @@ public final class ExperimentRunner {
             throw new UncheckedIOException("cannot write results in " + out + ": " + e.getMessage(), e);
         }
         return new Outcome(out, rows, summary, run, reused, byOthers, (System.nanoTime() - start) / 1e9);
-    }
-
-    /** This process as a worker: host and process id. */
-    private static String workerId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
-        return host + ":" + ProcessHandle.current().pid();
     }
 
     /** The output directory. */

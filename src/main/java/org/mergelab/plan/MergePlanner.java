@@ -45,6 +45,12 @@ import org.mergelab.merge.MergeMethod;
 import org.mergelab.merge.MergeMethods;
 import org.mergelab.merge.RecipeMerge;
 import org.mergelab.model.Network;
+import org.mergelab.work.ClaimDirectory;
+import org.mergelab.work.ClaimInfo;
+import org.mergelab.work.SchedulerListener;
+import org.mergelab.work.UnitProgress;
+import org.mergelab.work.UnitScheduler;
+import org.mergelab.work.WorkUnit;
 
 /**
  * Runs a {@link MergePolicy}: evaluates every candidate and every search point on each seed's selection and test
@@ -57,7 +63,12 @@ import org.mergelab.model.Network;
  * method and its parameters, the engine's oneDNN cap and threads), and never of the rules or the preference. A
  * killed search resumes where it stopped, and another policy over the same candidates and data in the same output
  * directory reuses every evaluation it shares. Fisher and Gram statistics ({@code fisher}, {@code regmean}) are units
- * too, under {@code OUT/statistics/}.
+ * too, under {@code OUT/statistics/}, keyed by their inputs; the evaluations that use them depend on them.
+ *
+ * <p><b>Workers.</b> The units run on the unit engine ({@link UnitScheduler}): each is claimed in
+ * {@code OUT/claims} ({@link ClaimDirectory}) before it runs, so that several processes on the same directory split
+ * the search. The candidates' evaluations run first (which candidate owns which cue decides the statistics), then
+ * the statistics and the search points.
  *
  * <p><b>Subsets.</b> For each policy seed s, the test subset is {@code test_size} test images drawn with seed s and
  * the selection subset {@code selection_size} images drawn from the rest (as the method study's). Seeded methods
@@ -105,6 +116,33 @@ public final class MergePlanner {
      * @throws ConfigException for a bad policy, bad inputs or an output directory mergelab did not make
      */
     public static Result run(MergePolicy policy, Path out, Consumer<String> log) throws IOException {
+        return run(policy, out, log, Workers.ALONE);
+    }
+
+    /**
+     * How this process shares the search with others ({@code plan-merge --workers N}).
+     *
+     * @param unitsOnly run the search's units and stop: no decision, no report, no checkpoint (a worker)
+     * @param heartbeatTimeout how long a unit's claim may go without a heartbeat before another process takes it
+     *     over (a worker killed outright leaves its claims behind)
+     */
+    public record Workers(boolean unitsOnly, java.time.Duration heartbeatTimeout) {
+
+        /** One process, the default heartbeat timeout of 180 s (as an experiment's). */
+        public static final Workers ALONE = new Workers(false, java.time.Duration.ofSeconds(180));
+    }
+
+    /** The directory of the units' claim files, under the output directory. */
+    public static final String CLAIMS_DIRECTORY = "claims";
+
+    /**
+     * Runs the policy into {@code out}, sharing the units with other processes on the same directory: every unit is
+     * claimed ({@link ClaimDirectory}) before it runs, so that several processes (local workers or cluster nodes on
+     * a shared filesystem) split the search.
+     *
+     * @return the result, or null when {@code workers.unitsOnly()}
+     */
+    public static Result run(MergePolicy policy, Path out, Consumer<String> log, Workers workers) throws IOException {
         long start = System.nanoTime();
         List<SearchSpace.Point> points = SearchSpace.of(policy);
         claim(out, policy);
@@ -175,40 +213,48 @@ public final class MergePlanner {
         TorchEngine.useThreads(policy.threads());
         int[] counts = new int[2]; // run, reused
         List<MergeDecision.Accuracies> candidateAccuracies = new ArrayList<>();
-        try (Network network = CheckpointModels.open(candidates.getFirst(), policy.candidates().getFirst().toString())) {
+        try (ClaimDirectory claims = ClaimDirectory.open(out.resolve(CLAIMS_DIRECTORY), ClaimDirectory.processWorkerId(),
+                workers.heartbeatTimeout());
+                Network network = CheckpointModels.open(candidates.getFirst(), policy.candidates().getFirst().toString())) {
+            // the candidates' evaluations first: which candidate owns which cue decides the Fisher/Gram estimates
+            List<List<EvalUnit>> candidateUnits = new ArrayList<>();
             for (int i = 0; i < candidates.size(); i++) {
                 NamedTensors tensors = candidates.get(i).tensors();
-                List<Map<String, Map<String, long[]>>> perSeed = new ArrayList<>();
+                List<EvalUnit> perSeed = new ArrayList<>();
                 for (SeedData sd : seeds) {
                     ObjectNode key = common.deepCopy();
                     key.put("kind", "candidate");
                     key.put("model", sha.get(policy.candidates().get(i)));
                     key.put("seed", sd.seed());
                     key.put("images", sd.images());
-                    perSeed.add(unit(out, key, "candidate " + i + " seed " + sd.seed(), counts,
+                    perSeed.add(new EvalUnit(out, key, "candidate " + i + " seed " + sd.seed(), List.of(), counts,
                             () -> evaluate(network, tensors, sd, cueNames)));
                 }
-                candidateAccuracies.add(accuracies(policy, perSeed));
+                candidateUnits.add(perSeed);
+            }
+            schedule(candidateUnits.stream().flatMap(List::stream).toList(), claims, log);
+            for (int i = 0; i < candidates.size(); i++) {
+                candidateAccuracies.add(accuracies(policy, candidateUnits.get(i).stream().map(EvalUnit::result)
+                        .toList()));
                 log.accept("candidate " + i + " (" + policy.candidates().get(i).getFileName() + "): "
                         + summary(policy, candidateAccuracies.getLast()));
             }
             Map<String, Integer> owners = MergeDecision.owners(policy, candidateAccuracies);
 
-            Map<String, List<Path>> statistics = new LinkedHashMap<>();
-            List<Map.Entry<SearchSpace.Point, MergeDecision.Accuracies>> merges = new ArrayList<>();
+            // then every search point on every seed, after the statistics its method needs
+            Map<String, List<StatisticUnit>> statisticUnits = new LinkedHashMap<>();
             NamedTensors baseTensors = base.tensors();
             List<NamedTensors> candidateTensors = candidates.stream().map(Checkpoint::tensors).toList();
-            int k = 0;
+            List<List<EvalUnit>> pointUnits = new ArrayList<>();
             for (SearchSpace.Point point : points) {
-                k++;
                 MergeMethod method = MergeMethods.byName(point.method());
-                List<Path> auxFiles = method.needsAuxiliary()
-                        ? statistics.computeIfAbsent(method.auxiliaryInput().recipeKey(), x -> statisticFiles(policy,
-                                out, method.auxiliaryInput(), owners, sha, log)) : null;
-                List<NamedTensors> aux = auxFiles == null ? null : auxFiles.stream().map(MergePlanner::readTensors)
-                        .toList();
+                List<StatisticUnit> stats = method.needsAuxiliary()
+                        ? statisticUnits.computeIfAbsent(method.auxiliaryInput().recipeKey(), x -> statisticUnits(
+                                policy, out, method.auxiliaryInput(), owners, sha, log)) : List.of();
+                List<Path> auxFiles = method.needsAuxiliary() ? stats.stream().map(StatisticUnit::file).toList() : null;
+                List<List<NamedTensors>> aux = new ArrayList<>(java.util.Collections.singletonList(null));
                 NamedTensors[] unseeded = new NamedTensors[1];
-                List<Map<String, Map<String, long[]>>> perSeed = new ArrayList<>();
+                List<EvalUnit> perSeed = new ArrayList<>();
                 for (SeedData sd : seeds) {
                     long maskSeed = maskSeed(point, sd.seed());
                     ObjectNode key = common.deepCopy();
@@ -223,30 +269,57 @@ public final class MergePlanner {
                     key.put("seed", sd.seed());
                     key.put("images", sd.images());
                     if (auxFiles != null) {
+                        // the statistics' own keys: they determine the files' content (a unit is deterministic)
                         ArrayNode a = key.putArray("statistics");
-                        auxFiles.forEach(f -> a.add(FileHashes.sha256Uncached(f)));
+                        stats.forEach(u -> a.add(u.key()));
                     }
-                    perSeed.add(unit(out, key, point.describe() + " seed " + sd.seed(), counts, () -> {
+                    java.util.function.Supplier<List<NamedTensors>> auxTensors = () -> {
+                        if (auxFiles != null && aux.getFirst() == null) {
+                            aux.set(0, auxFiles.stream().map(MergePlanner::readTensors).toList());
+                        }
+                        return aux.getFirst();
+                    };
+                    perSeed.add(new EvalUnit(out, key, point.describe() + " seed " + sd.seed(), stats, counts, () -> {
                         NamedTensors merged;
                         if (point.seeded()) {
-                            merged = merge(method, point, candidateTensors, baseTensors, aux, maskSeed);
+                            merged = merge(method, point, candidateTensors, baseTensors, auxTensors.get(), maskSeed);
                         } else {
                             if (unseeded[0] == null) {
-                                unseeded[0] = merge(method, point, candidateTensors, baseTensors, aux, maskSeed);
+                                unseeded[0] = merge(method, point, candidateTensors, baseTensors, auxTensors.get(),
+                                        maskSeed);
                             }
                             merged = unseeded[0];
                         }
                         return evaluate(network, merged, sd, cueNames);
                     }));
                 }
-                MergeDecision.Accuracies acc = accuracies(policy, perSeed);
+                pointUnits.add(perSeed);
+            }
+            List<WorkUnit<Void>> searchPlan = new ArrayList<>();
+            statisticUnits.values().forEach(searchPlan::addAll);
+            pointUnits.forEach(searchPlan::addAll);
+            schedule(searchPlan, claims, log);
+            if (workers.unitsOnly()) {
+                return null;
+            }
+            counts[1] = candidateUnits.stream().mapToInt(List::size).sum()
+                    + pointUnits.stream().mapToInt(List::size).sum() - counts[0];
+            Map<String, List<Path>> statistics = new LinkedHashMap<>();
+            statisticUnits.forEach((k, v) -> statistics.put(k, v.stream().map(StatisticUnit::file).toList()));
+            List<Map.Entry<SearchSpace.Point, MergeDecision.Accuracies>> merges = new ArrayList<>();
+            for (int k = 0; k < points.size(); k++) {
+                SearchSpace.Point point = points.get(k);
+                MergeDecision.Accuracies acc = accuracies(policy, pointUnits.get(k).stream().map(EvalUnit::result)
+                        .toList());
                 merges.add(Map.entry(point, acc));
-                // the merge again (milliseconds for these networks; the units may have been reused) to say why a
-                // merge scores chance: a BatchNorm variance the merge made negative turns every output into NaN
-                String invalid = unseeded[0] != null ? invalidBatchNorm(unseeded[0])
-                        : invalidBatchNorm(merge(method, point, candidateTensors, baseTensors, aux,
-                                maskSeed(point, seeds.getFirst().seed())));
-                log.accept(String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s", k, points.size(),
+                // the merge again (milliseconds for these networks; the units may have been run elsewhere) to say
+                // why a merge scores chance: a BatchNorm variance the merge made negative turns every output into NaN
+                MergeMethod method = MergeMethods.byName(point.method());
+                List<NamedTensors> aux = method.needsAuxiliary() ? statistics.get(method.auxiliaryInput().recipeKey())
+                        .stream().map(MergePlanner::readTensors).toList() : null;
+                String invalid = invalidBatchNorm(merge(method, point, candidateTensors, baseTensors, aux,
+                        maskSeed(point, seeds.getFirst().seed())));
+                log.accept(String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s", k + 1, points.size(),
                         point.describe(), summary(policy, acc), invalid == null ? "" : "; " + invalid));
             }
 
@@ -340,6 +413,16 @@ public final class MergePlanner {
     }
 
     /** Claims {@code out}: created, or empty, or made by an earlier plan-merge (its marker is there). */
+    /**
+     * Makes {@code out} a plan-merge output (or checks that it is one) without running anything: what
+     * {@code plan-merge --workers N} does once before it starts its workers.
+     *
+     * @throws ConfigException for a directory mergelab did not make, or one holding a candidate
+     */
+    public static void prepare(Path out, MergePolicy policy) throws IOException {
+        claim(out, policy);
+    }
+
     private static void claim(Path out, MergePolicy policy) throws IOException {
         Path marker = out.resolve(MARKER);
         if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -364,46 +447,161 @@ public final class MergePlanner {
         }
     }
 
-    /** A unit's result: read when its file exists under its key, else computed and written atomically. */
-    private static Map<String, Map<String, long[]>> unit(Path out, ObjectNode key, String name, int[] counts,
-            java.util.function.Supplier<Map<String, Map<String, long[]>>> compute) throws IOException {
-        String hash = CanonicalJson.sha256(key);
-        Path file = out.resolve("units").resolve(hash + ".json");
-        if (Files.isRegularFile(file)) {
-            try {
-                JsonNode node = JSON.readTree(file.toFile());
-                if (hash.equals(node.path("key").asText())) {
-                    Map<String, Map<String, long[]>> result = new LinkedHashMap<>();
-                    for (String subset : List.of(MergeDecision.SELECTION, MergeDecision.TEST)) {
-                        Map<String, long[]> m = new LinkedHashMap<>();
-                        node.path(subset).fields().forEachRemaining(e -> m.put(e.getKey(),
-                                new long[] {e.getValue().get(0).asLong(), e.getValue().get(1).asLong()}));
-                        result.put(subset, m);
-                    }
-                    counts[1]++;
-                    return result;
-                }
-            } catch (IOException | RuntimeException e) {
-                // a damaged unit file is computed again and replaced
+    /**
+     * Runs {@code plan} until every unit is done, by this process or another one sharing the directory; one line per
+     * unit this process runs.
+     */
+    private static void schedule(List<? extends WorkUnit<Void>> plan, ClaimDirectory claims, Consumer<String> log)
+            throws IOException {
+        SchedulerListener listener = new SchedulerListener() {
+
+            @Override
+            public void finished(WorkUnit<?> unit, String summary, java.time.Duration took, String workerId) {
+                log.accept(String.format(java.util.Locale.ROOT, "  unit %s: %s (%.1f s)", unit.name(), summary,
+                        took.toMillis() / 1e3));
             }
+
+            @Override
+            public void tookOver(WorkUnit<?> unit, ClaimInfo previous) {
+                log.accept("  unit " + unit.name() + ": taken over from " + previous.describe());
+            }
+        };
+        try {
+            UnitScheduler.<Void>builder().setPlan(plan).setClaims(claims).optListener(listener).build().run(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running the search's units in " + claims.directory(), e);
         }
-        Map<String, Map<String, long[]>> result = compute.get();
-        ObjectNode node = JSON.createObjectNode();
-        node.put("format", "mergelab-plan-unit");
-        node.put("format_version", UNIT_FORMAT);
-        node.put("key", hash);
-        node.put("name", name);
-        node.set("inputs", key);
-        for (Map.Entry<String, Map<String, long[]>> s : result.entrySet()) {
-            ObjectNode sub = node.putObject(s.getKey());
-            s.getValue().forEach((probe, c) -> sub.putArray(probe).add(c[0]).add(c[1]));
-        }
-        AtomicFiles.writeString(file, JSON.writeValueAsString(node));
-        counts[0]++;
-        return result;
     }
 
-    /** Correct and total per cue name, per subset. */
+    /**
+     * One evaluation (a candidate or a search point, on one seed): its counts per probe and subset, published
+     * atomically to {@code OUT/units/KEY.json}. A damaged file counts as not done and is computed again.
+     */
+    private static final class EvalUnit implements WorkUnit<Void> {
+
+        private final Path file;
+        private final ObjectNode key;
+        private final String hash;
+        private final String name;
+        private final List<? extends WorkUnit<Void>> dependencies;
+        private final int[] counts;
+        private final java.util.function.Supplier<Map<String, Map<String, long[]>>> compute;
+
+        EvalUnit(Path out, ObjectNode key, String name, List<? extends WorkUnit<Void>> dependencies, int[] counts,
+                java.util.function.Supplier<Map<String, Map<String, long[]>>> compute) {
+            this.key = key;
+            this.hash = CanonicalJson.sha256(key);
+            this.file = out.resolve("units").resolve(hash + ".json");
+            this.name = name;
+            this.dependencies = List.copyOf(dependencies);
+            this.counts = counts;
+            this.compute = compute;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String key() {
+            return hash;
+        }
+
+        @Override
+        public List<? extends WorkUnit<Void>> dependencies() {
+            return dependencies;
+        }
+
+        @Override
+        public boolean isDone() {
+            return read() != null;
+        }
+
+        /** The published result. */
+        Map<String, Map<String, long[]>> result() {
+            Map<String, Map<String, long[]>> r = read();
+            if (r == null) {
+                throw new IllegalStateException("unit " + name + ": " + file + " is missing or damaged");
+            }
+            return r;
+        }
+
+        private Map<String, Map<String, long[]>> read() {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            try {
+                JsonNode node = JSON.readTree(file.toFile());
+                if (!hash.equals(node.path("key").asText())) {
+                    return null;
+                }
+                Map<String, Map<String, long[]>> result = new LinkedHashMap<>();
+                for (String subset : List.of(MergeDecision.SELECTION, MergeDecision.TEST)) {
+                    if (!node.path(subset).isObject()) {
+                        return null;
+                    }
+                    Map<String, long[]> m = new LinkedHashMap<>();
+                    node.path(subset).fields().forEachRemaining(e -> m.put(e.getKey(),
+                            new long[] {e.getValue().get(0).asLong(), e.getValue().get(1).asLong()}));
+                    result.put(subset, m);
+                }
+                return result;
+            } catch (IOException | RuntimeException e) {
+                return null; // a damaged unit file is computed again and replaced
+            }
+        }
+
+        @Override
+        public String run(Void context, UnitProgress progress) {
+            Map<String, Map<String, long[]>> result = compute.get();
+            if (progress.lost()) {
+                return "taken over; not published";
+            }
+            ObjectNode node = JSON.createObjectNode();
+            node.put("format", "mergelab-plan-unit");
+            node.put("format_version", UNIT_FORMAT);
+            node.put("key", hash);
+            node.put("name", name);
+            node.set("inputs", key);
+            for (Map.Entry<String, Map<String, long[]>> s : result.entrySet()) {
+                ObjectNode sub = node.putObject(s.getKey());
+                s.getValue().forEach((probe, c) -> sub.putArray(probe).add(c[0]).add(c[1]));
+            }
+            try {
+                AtomicFiles.writeString(file, JSON.writeValueAsString(node));
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+            }
+            counts[0]++;
+            List<String> parts = new ArrayList<>();
+            result.getOrDefault(MergeDecision.SELECTION, Map.of()).forEach((probe, c) -> parts.add(String.format(
+                    java.util.Locale.ROOT, "%s %.4f", probe, c[0] / (double) c[1])));
+            return "selection " + String.join(", ", parts);
+        }
+    }
+
+    /** One candidate's Fisher diagonal or input Gram matrices: a safetensors file under {@code OUT/statistics}. */
+    private record StatisticUnit(String name, String key, Path file, Runnable compute) implements WorkUnit<Void> {
+
+        @Override
+        public List<? extends WorkUnit<Void>> dependencies() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isDone() {
+            return Files.isRegularFile(file);
+        }
+
+        @Override
+        public String run(Void context, UnitProgress progress) {
+            compute.run();
+            return "written " + file.getFileName();
+        }
+    }
+
     /**
      * Why a merged network cannot compute, or null: a BatchNorm running variance ({@code *running_var}) with negative
      * entries, which task arithmetic and TIES-like sums of task vectors can produce (θ1 + θ2 − θ0 of a variance is
@@ -433,6 +631,7 @@ public final class MergePlanner {
         return "invalid merge: negative BatchNorm variance in " + named + "; the network outputs NaN";
     }
 
+    /** Correct and total per cue name, per subset. */
     private static Map<String, Map<String, long[]>> evaluate(Network network, NamedTensors tensors, SeedData sd,
             List<String> cueNames) {
         network.load(tensors);
@@ -485,11 +684,11 @@ public final class MergePlanner {
      * with the cue of the first probe the candidate owns (its own task), or no cue when it owns none; {@code samples}
      * images drawn with the policy's first seed. Reused when the file for the same inputs exists.
      */
-    private static List<Path> statisticFiles(MergePolicy policy, Path out, AuxiliaryInput input,
+    private static List<StatisticUnit> statisticUnits(MergePolicy policy, Path out, AuxiliaryInput input,
             Map<String, Integer> owners, Map<Path, String> sha, Consumer<String> log) {
         DataStatisticsRun.Statistic statistic = input == AuxiliaryInput.FISHER_DIAGONAL
                 ? DataStatisticsRun.Statistic.FISHER_DIAGONAL : DataStatisticsRun.Statistic.INPUT_GRAM;
-        List<Path> files = new ArrayList<>();
+        List<StatisticUnit> units = new ArrayList<>();
         for (int i = 0; i < policy.candidates().size(); i++) {
             Path candidate = policy.candidates().get(i);
             String cue = "none";
@@ -509,22 +708,25 @@ public final class MergePlanner {
             key.put("seed", seed);
             key.put("engine_onednn_max_cpu_isa", EngineSettings.inEffect().onednnMaxCpuIsa());
             key.put("threads", policy.threads());
+            String hash = CanonicalJson.sha256(key);
             Path file = out.resolve("statistics").resolve("candidate" + i + "-" + input.recipeKey() + "-"
-                    + CanonicalJson.sha256(key).substring(0, 16) + ".safetensors");
-            if (!Files.isRegularFile(file)) {
+                    + hash.substring(0, 16) + ".safetensors");
+            int index = i;
+            String cueOfCandidate = cue;
+            units.add(new StatisticUnit("candidate " + index + " " + input.recipeKey(), hash, file, () -> {
                 try {
                     Files.createDirectories(file.getParent());
                 } catch (IOException e) {
                     throw new UncheckedIOException(file.getParent() + ": cannot create: " + e.getMessage(), e);
                 }
-                log.accept("estimating candidate " + i + "'s " + input.recipeKey() + " statistic on the training split"
-                        + " of " + policy.data() + " (cue " + cue + ", " + policy.samples() + " images)");
-                DataStatisticsRun.run(statistic, candidate, policy.data(), cue, policy.samples(), seed,
+                log.accept("estimating candidate " + index + "'s " + input.recipeKey() + " statistic on the training"
+                        + " split of " + policy.data() + " (cue " + cueOfCandidate + ", " + policy.samples()
+                        + " images)");
+                DataStatisticsRun.run(statistic, candidate, policy.data(), cueOfCandidate, policy.samples(), seed,
                         policy.threads(), file);
-            }
-            files.add(file);
+            }));
         }
-        return files;
+        return units;
     }
 
     private static String auxKey(SearchSpace.Point point) {

@@ -99,6 +99,17 @@ public final class ClaimDirectory implements AutoCloseable {
         return new ClaimDirectory(dir, workerId, heartbeatTimeout);
     }
 
+    /** A worker id for this process: host name and process id, e.g. {@code vm:4210}. */
+    public static String processWorkerId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
     /** This worker's id. */
     public String workerId() {
         return workerId;

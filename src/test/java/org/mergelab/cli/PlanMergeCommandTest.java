@@ -89,13 +89,15 @@ class PlanMergeCommandTest {
 
     private record Run(int code, String out, String err, Path dir) {}
 
-    private Run planMerge(String name, String policyText, Path out) throws IOException {
+    private Run planMerge(String name, String policyText, Path out, String... options) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, policyText);
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
+        List<String> args = new java.util.ArrayList<>(List.of("plan-merge", file.toString(), "--out", out.toString()));
+        args.addAll(List.of(options));
         int code = MergelabCommand.commandLine().setOut(new PrintWriter(o, true)).setErr(new PrintWriter(e, true))
-                .execute("plan-merge", file.toString(), "--out", out.toString());
+                .execute(args.toArray(String[]::new));
         return new Run(code, o.toString(), e.toString(), out);
     }
 
@@ -285,7 +287,9 @@ class PlanMergeCommandTest {
         MergelabProcess.signal(p, MergelabProcess.Signal.KILL);
         assertThat(out.resolve(MergePlanner.DECISION_FILE)).doesNotExist();
         long before = unitFiles(out);
-        Run again = planMerge("kill", text, out);
+        // the killed process's claim on the unit it was running stays behind: a short timeout takes it over
+        Run again = planMerge("kill", text, out, "--heartbeat-timeout", "1");
+        assertThat(again.out()).as(again.err()).contains("taken over from");
         assertThat(again.code()).isEqualTo(clean.code());
         JsonNode d1 = decision(clean);
         JsonNode d2 = decision(again);
@@ -293,6 +297,48 @@ class PlanMergeCommandTest {
         for (String field : List.of("decided", "chosen", "runner_up", "rules", "binding", "evaluated")) {
             assertThat(d2.get(field)).as(field).isEqualTo(d1.get(field));
         }
+    }
+
+    @Test
+    void twoWorkersSplitTheSearchAndTheDecisionIsTheSingleProcessOne() throws Exception {
+        String text = policy("  - {probe: color, retention: 0.5}\n", "mean_retention",
+                "[{method: linear, alpha: [0.0, 0.5, 1.0]}, task_arithmetic, ties]");
+        Run alone = planMerge("alone", text, dir.resolve("alone"));
+        assertThat(alone.code()).as(alone.err()).isIn(0, 3);
+        Path policyFile = write("shared", text);
+        Path out = dir.resolve("shared");
+        Process p = MergelabProcess.start(dir, dir.resolve("shared.log"), List.of(), "plan-merge",
+                policyFile.toString(), "--out", out.toString(), "--workers", "2");
+        assertThat(p.waitFor(8, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        String console = Files.readString(dir.resolve("shared.log"));
+        assertThat(p.exitValue()).as(console).isEqualTo(alone.code());
+        assertThat(console).contains("starting 2 workers");
+        JsonNode d1 = decision(alone);
+        JsonNode d2 = new ObjectMapper().readTree(out.resolve(MergePlanner.DECISION_FILE).toFile());
+        for (String field : List.of("decided", "chosen", "runner_up", "rules", "binding", "evaluated")) {
+            assertThat(d2.get(field)).as(field).isEqualTo(d1.get(field));
+        }
+        // the workers ran every unit, each once; the deciding process reused them all
+        assertThat(d2.path("units_run").asLong()).isZero();
+        assertThat(d2.path("units_reused").asLong()).isEqualTo(d1.path("units_run").asLong());
+        long ranByWorkers = 0;
+        for (int k = 1; k <= 2; k++) {
+            String log = Files.readString(out.resolve("workers").resolve("worker-" + k + ".log"));
+            ranByWorkers += log.lines().filter(l -> l.startsWith("  unit ") && l.contains("selection ")).count();
+        }
+        assertThat(ranByWorkers).isEqualTo(d1.path("units_run").asLong());
+        assertThat(unitFiles(out)).isEqualTo(d1.path("units_run").asLong());
+    }
+
+    @Test
+    void unitsOnlyRunsTheSearchWithoutDeciding() throws Exception {
+        String text = policy("  - {probe: color, retention: 0.5}\n", "mean_retention",
+                "[{method: linear, alpha: [0.0, 1.0]}]");
+        Run r = planMerge("units-only", text, dir.resolve("units-only"), "--units-only");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("units done");
+        assertThat(dir.resolve("units-only").resolve(MergePlanner.DECISION_FILE)).doesNotExist();
+        assertThat(unitFiles(dir.resolve("units-only"))).isEqualTo((2 + 2) * 2); // (2 candidates + 2 points) x 2 seeds
     }
 
     private static long unitFiles(Path out) throws IOException {
