@@ -287,9 +287,8 @@ class PlanMergeCommandTest {
         MergelabProcess.signal(p, MergelabProcess.Signal.KILL);
         assertThat(out.resolve(MergePlanner.DECISION_FILE)).doesNotExist();
         long before = unitFiles(out);
-        // the killed process's claim on the unit it was running stays behind: a short timeout takes it over
+        // if the kill caught a unit running, its claim stays behind: a short timeout lets the new run take it over
         Run again = planMerge("kill", text, out, "--heartbeat-timeout", "1");
-        assertThat(again.out()).as(again.err()).contains("taken over from");
         assertThat(again.code()).isEqualTo(clean.code());
         JsonNode d1 = decision(clean);
         JsonNode d2 = decision(again);
