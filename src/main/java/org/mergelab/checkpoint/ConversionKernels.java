@@ -18,9 +18,7 @@ public final class ConversionKernels {
     /** The module of the Vector API. */
     public static final String VECTOR_MODULE = "jdk.incubator.vector";
 
-    static final boolean VECTOR = !Boolean.getBoolean(SCALAR_PROPERTY)
-            && ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
-            && VectorKernels.usable();
+    static final boolean VECTOR = !Boolean.getBoolean(SCALAR_PROPERTY) && moduleLoaded() && VectorKernels.usable();
 
     /** A conversion of at least this many elements starts the warm-up. */
     static final int WARM_UP_TRIGGER = 1 << 15;
@@ -29,6 +27,11 @@ public final class ConversionKernels {
     private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
 
     private ConversionKernels() {}
+
+    /** Whether this JVM was started with the module {@value #VECTOR_MODULE} (it is in the boot layer). */
+    public static boolean moduleLoaded() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
 
     /** Whether the Vector API kernels are in use in this JVM (once warm: see {@link #useVector}). */
     public static boolean vector() {

@@ -3,6 +3,7 @@ package org.mergelab.engine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.mergelab.checkpoint.ConversionKernels;
 
 /**
  * The command line of a child JVM that runs mergelab code with this process's Java and class path and the options
@@ -13,8 +14,6 @@ public final class ChildJvm {
 
     /** The line a JVM started with {@link #vectorModuleOptions()} prints first on its standard error. */
     public static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
-
-    private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     private ChildJvm() {}
 
@@ -35,8 +34,8 @@ public final class ChildJvm {
      * standard error; {@link #INCUBATOR_WARNING} is that line, for whoever shows a child's output to a user.
      */
     public static List<String> vectorModuleOptions() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
-                ? List.of("--add-modules", VECTOR_MODULE)
+        return ConversionKernels.moduleLoaded()
+                ? List.of("--add-modules", ConversionKernels.VECTOR_MODULE)
                 : List.of();
     }
 

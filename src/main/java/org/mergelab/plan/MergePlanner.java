@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.mergelab.checkpoint.AtomicFiles;
 import org.mergelab.checkpoint.Checkpoint;
@@ -246,14 +248,20 @@ public final class MergePlanner {
             NamedTensors baseTensors = base.tensors();
             List<NamedTensors> candidateTensors = candidates.stream().map(Checkpoint::tensors).toList();
             List<List<EvalUnit>> pointUnits = new ArrayList<>();
+            // each statistic's tensors, read once, when a merge first needs them (its units have run by then)
+            Map<String, List<NamedTensors>> auxTensors = new HashMap<>();
+            Function<MergeMethod, List<NamedTensors>> auxOf = m -> !m.needsAuxiliary() ? null
+                    : auxTensors.computeIfAbsent(m.auxiliaryInput().recipeKey(), recipeKey -> statisticUnits
+                            .get(recipeKey).stream().map(u -> readTensors(u.file())).toList());
+            // an unseeded method's merge, made once for all seeds (null until a unit of this process makes it)
+            List<NamedTensors[]> unseededMerges = new ArrayList<>();
             for (SearchSpace.Point point : points) {
                 MergeMethod method = MergeMethods.byName(point.method());
                 List<StatisticUnit> stats = method.needsAuxiliary()
                         ? statisticUnits.computeIfAbsent(method.auxiliaryInput().recipeKey(), x -> statisticUnits(
                                 policy, out, method.auxiliaryInput(), owners, sha, log)) : List.of();
-                List<Path> auxFiles = method.needsAuxiliary() ? stats.stream().map(StatisticUnit::file).toList() : null;
-                List<List<NamedTensors>> aux = new ArrayList<>(java.util.Collections.singletonList(null));
                 NamedTensors[] unseeded = new NamedTensors[1];
+                unseededMerges.add(unseeded);
                 List<EvalUnit> perSeed = new ArrayList<>();
                 for (SeedData sd : seeds) {
                     long maskSeed = maskSeed(point, sd.seed());
@@ -268,25 +276,19 @@ public final class MergePlanner {
                     key.put("mask_seed", maskSeed);
                     key.put("seed", sd.seed());
                     key.put("images", sd.images());
-                    if (auxFiles != null) {
+                    if (method.needsAuxiliary()) {
                         // the statistics' own keys: they determine the files' content (a unit is deterministic)
                         ArrayNode a = key.putArray("statistics");
                         stats.forEach(u -> a.add(u.key()));
                     }
-                    java.util.function.Supplier<List<NamedTensors>> auxTensors = () -> {
-                        if (auxFiles != null && aux.getFirst() == null) {
-                            aux.set(0, auxFiles.stream().map(MergePlanner::readTensors).toList());
-                        }
-                        return aux.getFirst();
-                    };
                     perSeed.add(new EvalUnit(out, key, point.describe() + " seed " + sd.seed(), stats, counts, () -> {
                         NamedTensors merged;
                         if (point.seeded()) {
-                            merged = merge(method, point, candidateTensors, baseTensors, auxTensors.get(), maskSeed);
+                            merged = merge(method, point, candidateTensors, baseTensors, auxOf.apply(method), maskSeed);
                         } else {
                             if (unseeded[0] == null) {
-                                unseeded[0] = merge(method, point, candidateTensors, baseTensors, auxTensors.get(),
-                                        maskSeed);
+                                unseeded[0] = merge(method, point, candidateTensors, baseTensors,
+                                        auxOf.apply(method), maskSeed);
                             }
                             merged = unseeded[0];
                         }
@@ -312,13 +314,13 @@ public final class MergePlanner {
                 MergeDecision.Accuracies acc = accuracies(policy, pointUnits.get(k).stream().map(EvalUnit::result)
                         .toList());
                 merges.add(Map.entry(point, acc));
-                // the merge again (milliseconds for these networks; the units may have been run elsewhere) to say
-                // why a merge scores chance: a BatchNorm variance the merge made negative turns every output into NaN
+                // why a merge scores chance: a BatchNorm variance the merge made negative turns every output into NaN.
+                // The merge this process made, or made again (milliseconds for these networks) when its units were
+                // reused or run elsewhere, or the method is seeded (seeds[0]'s mask)
                 MergeMethod method = MergeMethods.byName(point.method());
-                List<NamedTensors> aux = method.needsAuxiliary() ? statistics.get(method.auxiliaryInput().recipeKey())
-                        .stream().map(MergePlanner::readTensors).toList() : null;
-                String invalid = invalidBatchNorm(merge(method, point, candidateTensors, baseTensors, aux,
-                        maskSeed(point, seeds.getFirst().seed())));
+                NamedTensors made = unseededMerges.get(k)[0];
+                String invalid = invalidBatchNorm(made != null ? made : merge(method, point, candidateTensors,
+                        baseTensors, auxOf.apply(method), maskSeed(point, seeds.getFirst().seed())));
                 log.accept(String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s", k + 1, points.size(),
                         point.describe(), summary(policy, acc), invalid == null ? "" : "; " + invalid));
             }
