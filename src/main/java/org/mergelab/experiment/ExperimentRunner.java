@@ -23,6 +23,7 @@ import org.mergelab.eval.SwapRow;
 import org.mergelab.work.ClaimDirectory;
 import org.mergelab.work.ClaimInfo;
 import org.mergelab.work.UnitScheduler;
+import org.mergelab.work.WorkerPresence;
 
 /**
  * Runs the cue protocol of PROTOCOL.md in an output directory: plans its units ({@link ExperimentPlan}), runs
@@ -153,8 +154,8 @@ public final class ExperimentRunner {
         List<PlannedUnit> plan = plan();
         List<ExperimentUnit> all = plan.stream().map(PlannedUnit::unit).toList();
         String worker = ClaimDirectory.processWorkerId();
-        try (ClaimDirectory claims = openClaims(worker)) {
-            prepare(claims, all);
+        try (ClaimDirectory claims = openClaims(worker); WorkerPresence presence = enter()) {
+            prepare(claims, presence, all);
             List<ExperimentUnit> pending = plan.stream().filter(p -> !p.done()).map(PlannedUnit::unit).toList();
             progress.planned(all, pending, plan.stream().filter(p -> !p.done()).mapToDouble(PlannedUnit::estimatedSeconds).sum());
             directory.log("start: " + pending.size() + " of " + all.size() + " units to run (" + (all.size() - pending.size())
@@ -195,8 +196,8 @@ public final class ExperimentRunner {
      */
     public void prepare() {
         List<ExperimentUnit> all = ExperimentPlan.units(config, out, data());
-        try (ClaimDirectory claims = openClaims(ClaimDirectory.processWorkerId())) {
-            prepare(claims, all);
+        try (ClaimDirectory claims = openClaims(ClaimDirectory.processWorkerId()); WorkerPresence presence = enter()) {
+            prepare(claims, presence, all);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot release the claims directory of " + out + ": " + e.getMessage(), e);
         }
@@ -210,7 +211,20 @@ public final class ExperimentRunner {
         }
     }
 
-    private void prepare(ClaimDirectory claims, List<ExperimentUnit> all) {
+    private WorkerPresence enter() {
+        try {
+            return WorkerPresence.enter(out.resolve(CLAIMS_DIRECTORY));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + out.resolve(CLAIMS_DIRECTORY).resolve(WorkerPresence.LOCK_FILE) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the directory's config and prepares the directory, then lets other workers in: temporaries are removed
+     * only by a worker that entered alone while no live claim is held, so never one that another worker is writing.
+     */
+    private void prepare(ClaimDirectory claims, WorkerPresence presence, List<ExperimentUnit> all) {
         boolean replacing = directory.holdsAnotherConfig();
         List<ClaimInfo> live;
         try {
@@ -224,8 +238,13 @@ public final class ExperimentRunner {
                     + "); stop those workers, or wait until their claims have had no heartbeat for "
                     + config.heartbeatTimeoutSeconds() + " s");
         }
+        if (replacing && !presence.alone()) {
+            throw new IllegalStateException(out + ": --force would delete outputs of the previous config while another "
+                    + "mergelab worker is running there; stop it first");
+        }
         try {
-            directory.prepare(replacing, all, !live.isEmpty());
+            directory.prepare(replacing, all, !live.isEmpty() || !presence.alone());
+            presence.share();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + out + ": " + e.getMessage(), e);
         }

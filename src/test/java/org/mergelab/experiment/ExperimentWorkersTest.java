@@ -143,6 +143,34 @@ class ExperimentWorkersTest {
         assertThat(Files.readString(out.resolve(ExperimentRunner.RESULTS_FILE))).isEqualTo(expected);
     }
 
+    @Test
+    void aWorkerThatIsNotAloneLeavesTheTemporariesAnotherWorkerIsWriting() throws Exception {
+        // a worker that has started and claims nothing yet (or has released its claims and writes the reports) is
+        // seen by its lock on claims/workers.lock, not by claims; CI once saw a starting worker delete the
+        // temporary of another one's experiment.yaml
+        Path out = dir.resolve("shared");
+        Path claims = out.resolve(ExperimentRunner.CLAIMS_DIRECTORY);
+        ExperimentRunner.create(ReducedExperiment.tinyConfig(), out, false, ExperimentProgress.SILENT).prepare();
+        Process other = new ProcessBuilder(org.mergelab.engine.ChildJvm.command(List.of(),
+                org.mergelab.work.PresenceHoldingWorker.class, List.of(claims.toString(), "share")))
+                .redirectErrorStream(true).start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).isEqualTo("alone");
+            Path writing = Files.writeString(out.resolve("experiment.yaml.tmp-0123456789ab"), "being written");
+            ExperimentRunner.create(ReducedExperiment.tinyConfig(), out, false, ExperimentProgress.SILENT).prepare();
+            assertThat(writing).as("another worker's temporary").exists();
+            assertThat(out.resolve("experiment.yaml")).exists();
+
+            other.destroyForcibly();
+            assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            ExperimentRunner.create(ReducedExperiment.tinyConfig(), out, false, ExperimentProgress.SILENT).prepare();
+            assertThat(writing).as("a killed worker's leftover, removed by a worker that is alone").doesNotExist();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
     /** The pid of the worker whose "begin" line for {@code unit} is in the shared log. */
     private static Optional<long[]> begun(Path out, String unit) throws Exception {
         Path log = out.resolve("log.txt");
