@@ -35,6 +35,26 @@ public final class Splits {
     }
 
     /**
+     * Piece {@code index} (0-based) of {@code parts} disjoint pieces covering {@code 0..n-1}: the seeded shuffle of
+     * {@link #halves}, cut at {@code ceil(i n / parts)} for i = 1..parts-1, each piece sorted. With two parts, the
+     * pieces are the halves A and B of the same seed.
+     */
+    public static int[] piece(int n, long seed, int index, int parts) {
+        if (parts < 1 || index < 0 || index >= parts) {
+            throw new IllegalArgumentException("splits: piece " + index + " of " + parts + " does not exist");
+        }
+        if (n < parts) {
+            throw new IllegalArgumentException("splits: need at least " + parts + " images for " + parts + " pieces, got n=" + n);
+        }
+        int[] perm = permutation(n, seed);
+        int from = (int) (((long) index * n + parts - 1) / parts);
+        int to = (int) (((long) (index + 1) * n + parts - 1) / parts);
+        int[] out = Arrays.copyOfRange(perm, from, to);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /**
      * {@code k} distinct ids drawn from {@code 0..n-1} without replacement from {@code seed}, sorted (for a
      * probe's {@code test_size}). {@code k == n} returns all ids.
      */

@@ -55,10 +55,17 @@ import org.mergelab.train.TrainConfig;
  *     (PROTOCOL.md, "selection"); read only with {@code merges}; default 1000
  * @param swapProbes run the layer-group swap probes ("where knowledge lives", PROTOCOL.md) in the protocol whose cues
  *     differ; default false (null when false, so that configs without the key keep their identity)
+ * @param sequences longer sequences (PROTOCOL.md, "Beyond two tasks"): name -> the cues of T1..TK (K >= 2), all
+ *     different (task-specific) or all the same (shared); default none
+ * @param parts into how many disjoint pieces the training set is cut for the sequences (task k trains on piece k),
+ *     at least the longest sequence's K; keep it when a sequence grows, so that earlier steps are reused; read only
+ *     with {@code sequences}; default the longest K
+ * @param strategies what is tested after each step of a sequence ({@link SequenceStrategy}); read only with
+ *     {@code sequences}; default {@code [none]}
  */
 @JsonPropertyOrder({"name", "dataset", "model", "pretrain", "finetune", "cue_seed", "cues", "protocols", "regimes",
         "alphas", "bn_policies", "calibration_images", "probes", "seeds", "threads", "test_size", "test_subset_seed",
-        "heartbeat_timeout_seconds", "merges", "selection_size", "swap_probes"})
+        "heartbeat_timeout_seconds", "merges", "selection_size", "swap_probes", "sequences", "parts", "strategies"})
 public record ExperimentConfig(
         String name,
         String dataset,
@@ -83,7 +90,13 @@ public record ExperimentConfig(
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         Integer selectionSize,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        Boolean swapProbes) {
+        Boolean swapProbes,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        Map<String, List<String>> sequences,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Integer parts,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        List<SequenceStrategy> strategies) {
 
     /** The config key that never changes a result (see {@link #withoutWorkerSettings}). */
     static final String HEARTBEAT_KEY = "heartbeat_timeout_seconds";
@@ -141,6 +154,87 @@ public record ExperimentConfig(
                 Cues.byName(probe, 2, cueSeed, cues); // rejects settings that do not fit
             }
         }
+        sequences = copySequences(sequences);
+        if (sequences.isEmpty() && (parts != null || strategies != null)) {
+            throw new IllegalArgumentException((parts != null ? "parts" : "strategies") + " is read only with sequences");
+        }
+        if (!sequences.isEmpty()) {
+            int longest = sequences.values().stream().mapToInt(List::size).max().orElseThrow();
+            parts = parts == null ? longest : parts;
+            if (parts < longest) {
+                throw new IllegalArgumentException("parts: " + parts + " pieces of the training set are fewer than the "
+                        + longest + " tasks of the longest sequence");
+            }
+            if (!probes.contains("base")) {
+                throw new IllegalArgumentException("sequences: cue advantages and base knowledge are measured with the base"
+                        + " probe; add 'base' to probes");
+            }
+            strategies = resolveStrategies(strategies);
+            for (List<String> sequence : sequences.values()) {
+                for (String cue : sequence) {
+                    Cues.byName(cue, 2, cueSeed, cues); // rejects settings that do not fit
+                }
+            }
+        } else {
+            strategies = List.of();
+        }
+    }
+
+    private static Map<String, List<String>> copySequences(Map<String, List<String>> in) {
+        if (in == null) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : in.entrySet()) {
+            String where = "sequences." + e.getKey();
+            if (!e.getKey().matches("[a-z0-9][a-z0-9_-]*")) {
+                throw new IllegalArgumentException("sequences: name '" + e.getKey() + "' must be lower-case letters, digits, '-' or '_'");
+            }
+            List<String> cues = e.getValue();
+            if (cues == null || cues.size() < 2) {
+                throw new IllegalArgumentException(where + ": expected the cues of T1..TK with K >= 2, got " + cues);
+            }
+            for (String cue : cues) {
+                if (cue == null || cue.endsWith("-conflict") || !Cues.NAMES.contains(cue)) {
+                    throw new IllegalArgumentException(where + ": unknown task cue '" + cue + "' (known: "
+                            + String.join(", ", Cues.NAMES.stream().filter(c -> !c.endsWith("-conflict")).toList()) + ")");
+                }
+            }
+            long distinct = cues.stream().distinct().count();
+            if (distinct != 1 && distinct != cues.size()) {
+                throw new IllegalArgumentException(where + ": " + cues + " is neither task-specific (every cue different) nor"
+                        + " shared (one cue every time)");
+            }
+            out.put(e.getKey(), List.copyOf(cues));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static List<SequenceStrategy> resolveStrategies(List<SequenceStrategy> strategies) {
+        if (strategies == null) {
+            return List.of(new SequenceStrategy(SequenceStrategy.NONE, Map.of()));
+        }
+        if (strategies.isEmpty()) {
+            throw new IllegalArgumentException("strategies: the list is empty (leave it out for [none])");
+        }
+        List<SequenceStrategy> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < strategies.size(); i++) {
+            if (strategies.get(i) == null) {
+                throw new IllegalArgumentException("strategies[" + i + "]: an empty entry");
+            }
+            SequenceStrategy s = strategies.get(i).check(i);
+            if (!names.add(s.displayName())) {
+                throw new IllegalArgumentException("strategies[" + i + "]: " + s.displayName() + " is listed twice");
+            }
+            out.add(s);
+        }
+        return List.copyOf(out);
+    }
+
+    /** True when the experiment has longer sequences. */
+    public boolean runsSequences() {
+        return !sequences.isEmpty();
     }
 
     private static List<MergeSpec> resolveMerges(List<MergeSpec> merges, List<Double> alphas) {

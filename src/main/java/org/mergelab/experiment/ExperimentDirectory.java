@@ -185,16 +185,8 @@ final class ExperimentDirectory {
                 }
             }
         }
-        Path merges = out.resolve(ExperimentRunner.MERGES_FILE);
-        if (Files.isRegularFile(merges)) {
-            try (var lines = Files.lines(merges)) {
-                if (lines.findFirst().filter(MergesCsv.HEADER::equals).isPresent()) {
-                    stale.add(merges);
-                }
-            } catch (UncheckedIOException e) {
-                // not text: not ours
-            }
-        }
+        addIfHeader(out.resolve(ExperimentRunner.MERGES_FILE), MergesCsv.HEADER, stale);
+        addIfHeader(out.resolve(ExperimentRunner.SEQUENCE_FILE), SequenceCsv.HEADER, stale);
         Path results = out.resolve(ExperimentRunner.RESULTS_FILE);
         if (Files.isRegularFile(results)) {
             try (var lines = Files.lines(results)) {
@@ -215,6 +207,19 @@ final class ExperimentDirectory {
         }
         epochStates.forEach(Trainer::clearEpochState);
         log("--force: removed " + (stale.size() + epochStates.size()) + " outputs of the previous config");
+    }
+
+    /** Adds {@code file} to {@code stale} when it is a text file whose first line is {@code header} (one of ours). */
+    private static void addIfHeader(Path file, String header, List<Path> stale) throws IOException {
+        if (Files.isRegularFile(file)) {
+            try (var lines = Files.lines(file)) {
+                if (lines.findFirst().filter(header::equals).isPresent()) {
+                    stale.add(file);
+                }
+            } catch (UncheckedIOException e) {
+                // not text: not ours
+            }
+        }
     }
 
     private static JsonNode readJsonOrNull(Path file) {

@@ -80,6 +80,12 @@ public final class ExperimentPlan {
             int calibrationImages, int calibrationBatch, String base, String first, String second, String firstCue,
             String secondCue, String rows) {}
 
+    /** What makes the probes of the model under test after one step of a sequence. */
+    @JsonPropertyOrder(alphabetic = true)
+    record SequenceKey(String kind, String sequence, Regime regime, BatchNormPolicy bnPolicy, Map<String, Object> strategy,
+            List<String> probes, int testSize, long testSubsetSeed, long cueSeed, Map<String, CueSettings> cues,
+            int calibrationImages, int calibrationBatch, String base, List<String> models) {}
+
     /**
      * The units of an experiment.
      *
@@ -107,6 +113,8 @@ public final class ExperimentPlan {
             TrainingUnit theta0 = training(config, s + "/theta0", checkpoints.resolve("theta0.safetensors"), seed,
                     TaskSpec.PRETRAIN, null, (long) trainSize * config.pretrain().epochs());
             units.add(theta0);
+            Map<String, TrainingUnit> trained = new java.util.HashMap<>();
+            trained.put(theta0.key(), theta0);
             units.add(new ProbeUnit(s + "/theta0-probes",
                     key(new ProbeKey("probe", theta0.key(), config.probes(), testSize, config.testSubsetSeed(), config.cueSeed(),
                             config.cues())),
@@ -115,6 +123,7 @@ public final class ExperimentPlan {
             TrainingUnit theta1 = training(config, s + "/theta1", checkpoints.resolve("theta1-" + firstCue + "-a.safetensors"), seed,
                     new TaskSpec("t1", Split.A, firstCue), theta0, (long) half * config.finetune().epochs());
             units.add(theta1);
+            trained.put(theta1.key(), theta1);
             for (Map.Entry<String, List<String>> p : config.protocols().entrySet()) {
                 String protocol = p.getKey();
                 String secondCue = p.getValue().get(1);
@@ -127,6 +136,7 @@ public final class ExperimentPlan {
                             checkpoints.resolve(protocol + "-" + regime + "-theta2-" + secondCue + "-b.safetensors"), seed,
                             new TaskSpec("t2", Split.B, secondCue), parent, (long) half * config.finetune().epochs());
                     units.add(theta2);
+                    trained.put(theta2.key(), theta2);
                     if (config.runsSwapProbes() && protocol.equals(swapProtocol(config))) {
                         String sk = key(new SwapKey("swap", protocol, regime, config.probes(), testSize,
                                 config.testSubsetSeed(), config.cueSeed(), config.cues(), theta1.key(), theta2.key()));
@@ -182,8 +192,72 @@ public final class ExperimentPlan {
                     }
                 }
             }
+            sequenceUnits(config, out, data, seed, theta0, trained, units);
         }
         return units;
+    }
+
+    /**
+     * The units of every sequence of one seed (PROTOCOL.md, "Beyond two tasks"): per regime, the step checkpoints
+     * theta_1..theta_K (incremental: each from the previous one; parallel: each from theta0; task k on piece k of
+     * {@code parts} with its cue), and per BatchNorm policy, strategy and step the model under test, probed. A training
+     * unit another protocol or sequence already has (the same key) is that unit: with {@code parts: 2}, the first two
+     * steps are the protocol's theta1 and theta2.
+     */
+    private static void sequenceUnits(ExperimentConfig config, Path out, DataContext data, long seed, TrainingUnit theta0,
+            Map<String, TrainingUnit> trained, List<ExperimentUnit> units) {
+        if (!config.runsSequences()) {
+            return;
+        }
+        String s = "seed" + seed;
+        Path checkpoints = out.resolve("checkpoints").resolve(s);
+        int testImages = data.testIds(config.testSize(), config.testSubsetSeed(), "test_size").length;
+        int testSize = config.testSize() == null ? 0 : config.testSize();
+        long pieceImages = data.train().size() / config.parts();
+        for (Map.Entry<String, List<String>> e : config.sequences().entrySet()) {
+            String sequence = e.getKey();
+            List<String> cues = e.getValue();
+            for (Regime regime : config.regimes()) {
+                List<TrainingUnit> models = new ArrayList<>();
+                TrainingUnit previous = theta0;
+                for (int k = 1; k <= cues.size(); k++) {
+                    String cue = cues.get(k - 1);
+                    TrainingUnit parent = regime == Regime.INCREMENTAL ? previous : theta0;
+                    TrainingUnit step = training(config, s + "/sequence/" + sequence + "/" + regime + "/theta" + k,
+                            checkpoints.resolve("sequence-" + sequence + "-" + regime + "-theta" + k + "-" + cue + ".safetensors"),
+                            seed, TaskSpec.onPiece("t" + k, k - 1, config.parts(), cue), parent,
+                            pieceImages * config.finetune().epochs());
+                    TrainingUnit known = trained.putIfAbsent(step.key(), step);
+                    if (known == null) {
+                        units.add(step);
+                    } else {
+                        step = known;
+                    }
+                    models.add(step);
+                    previous = step;
+                }
+                for (BatchNormPolicy bn : config.bnPolicies()) {
+                    int calibrationImages = switch (bn) {
+                        case INTERPOLATE -> 0;
+                        case RECALIBRATE -> config.calibrationImages();
+                    };
+                    for (SequenceStrategy strategy : config.strategies()) {
+                        for (int k = 1; k <= models.size(); k++) {
+                            List<TrainingUnit> upTo = List.copyOf(models.subList(0, k));
+                            List<String> probes = SequenceUnit.probesOf(upTo);
+                            String name = s + "/sequence/" + sequence + "/" + regime + "/" + bn + "/" + strategy.displayName()
+                                    + "/step" + k;
+                            String key = key(new SequenceKey("sequence", sequence, regime, bn, strategy.keyTree(), probes,
+                                    testSize, config.testSubsetSeed(), config.cueSeed(), config.cues(), calibrationImages,
+                                    config.finetune().batchSize(), theta0.key(), upTo.stream().map(TrainingUnit::key).toList()));
+                            units.add(new SequenceUnit(name, key, out.resolve("units").resolve(s + "-sequence-" + sequence
+                                    + "-" + regime + "-" + bn + "-" + strategy.slug() + "-step" + k + ".json"), seed, sequence,
+                                    regime, bn, strategy, theta0, upTo, (long) testImages * probes.size() + calibrationImages));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static TrainingUnit training(ExperimentConfig config, String name, Path output, long seed, TaskSpec task,

@@ -18,6 +18,8 @@ import org.mergelab.eval.PathRow;
 import org.mergelab.eval.ProbeAccuracy;
 import org.mergelab.eval.ProtocolFigures;
 import org.mergelab.eval.ResultRow;
+import org.mergelab.eval.SequenceRow;
+import org.mergelab.eval.SequenceStudy;
 import org.mergelab.eval.Summary;
 import org.mergelab.eval.SwapRow;
 import org.mergelab.work.ClaimDirectory;
@@ -47,6 +49,9 @@ public final class ExperimentRunner {
 
     /** The method study's table (only with {@code merges:}). */
     public static final String MERGES_FILE = "merges.csv";
+
+    /** The longer sequences' probe accuracies (only with {@code sequences:}). */
+    public static final String SEQUENCE_FILE = "sequence.csv";
 
     /** Figures of merit. */
     public static final String SUMMARY_FILE = "summary.json";
@@ -257,6 +262,7 @@ public final class ExperimentRunner {
         List<MergeRow> mergeRows = new ArrayList<>();
         List<PathBarriers.Path> paths = new ArrayList<>();
         List<SwapRow> swapRows = new ArrayList<>();
+        List<SequenceRow> sequenceRows = new ArrayList<>();
         for (ExperimentUnit u : all) {
             switch (u) {
                 case InterpolationUnit m -> {
@@ -270,23 +276,29 @@ public final class ExperimentRunner {
                 case TrainingUnit t -> { } // its checkpoint is read by the units that depend on it
                 case StatisticUnit t -> { } // read by the merge units that depend on it
                 case SwapUnit w -> swapRows.addAll(w.rows());
+                case SequenceUnit q -> sequenceRows.addAll(q.rows());
             }
         }
         rows.sort(ResultsCsv.ORDER);
         Summary summary = ProtocolFigures.compute(rows, pretrained, config.protocolDefinitions());
         MethodStudy.Result study = mergeRows.isEmpty() ? null
                 : MethodStudy.compute(mergeRows, pretrained, config.protocolDefinitions());
+        SequenceStudy.Result sequences = sequenceRows.isEmpty() ? null
+                : SequenceStudy.compute(sequenceRows, pretrained, config.sequences());
         try {
             AtomicFiles.writeString(out.resolve(RESULTS_FILE), ResultsCsv.format(rows));
             if (study != null) {
                 AtomicFiles.writeString(out.resolve(MERGES_FILE), MergesCsv.format(mergeRows));
+            }
+            if (sequences != null) {
+                AtomicFiles.writeString(out.resolve(SEQUENCE_FILE), SequenceCsv.format(sequenceRows));
             }
             String swapProtocol = ExperimentPlan.swapProtocol(config);
             List<KnowledgeLocation.GroupRetention> swaps = swapProtocol == null ? List.of()
                     : KnowledgeLocation.compute(swapRows, config.protocolDefinitions().stream()
                             .filter(p -> p.name().equals(swapProtocol)).findFirst().orElseThrow());
             AtomicFiles.writeString(out.resolve(SUMMARY_FILE), SummaryJson.write(summary, config, pretrained,
-                    PathBarriers.ofPaths(paths), swaps, ExperimentForensics.compute(all), study));
+                    PathBarriers.ofPaths(paths), swaps, ExperimentForensics.compute(all), study, sequences));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results in " + out + ": " + e.getMessage(), e);
         }

@@ -12,7 +12,7 @@ import org.mergelab.work.WorkUnit;
  * experiment needs, and a {@link org.mergelab.work.UnitScheduler} runs them.
  */
 public sealed interface ExperimentUnit extends WorkUnit<UnitContext> permits TrainingUnit, ProbeUnit, InterpolationUnit,
-        StatisticUnit, EndpointUnit, MergeUnit, SwapUnit {
+        StatisticUnit, EndpointUnit, MergeUnit, SwapUnit, SequenceUnit {
 
     /** The file the unit publishes. */
     Path output();

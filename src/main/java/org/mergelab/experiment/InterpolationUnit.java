@@ -148,24 +148,37 @@ public record InterpolationUnit(String name, String key, Path output, long seed,
      */
     static List<Batch> calibrationBatches(UnitContext context, long seed, String protocol, Regime regime, String firstCue,
             String secondCue) {
+        return calibrationBatches(context, Seeds.derive(seed, "calibration/" + protocol + "/" + regime.yamlName()), seed,
+                List.of(new TaskSpec("t1", Split.A, firstCue), new TaskSpec("t2", Split.B, secondCue)));
+    }
+
+    /**
+     * A calibration sample of {@code calibration_images} training images drawn from the tasks being merged, in equal
+     * shares (the first {@code total mod k} tasks one more), each from its task's part of the training set with its
+     * cue, mixed in an order seeded from {@code sampleSeed}, in batches of the fine-tuning batch size.
+     *
+     * @param sampleSeed draws the images and their order
+     * @param seed the run's seed (it draws the halves and pieces of the training set)
+     * @param tasks the tasks merged, in order
+     */
+    static List<Batch> calibrationBatches(UnitContext context, long sampleSeed, long seed, List<TaskSpec> tasks) {
         ExperimentConfig config = context.config();
         DataContext data = context.data();
         ImageDataset train = data.train();
         int total = config.calibrationImages();
-        int fromFirst = (total + 1) / 2;
-        long sampleSeed = Seeds.derive(seed, "calibration/" + protocol + "/" + regime.yamlName());
         long splitSeed = Seeds.derive(seed, "split");
         byte[] pixels = new byte[total * ImageDataset.IMAGE_BYTES];
         int[] labels = new int[total];
         int k = 0;
-        for (int task = 0; task < 2; task++) {
-            int[] ids = data.trainIds(task == 0 ? Split.A : Split.B, splitSeed);
-            int count = task == 0 ? fromFirst : total - fromFirst;
+        for (int task = 0; task < tasks.size(); task++) {
+            TaskSpec spec = tasks.get(task);
+            int[] ids = spec.ids(train.size(), splitSeed);
+            int count = total / tasks.size() + (task < total % tasks.size() ? 1 : 0);
             if (count > ids.length) {
                 throw new IllegalArgumentException("calibration_images: " + total + " needs " + count
-                        + " images of one split, which has " + ids.length);
+                        + " images of task " + spec.name() + "'s part of the training set, which has " + ids.length);
             }
-            Cue cue = Cues.byName(task == 0 ? firstCue : secondCue, train.numClasses(), config.cueSeed(), config.cues());
+            Cue cue = Cues.byName(spec.cue(), train.numClasses(), config.cueSeed(), config.cues());
             int[] chosen = Splits.subset(ids.length, count, Seeds.derive(sampleSeed, task));
             for (int c : chosen) {
                 int id = ids[c];

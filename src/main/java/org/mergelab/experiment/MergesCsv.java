@@ -1,8 +1,6 @@
 package org.mergelab.experiment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,35 +61,9 @@ public final class MergesCsv {
      * @throws IOException naming the file and line on a bad header, column count, version or value
      */
     public static List<MergeRow> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(file + ": not a mergelab merges.csv (header '" + (lines.isEmpty() ? "" : lines.get(0)) + "')");
-        }
-        int columns = HEADER.split(",").length;
-        List<MergeRow> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] f = line.split(",", -1);
-            if (f.length != columns) {
-                throw new IOException(file + ":" + (i + 1) + ": expected " + columns + " columns, found " + f.length);
-            }
-            if (!f[15].equals(Integer.toString(FORMAT_VERSION))) {
-                throw new IOException(file + ":" + (i + 1) + ": unknown format_version '" + f[15] + "' (this mergelab reads "
-                        + FORMAT_VERSION + ")");
-            }
-            try {
-                rows.add(new MergeRow(Long.parseLong(f[0]), f[1], Regime.of(f[2]), BatchNormPolicy.of(f[3]), f[4], f[5], f[6],
-                        Long.parseLong(f[7]), f[8], f[9], Long.parseLong(f[11]), Long.parseLong(f[12]),
-                        f[13].isEmpty() ? null : Double.valueOf(f[13]), f[14].isEmpty() ? null : Double.valueOf(f[14])));
-            } catch (NumberFormatException e) {
-                throw new IOException(file + ":" + (i + 1) + ": bad number: " + e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
-            }
-        }
-        return rows;
+        return CsvRows.read(file, HEADER, "merges.csv", FORMAT_VERSION, f -> new MergeRow(Long.parseLong(f[0]), f[1],
+                Regime.of(f[2]), BatchNormPolicy.of(f[3]), f[4], f[5], f[6], Long.parseLong(f[7]), f[8], f[9],
+                Long.parseLong(f[11]), Long.parseLong(f[12]), f[13].isEmpty() ? null : Double.valueOf(f[13]),
+                f[14].isEmpty() ? null : Double.valueOf(f[14])));
     }
 }

@@ -1,7 +1,6 @@
 package org.mergelab.experiment;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,33 +68,8 @@ public final class ResultsCsv {
      * @throws IOException naming the file and line on a bad header, version or value
      */
     public static List<ResultRow> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(file + ": not a mergelab results.csv (header '" + (lines.isEmpty() ? "" : lines.get(0)) + "')");
-        }
-        List<ResultRow> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] f = line.split(",", -1);
-            if (f.length != 12) {
-                throw new IOException(file + ":" + (i + 1) + ": expected 12 columns, found " + f.length);
-            }
-            if (!f[11].equals(Integer.toString(FORMAT_VERSION))) {
-                throw new IOException(file + ":" + (i + 1) + ": unknown format_version '" + f[11] + "' (this mergelab reads "
-                        + FORMAT_VERSION + ")");
-            }
-            try {
-                rows.add(new ResultRow(Long.parseLong(f[0]), f[1], Regime.of(f[2]), BatchNormPolicy.of(f[3]), Double.parseDouble(f[4]),
-                        f[5], Long.parseLong(f[9]), Long.parseLong(f[10]), f[7], f[8]));
-            } catch (NumberFormatException e) {
-                throw new IOException(file + ":" + (i + 1) + ": bad number: " + e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
-            }
-        }
-        return rows;
+        return CsvRows.read(file, HEADER, "results.csv", FORMAT_VERSION, f -> new ResultRow(Long.parseLong(f[0]), f[1],
+                Regime.of(f[2]), BatchNormPolicy.of(f[3]), Double.parseDouble(f[4]), f[5], Long.parseLong(f[9]),
+                Long.parseLong(f[10]), f[7], f[8]));
     }
 }

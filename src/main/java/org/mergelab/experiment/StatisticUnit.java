@@ -88,7 +88,7 @@ public record StatisticUnit(String name, String key, Path output, long seed, Dat
         DataContext data = context.data();
         Checkpoint checkpoint = context.checkpoint(endpoint);
         TaskSpec task = endpoint.task();
-        int[] ids = data.trainIds(task.split(), Seeds.derive(seed, "split"));
+        int[] ids = task.ids(data.train().size(), Seeds.derive(seed, "split"));
         int[] chosen = Splits.subset(ids.length, Math.min(samples, ids.length), Seeds.derive(seed, "statistic/" + task.name()));
         int[] picked = new int[chosen.length];
         for (int i = 0; i < chosen.length; i++) {

@@ -31,19 +31,19 @@ public final class SummaryJson {
 
     /** The JSON text. */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained) throws JsonProcessingException {
-        return write(summary, config, pretrained, List.of(), List.of(), List.of(), null);
+        return write(summary, config, pretrained, List.of(), List.of(), List.of(), null, null);
     }
 
     /**
      * The JSON text, with the loss and error barriers along every interpolation path ({@code barriers}), the weight
-     * forensics of every protocol and regime ({@code forensics}), the layer-group swaps ({@code where_knowledge_lives})
-     * and the method study ({@code methods}) when they ran.
+     * forensics of every protocol and regime ({@code forensics}), the layer-group swaps ({@code where_knowledge_lives}),
+     * the method study ({@code methods}) and the longer sequences ({@code sequences}) when they ran.
      */
     public static String write(Summary summary, ExperimentConfig config, List<ProbeAccuracy> pretrained,
             List<org.mergelab.eval.PathBarriers.PathFigures> barriers,
             List<org.mergelab.eval.KnowledgeLocation.GroupRetention> swaps,
-            List<ExperimentForensics.GroupFigures> forensics, org.mergelab.eval.MethodStudy.Result study)
-            throws JsonProcessingException {
+            List<ExperimentForensics.GroupFigures> forensics, org.mergelab.eval.MethodStudy.Result study,
+            org.mergelab.eval.SequenceStudy.Result sequences) throws JsonProcessingException {
         ObjectNode root = MAPPER.valueToTree(summary);
         ObjectNode context = MAPPER.createObjectNode();
         context.put("name", config.name());
@@ -73,6 +73,9 @@ public final class SummaryJson {
         if (study != null) {
             root.set("methods", MAPPER.valueToTree(study));
         }
+        if (sequences != null) {
+            root.set("sequences", MAPPER.valueToTree(sequences));
+        }
         return MAPPER.writeValueAsString(root);
     }
 
@@ -98,7 +101,7 @@ public final class SummaryJson {
         JsonNode node = read(file);
         ObjectNode copy = node.deepCopy();
         copy.remove(List.of("context", "config", "pretrained_rows", "barriers", "forensics", "where_knowledge_lives",
-                "methods"));
+                "methods", "sequences"));
         return MAPPER.treeToValue(copy, Summary.class);
     }
 }

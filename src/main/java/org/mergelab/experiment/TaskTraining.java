@@ -66,7 +66,7 @@ public final class TaskTraining {
 
     /** The training ids of this task. */
     public int[] trainIds() {
-        return data.trainIds(task.split(), Seeds.derive(seed, "split"));
+        return task.ids(data.train().size(), Seeds.derive(seed, "split"));
     }
 
     private Cue cue() {
@@ -103,7 +103,7 @@ public final class TaskTraining {
         Cue cue = cue();
         Lineage.Builder b = Lineage.builder()
                 .setKind(init == null ? "pretrain" : "finetune")
-                .optTask(new TaskRecord(data.spec(), task.split().yamlName(), task.cue()))
+                .optTask(new TaskRecord(data.spec(), task.splitName(), task.cue()))
                 .optConfig(recipe.toTree())
                 .optSeed(seed)
                 .optThreads(threads)

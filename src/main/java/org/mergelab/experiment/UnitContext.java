@@ -2,6 +2,7 @@ package org.mergelab.experiment;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.mergelab.checkpoint.Checkpoint;
@@ -21,6 +22,7 @@ public final class UnitContext {
     private DataContext data;
     private ProbeSet probes;
     private ProbeSet selectionProbes;
+    private ProbeSet sequenceProbes;
 
     UnitContext(ExperimentConfig config, Path directory, ExperimentProgress progress, DataContext data) {
         this.config = Objects.requireNonNull(config, "config");
@@ -72,6 +74,21 @@ public final class UnitContext {
                     data().normalization());
         }
         return selectionProbes;
+    }
+
+    /**
+     * The probe images of the sequences (the test set or its subset, as {@link #probes()}): base and every cue of every
+     * sequence, built on first use. A probe's images do not depend on which other probes the set holds.
+     */
+    public ProbeSet sequenceProbes() {
+        if (sequenceProbes == null) {
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of("base"));
+            config.sequences().values().forEach(names::addAll);
+            int[] ids = data().testIds(config.testSize(), config.testSubsetSeed(), "test_size");
+            sequenceProbes = ProbeSet.build(data().test(), ids, List.copyOf(names), config.cueSeed(), config.cues(),
+                    data().normalization());
+        }
+        return sequenceProbes;
     }
 
     /**

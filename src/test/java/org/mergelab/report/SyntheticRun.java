@@ -173,7 +173,7 @@ public final class SyntheticRun {
         MethodStudy.Result study = MethodStudy.compute(SyntheticMethodStudy.rows(), SyntheticMethodStudy.pretrained(),
                 SyntheticMethodStudy.protocols());
         Files.writeString(dir.resolve("summary.json"), SummaryJson.write(summary(), config, SyntheticMethodStudy.pretrained(),
-                java.util.List.of(), java.util.List.of(), java.util.List.of(), study));
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), study, null));
         Files.writeString(dir.resolve("merges.csv"), MergesCsv.format(SyntheticMethodStudy.rows()));
         return dir;
     }
