@@ -10,6 +10,38 @@ import org.junit.jupiter.api.Test;
 class SplitsTest {
 
     @Test
+    void piecesAreDisjointSortedNearlyEqualAndCoverEverything() {
+        int n = 1003;
+        int[] sizes = new int[5];
+        IntStream.Builder all = IntStream.builder();
+        for (int i = 0; i < 5; i++) {
+            int[] piece = Splits.piece(n, 9, i, 5);
+            assertThat(piece).isSorted();
+            sizes[i] = piece.length;
+            Arrays.stream(piece).forEach(all::add);
+        }
+        // cut at ceil(i n / 5): 201, 402, 602, 803 -> sizes 201, 201, 200, 201, 200
+        assertThat(sizes).containsExactly(201, 201, 200, 201, 200);
+        assertThat(all.build().sorted().toArray()).isEqualTo(Splits.all(n));
+        assertThat(Splits.piece(n, 9, 2, 5)).isEqualTo(Splits.piece(n, 9, 2, 5)).isNotEqualTo(Splits.piece(n, 10, 2, 5));
+    }
+
+    @Test
+    void twoPiecesAreTheHalvesOfTheSameSeed() {
+        for (int n : new int[] {2, 7, 1000, 1001}) {
+            Splits.Halves h = Splits.halves(n, 42);
+            assertThat(Splits.piece(n, 42, 0, 2)).as("n=%d", n).isEqualTo(h.a());
+            assertThat(Splits.piece(n, 42, 1, 2)).as("n=%d", n).isEqualTo(h.b());
+        }
+    }
+
+    @Test
+    void aPieceThatDoesNotExistIsRefused() {
+        assertThatThrownBy(() -> Splits.piece(100, 0, 5, 5)).hasMessageContaining("piece 5 of 5");
+        assertThatThrownBy(() -> Splits.piece(3, 0, 0, 5)).hasMessageContaining("at least 5 images");
+    }
+
+    @Test
     void halvesAreDisjointSortedAndCoverEverything() {
         Splits.Halves s = Splits.halves(1001, 5);
         assertThat(s.a()).hasSize(501);
