@@ -38,6 +38,15 @@ final class ChartTheme {
     static final int LEGEND_PX = 14;
     static final int MIN_TEXT_PX = 12;
 
+    /** The smallest text a reader should get on screen, in CSS pixels. */
+    static final int LEGIBLE_PX = 9;
+
+    /**
+     * The narrowest a plot is shown (a phone's page scrolls it in its box rather than shrink it): its smallest text,
+     * {@link #MIN_TEXT_PX} at {@link #WIDTH}, is then at least {@link #LEGIBLE_PX} with a margin for rounding.
+     */
+    static final int PHONE_MIN_WIDTH = (int) Math.ceil((double) WIDTH * LEGIBLE_PX / MIN_TEXT_PX) + 20;
+
     /** The widest a title may be: clear of both chart edges when centred over the plot area. */
     static final int TITLE_WIDTH = WIDTH - 100;
 

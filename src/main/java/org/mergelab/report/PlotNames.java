@@ -21,6 +21,8 @@ import java.util.Locale;
  *   <li>{@code swaps_<protocol>_<cue>}: retention of one cue when its model takes each layer group from the other
  *       endpoint ("where knowledge lives"), one bar per regime;
  *   <li>{@code predictor_bn-<policy>}: predicted against measured retention of every method (the method study);
+ *   <li>{@code sequence_<sequence>_<acc|bwt>_bn-<policy>}: ACC or BWT of the cue advantage against the step of a
+ *       longer sequence, a line per regime and strategy;
  *   <li>{@code compare_accuracy_<protocol>_<probe>} and {@code compare_retention_<protocol>_<cue>}:
  *       the same curves of several runs overlaid ({@code mergelab compare}).
  * </ul>
@@ -51,6 +53,10 @@ final class PlotNames {
 
     static String predictor(BatchNormPolicy bnPolicy) {
         return "predictor_bn-" + part(bnPolicy.yamlName());
+    }
+
+    static String sequence(String sequence, String figure, BatchNormPolicy bnPolicy) {
+        return "sequence_" + part(sequence) + "_" + part(figure) + "_bn-" + part(bnPolicy.yamlName());
     }
 
     static String compareAccuracy(String protocol, String probe) {

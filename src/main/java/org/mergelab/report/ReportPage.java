@@ -20,7 +20,10 @@ import org.mergelab.eval.Summary;
  */
 final class ReportPage {
 
-    /** Responsive: nothing wider than the viewport at 390 px; tables and pre scroll in their own box. */
+    /**
+     * Responsive: nothing wider than the viewport at 390 px; tables, pre and (on a phone) plots scroll in their own box.
+     * A plot is never narrower than {@link ChartTheme#PHONE_MIN_WIDTH}, so its smallest text stays at least 9 px.
+     */
     static final String CSS = """
             *,*::before,*::after{box-sizing:border-box}
             html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -51,8 +54,15 @@ final class ReportPage {
             dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
             dl.facts dt{font-weight:600}
             dl.facts dd{margin:0}
-            @media (max-width:600px){main{padding:10px}h1{font-size:1.3rem}.plots{gap:12px}td.statement{min-width:13em}}
-            """;
+            .heatmaps{display:flex;flex-wrap:wrap;gap:14px;margin:.5em 0 1em}
+            .heatmap{max-width:100%;overflow-x:auto}
+            .heatmap table{font-size:.85rem}
+            .heatmap caption{text-align:left;font-weight:600;padding-bottom:.2em;caption-side:top}
+            .heatmap td.empty{background:#fafafa}
+            .plot-box{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
+            @media (max-width:600px){main{padding:10px}h1{font-size:1.3rem}.plots{gap:12px}td.statement{min-width:13em}
+              svg.plot,img.plot{min-width:PHONE_MIN_WIDTHpx}}
+            """.replace("PHONE_MIN_WIDTH", Integer.toString(ChartTheme.PHONE_MIN_WIDTH));
 
     private ReportPage() {}
 
@@ -125,14 +135,17 @@ final class ReportPage {
             for (WrittenPlot p : e.getValue()) {
                 n++;
                 sb.append("<figure id=\"").append(escape(p.fileStem())).append("\">\n");
+                // on a phone the chart keeps a width at which its smallest text is at least 9 px, and scrolls in its box
+                sb.append("<div class=\"plot-box\">");
                 if (Files.isRegularFile(p.svg())) {
                     String svg = Files.readString(p.svg(), StandardCharsets.UTF_8);
-                    sb.append(Html.inlineSvg(svg, idPrefix + n + "-", p.caption())).append('\n');
+                    sb.append(Html.inlineSvg(svg, idPrefix + n + "-", p.caption()));
                 } else {
                     String b64 = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p.png()));
                     sb.append("<img class=\"plot\" alt=\"").append(escape(p.caption())).append("\" src=\"data:image/png;base64,")
-                            .append(b64).append("\">\n");
+                            .append(b64).append("\">");
                 }
+                sb.append("</div>\n");
                 String png = relative(reportDir, p.png());
                 String svg = relative(reportDir, p.svg());
                 sb.append("<figcaption>").append(escape(p.caption())).append(" Files: <a href=\"").append(escape(png))

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.mergelab.checkpoint.AtomicFiles;
+import org.mergelab.eval.SequenceStudy;
 
 /**
  * The report of one run directory (written by {@code mergelab run}, {@code mergelab demo} and
@@ -61,12 +62,16 @@ public final class RunReport {
         if (methods != null) {
             analysisPlots.addAll(AnalysisPlots.predictor(run, analyses.predictors(), MethodPlots.methodOrder(methods)));
         }
+        SequenceStudy.Result sequences = SequenceTables.load(dir);
+        if (sequences != null) {
+            analysisPlots.addAll(SequencePlots.of(run, sequences));
+        }
         List<WrittenPlot> writtenAnalysisPlots = new ArrayList<>();
         for (Plot p : analysisPlots) {
             writtenAnalysisPlots.add(PlotWriter.write(p, dir.resolve(PLOTS_DIR)));
         }
         Path report = dir.resolve(REPORT_FILE);
-        AtomicFiles.writeString(report, html(run, plots, methods, methodPlots, analyses, writtenAnalysisPlots, dir));
+        AtomicFiles.writeString(report, html(run, plots, methods, methodPlots, analyses, sequences, writtenAnalysisPlots, dir));
         return report;
     }
 
@@ -77,17 +82,18 @@ public final class RunReport {
     /** The page; with a method study ({@code methods} not null), the section "Which method keeps what". */
     static String html(RunData run, List<WrittenPlot> plots, MethodData methods, List<WrittenPlot> methodPlots, Path reportDir)
             throws IOException {
-        return html(run, plots, methods, methodPlots, new AnalysisData(List.of(), List.of(), List.of(), List.of()), List.of(),
-                reportDir);
+        return html(run, plots, methods, methodPlots, new AnalysisData(List.of(), List.of(), List.of(), List.of()), null,
+                List.of(), reportDir);
     }
 
     /**
      * The page; each analysis of summary.json that ran ("The interpolation path", "Where knowledge lives", "Weight
-     * forensics", and with a method study "Predicted retention") adds its section, with its plots from
-     * {@code analysisPlots}.
+     * forensics", and with a method study "Predicted retention") adds its section, and the longer sequences
+     * ({@code sequences} not null) theirs, with their plots from {@code analysisPlots}.
      */
     static String html(RunData run, List<WrittenPlot> plots, MethodData methods, List<WrittenPlot> methodPlots,
-            AnalysisData analyses, List<WrittenPlot> analysisPlots, Path reportDir) throws IOException {
+            AnalysisData analyses, SequenceStudy.Result sequences, List<WrittenPlot> analysisPlots, Path reportDir)
+            throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("<h1>mergelab report: ").append(escape(run.name())).append("</h1>\n");
         b.append("<p class=\"context\">").append(escape(contextLine(run))).append("</p>\n");
@@ -138,11 +144,41 @@ public final class RunReport {
                 b.append(sectionPlots(analysisPlots, AnalysisPlots.PREDICTOR, reportDir, "r")).append("</section>\n");
             }
         }
+        if (sequences != null) {
+            b.append(sequenceSection(sequences, analysisPlots, reportDir));
+        }
         b.append("<section id=\"config\">\n<h2>Resolved config</h2>\n<pre>").append(escape(run.configYaml())).append("</pre>\n</section>\n");
         b.append("<section id=\"lineage\">\n<h2>Checkpoint lineage</h2>\n<pre>").append(escape(run.lineageTree()))
                 .append("</pre>\n</section>\n");
         b.append("<section id=\"provenance\">\n<h2>Versions, threads, wall time</h2>\n").append(facts(run)).append("</section>\n");
         return ReportPage.page("mergelab report: " + run.name(), b.toString());
+    }
+
+    /** "Longer sequences": per sequence and BatchNorm policy the final figures and heatmaps; the plots; finding 3 at length. */
+    private static String sequenceSection(SequenceStudy.Result sequences, List<WrittenPlot> analysisPlots, Path reportDir)
+            throws IOException {
+        StringBuilder b = new StringBuilder("<section id=\"sequences\">\n<h2>Longer sequences</h2>\n<p>After step k the model "
+                + "under test is the strategy's merge of θ<sub>1</sub>..θ<sub>k</sub> (none: θ<sub>k</sub> itself), trained as an "
+                + "incremental chain or in parallel from θ0 (PROTOCOL.md, “Beyond two tasks”). A[k][j] is its accuracy on the "
+                + "probe of task j's cue, A<sub>adv</sub>[k][j] that minus its base accuracy: what the cue still adds. "
+                + "ACC = mean of the last row; BWT = mean change of each earlier task from just after it was learned; "
+                + "forgetting = mean drop of each earlier task from its best. Base knowledge apart: base accuracy after the "
+                + "last step minus θ0's, and its drop from its best. Per seed first, then mean ± standard error.</p>\n");
+        for (List<SequenceStudy.Table> tables : SequenceTables.bySequence(sequences).values()) {
+            SequenceStudy.Table any = tables.get(0);
+            b.append("<h3>Sequence ").append(escape(SequenceTables.sequenceTitle(any))).append(", ").append(escape(any.kind()))
+                    .append(", BN ").append(escape(any.bnPolicy().yamlName())).append("</h3>\n");
+            b.append(SequenceTables.leastForgetting(tables)).append(SequenceTables.finalFigures(tables));
+            b.append("<h4>A<sub>adv</sub> after each step (mean over seeds)</h4>\n").append(SequenceTables.heatmaps(tables));
+        }
+        b.append(sectionPlots(analysisPlots, SequencePlots.SECTION, reportDir, "q"));
+        if (!sequences.incrementalMinusParallel().isEmpty()) {
+            b.append("<h3>Finding 3 at length</h3>\n<p>Does the incremental chain's advantage over the parallel fan-out on the "
+                    + "earliest task's cue grow or shrink as tasks are added? Incremental minus parallel accuracy on that cue's "
+                    + "probe after each step, per seed, then mean ± standard error (0 after step 1, where both regimes test the "
+                    + "same model).</p>\n").append(SequenceTables.lengthFindings(sequences));
+        }
+        return b.append("</section>\n").toString();
     }
 
     /** The plots of one report section, inline; empty when it has none. */

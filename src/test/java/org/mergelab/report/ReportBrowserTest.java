@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Opens report.html of a realistic synthetic run (of one with a method study and every analysis: barriers, layer-group
  * swaps, forensics, predicted retention; and of a comparison) in headless Chromium at 1280
  * x 900 and at a 390 x 844 phone size: no console errors, no network requests, nothing wider than
- * the phone's viewport, every plot present and not blank. Screenshots go to
+ * the phone's viewport (a plot keeps a legible width and scrolls in its own box), chart text at least 9 px on screen,
+ * every plot present and not blank. Screenshots go to
  * {@code target/report-screenshots/}. Skips when chromium or chromedriver is missing, unless
  * {@code -Dmergelab.ci=true}.
  */
@@ -40,7 +41,7 @@ class ReportBrowserTest {
         Path other = new SyntheticRun().name("synthetic-recal").bnPolicies("interpolate", "recalibrate").shift(-0.02)
                 .writeTo(tmp.resolve("run-two"));
         compareReport = CompareReport.write(List.of(run, other), tmp.resolve("compare"));
-        methodsReport = RunReport.write(new SyntheticRun().name("synthetic-methods").writeWithAnalyses(tmp.resolve("run-methods")));
+        methodsReport = RunReport.write(new SyntheticRun().name("synthetic-methods").writeWithSequences(tmp.resolve("run-methods")));
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -55,7 +56,9 @@ class ReportBrowserTest {
     }
 
     @Test
-    void reportWithAMethodStudyAndEveryAnalysisRendersAtDesktopAndPhoneWidths() throws Exception {
+    void reportWithAMethodStudyEveryAnalysisAndLongerSequencesRendersAtDesktopAndPhoneWidths() throws Exception {
+        assertThat(Files.readString(methodsReport)).contains("id=\"sequences\"").contains("class=\"heatmap\"")
+                .contains("Finding 3 at length");
         check(methodsReport, "methods", false);
     }
 
@@ -88,7 +91,21 @@ class ReportBrowserTest {
                     double[] r = browser.rect(e);
                     assertThat(r[2]).as("plot width").isGreaterThan(100);
                     assertThat(r[3]).as("plot height").isGreaterThan(60);
-                    assertThat(r[2]).as("plot fits the viewport").isLessThanOrEqualTo(width);
+                }
+                for (HeadlessChromium.Element box : browser.elements("figure .plot-box, .heatmap, .scroll")) {
+                    double[] r = browser.rect(box);
+                    assertThat(r[0] + r[2]).as("a plot's, heatmap's or table's box ends inside the viewport at %d px", width)
+                            .isLessThanOrEqualTo(width + 0.5);
+                }
+                // charts draw text as glyph outlines, none smaller than MIN_TEXT_PX at native size (HtmlTest): on screen
+                // it is that times the plot's scale, its shown width over its native width
+                JsonNode scales = browser.script("""
+                        return Array.from(document.querySelectorAll('figure svg.plot, figure img.plot')).map(p =>
+                          p.getBoundingClientRect().width / (p.tagName === 'IMG' ? p.naturalWidth : p.viewBox.baseVal.width))""");
+                assertThat(scales.size()).isEqualTo(plots.size());
+                for (JsonNode scale : scales) {
+                    assertThat(scale.asDouble() * ChartTheme.MIN_TEXT_PX).as("smallest chart text on screen at %d px", width)
+                            .isGreaterThanOrEqualTo(ChartTheme.LEGIBLE_PX);
                 }
                 for (int i : new int[] {0, plots.size() - 1}) {
                     BufferedImage shot = browser.screenshot(plots.get(i));

@@ -257,6 +257,68 @@ public final class SyntheticRun {
         return n;
     }
 
+    /** The task-specific and shared sequences of {@link #writeWithSequences}. */
+    static final java.util.Map<String, List<String>> SEQUENCES = java.util.Map.of(
+            "task-specific", List.of("color", "noise", "stripes", "frame"),
+            "shared", List.of("color", "color", "color", "color"));
+
+    /**
+     * Probe rows of the longer sequences, hand-shaped: after step k, the cue of task j keeps 0.97 minus a drop per later
+     * step (0.06 incremental, 0.14 parallel; trajectory_uniform halves the drop and costs the newest task 0.05), base
+     * accuracy 0.86 minus 0.01 per step, with a little seed jitter. BN interpolate.
+     */
+    List<org.mergelab.eval.SequenceRow> sequenceRows() {
+        List<org.mergelab.eval.SequenceRow> out = new ArrayList<>();
+        for (long seed = 0; seed < seeds; seed++) {
+            for (java.util.Map.Entry<String, List<String>> e : new java.util.TreeMap<>(SEQUENCES).entrySet()) {
+                List<String> cues = e.getValue();
+                for (Regime regime : Regime.values()) {
+                    for (String strategy : List.of("none", "trajectory_uniform")) {
+                        boolean uniform = strategy.equals("trajectory_uniform");
+                        for (int k = 1; k <= cues.size(); k++) {
+                            double base = 0.86 - 0.01 * k + jitter(seed, k, e.getKey(), strategy);
+                            out.add(sequenceRow(seed, e.getKey(), regime, strategy, k, "base", base));
+                            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+                            for (int j = 1; j <= k; j++) {
+                                if (!seen.add(cues.get(j - 1))) {
+                                    continue;
+                                }
+                                int last = cues.lastIndexOf(cues.get(j - 1)) + 1;
+                                int since = k - Math.min(last, k);
+                                double drop = (regime == Regime.INCREMENTAL ? 0.06 : 0.14) * (uniform ? 0.5 : 1.0) * since;
+                                double cue = 0.97 - drop - (uniform && since == 0 ? 0.05 : 0.0) + jitter(seed, 10 * k + j, e.getKey(),
+                                        regime.yamlName());
+                                out.add(sequenceRow(seed, e.getKey(), regime, strategy, k, cues.get(j - 1), cue));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static org.mergelab.eval.SequenceRow sequenceRow(long seed, String sequence, Regime regime, String strategy, int step,
+            String probe, double accuracy) {
+        return new org.mergelab.eval.SequenceRow(seed, sequence, regime, BatchNormPolicy.INTERPOLATE, strategy, step, probe,
+                Math.round(accuracy * TOTAL), TOTAL);
+    }
+
+    /** Writes the run directory with every analysis ({@link #writeWithAnalyses}) and the longer sequences. */
+    Path writeWithSequences(Path dir) throws IOException {
+        writeWithAnalyses(dir);
+        Path file = dir.resolve("summary.json");
+        ObjectNode root = (ObjectNode) SummaryJson.MAPPER.readTree(file.toFile());
+        java.util.Map<String, List<String>> ordered = new java.util.LinkedHashMap<>();
+        ordered.put("task-specific", SEQUENCES.get("task-specific"));
+        ordered.put("shared", SEQUENCES.get("shared"));
+        root.set("sequences", SummaryJson.MAPPER.valueToTree(org.mergelab.eval.SequenceStudy.compute(sequenceRows(), pretrained(),
+                ordered)));
+        Files.writeString(file, SummaryJson.MAPPER.writeValueAsString(root));
+        Files.writeString(dir.resolve("sequence.csv"), org.mergelab.experiment.SequenceCsv.format(sequenceRows()));
+        return dir;
+    }
+
     /** Writes the run directory and returns it. */
     public Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
