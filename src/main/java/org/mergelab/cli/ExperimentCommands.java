@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.mergelab.checkpoint.OutputDirectory;
 import org.mergelab.checkpoint.OutputKind;
+import org.mergelab.eval.SequenceStudy;
 import org.mergelab.eval.Summary;
 import org.mergelab.experiment.ExperimentConfig;
 import org.mergelab.experiment.ExperimentRunner;
@@ -72,8 +73,37 @@ final class ExperimentCommands {
             System.out.printf("  %s. %s [%s, BN %s]: %s%n", f.label(), f.name(), f.status().toUpperCase(java.util.Locale.ROOT),
                     f.bnPolicy(), f.statement());
         }
+        if (outcome.sequences() != null) {
+            printSequences(outcome.sequences());
+        }
         System.out.println("Outputs: " + out.resolve(ExperimentRunner.RESULTS_FILE) + ", " + out.resolve(ExperimentRunner.SUMMARY_FILE)
                 + (report != null ? ", " + report : "") + ", checkpoints under " + out.resolve("checkpoints"));
         return 0;
+    }
+
+    /**
+     * The longer sequences in a few lines: per sequence and BN policy, the final ACC, BWT and forgetting of the cue
+     * advantage of every regime and strategy, then finding 3 at length.
+     */
+    private static void printSequences(SequenceStudy.Result sequences) {
+        String last = null;
+        for (SequenceStudy.Table t : sequences.tables()) {
+            String heading = t.sequence() + " " + t.cues() + ", BN " + t.bnPolicy().yamlName();
+            if (!heading.equals(last)) {
+                System.out.printf("%nSequence %s, after step %d (cue advantage; ACC, BWT, forgetting):%n", heading, t.cues().size());
+                last = heading;
+            }
+            SequenceStudy.StepFigures f = t.last();
+            System.out.printf("  %-11s %-36s ACC %s  BWT %s  forgetting %s%n", t.regime().yamlName(), t.strategy(),
+                    f.advAcc().format(3), f.advBwt().format(3), f.advForgetting().format(3));
+        }
+        if (!sequences.incrementalMinusParallel().isEmpty()) {
+            System.out.printf("%nFinding 3 at length (incremental - parallel on the first task's cue after each step):%n");
+            for (SequenceStudy.LengthFinding f : sequences.incrementalMinusParallel()) {
+                String steps = f.steps().stream().map(s -> s.difference().format(3)).collect(java.util.stream.Collectors.joining(", "));
+                System.out.printf("  %s, BN %s, %s: %s; from step 2 to %d: %s (%s)%n", f.sequence(), f.bnPolicy().yamlName(),
+                        f.strategy(), steps, f.steps().size(), f.trend().format(3), f.verdict());
+            }
+        }
     }
 }

@@ -84,11 +84,14 @@ public final class SequenceStudy {
      * @param strategy the strategy's name
      * @param cue the first task's cue, whose probe accuracy is compared
      * @param steps the difference after each step
-     * @param trend the last step's mean minus the second step's (positive: the incremental chain's advantage grows
-     *     with K), or null when the sequence has fewer than 3 steps or a mean is undefined
+     * @param trend the last step's difference minus the second step's, per seed, then mean and SE (positive: the
+     *     incremental chain's lead grows with K); undefined when the sequence has fewer than 3 steps
+     * @param verdict {@code grows} or {@code shrinks} when the trend's mean is more than 2 standard errors from 0,
+     *     {@code no clear change} within them, {@code insufficient seeds} without a standard error, {@code n/a} when
+     *     the trend is undefined
      */
     public record LengthFinding(String sequence, BatchNormPolicy bnPolicy, String strategy, String cue, List<LengthStep> steps,
-            Double trend) {}
+            Statistic trend, String verdict) {}
 
     /**
      * Everything.
@@ -219,6 +222,20 @@ public final class SequenceStudy {
         return List.copyOf(out);
     }
 
+    /** grows, shrinks, no clear change (within 2 SE of 0), insufficient seeds (no SE) or n/a (undefined). */
+    static String verdict(Statistic trend) {
+        if (trend.mean() == null) {
+            return "n/a";
+        }
+        if (trend.se() == null) {
+            return "insufficient seeds";
+        }
+        if (trend.mean() - 2 * trend.se() > 0) {
+            return "grows";
+        }
+        return trend.mean() + 2 * trend.se() < 0 ? "shrinks" : "no clear change";
+    }
+
     private static List<LengthFinding> lengthFindings(Map<String, List<String>> sequences,
             Map<List<Object>, Map<Long, double[][]>> matrices) {
         List<LengthFinding> out = new ArrayList<>();
@@ -241,11 +258,17 @@ public final class SequenceStudy {
                 }
                 steps.add(new LengthStep(k, Statistic.of(perSeed)));
             }
-            Double second = steps.get(1).difference().mean();
-            Double last = steps.getLast().difference().mean();
-            Double trend = cues.size() < 3 || second == null || last == null ? null : last - second;
+            List<Double> trendPerSeed = new ArrayList<>();
+            if (cues.size() >= 3) {
+                List<Double> second = steps.get(1).difference().perSeed();
+                List<Double> last = steps.getLast().difference().perSeed();
+                for (int i = 0; i < second.size(); i++) {
+                    trendPerSeed.add(second.get(i) == null || last.get(i) == null ? null : last.get(i) - second.get(i));
+                }
+            }
+            Statistic trend = Statistic.of(trendPerSeed);
             out.add(new LengthFinding((String) g.get(0), (BatchNormPolicy) g.get(1), (String) g.get(3), cues.getFirst(),
-                    steps, trend));
+                    steps, trend, verdict(trend)));
         }
         return out;
     }

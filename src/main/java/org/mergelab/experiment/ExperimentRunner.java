@@ -109,9 +109,10 @@ public final class ExperimentRunner {
      * @param unitsRun units this process ran
      * @param unitsReused units done before this process started
      * @param unitsByOthers units other workers finished while this one ran
+     * @param sequences the figures of the longer sequences, or null when the experiment has none
      */
     public record Outcome(Path directory, List<ResultRow> rows, Summary summary, int unitsRun, int unitsReused, int unitsByOthers,
-            double wallSeconds) {}
+            double wallSeconds, SequenceStudy.Result sequences) {}
 
     /** A planned unit and whether its output already exists. */
     public record PlannedUnit(ExperimentUnit unit, boolean done, double estimatedSeconds) {}
@@ -302,7 +303,7 @@ public final class ExperimentRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results in " + out + ": " + e.getMessage(), e);
         }
-        return new Outcome(out, rows, summary, run, reused, byOthers, (System.nanoTime() - start) / 1e9);
+        return new Outcome(out, rows, summary, run, reused, byOthers, (System.nanoTime() - start) / 1e9, sequences);
     }
 
     /** The output directory. */

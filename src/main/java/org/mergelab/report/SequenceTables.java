@@ -167,8 +167,7 @@ final class SequenceTables {
             for (SequenceStudy.LengthFinding f : findings) {
                 List<String> cells = new ArrayList<>(List.of(escape(f.strategy())));
                 f.steps().forEach(s -> cells.add(Formats.signedStat(s.difference())));
-                cells.add(f.trend() == null ? "n/a" : String.format(Locale.ROOT, "%+.3f (%s)", f.trend(),
-                        f.trend() > 0 ? "grows" : f.trend() < 0 ? "shrinks" : "unchanged"));
+                cells.add(Formats.signedStat(f.trend()) + " (" + escape(f.verdict()) + ")");
                 rows.add(cells);
             }
             sb.append("<h4>Sequence ").append(escape(first.sequence())).append(", BN ").append(escape(first.bnPolicy().yamlName()))

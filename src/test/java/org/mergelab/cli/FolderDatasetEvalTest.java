@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -48,21 +43,6 @@ class FolderDatasetEvalTest {
         }
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = MergelabCommand.commandLine().setErr(new PrintWriter(err, true)).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(saved);
-        }
-    }
-
     @Test
     void trainOnASplitFolderThenEvalOnATestOnlyFolder() throws Exception {
         Random random = new Random(15);
@@ -81,7 +61,7 @@ class FolderDatasetEvalTest {
                 training: {epochs: 1, batch_size: 8}
                 task: {name: tiny}
                 """);
-        Run train = run("train", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "--quiet");
+        CommandRun train = CommandRun.of("train", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "--quiet");
         assertThat(train.code()).as(train.err()).isZero();
         Path checkpoint = dir.resolve("out/tiny.safetensors");
 
@@ -90,7 +70,7 @@ class FolderDatasetEvalTest {
         assertThat(CheckpointModels.read(checkpoint).lineage().dataFingerprint())
                 .isEqualTo(DataFingerprint.of(trainSet.name(), Splits.all(trainSet.size()), "none"));
 
-        Run eval = run("eval", "--checkpoint", checkpoint.toString(), "--dataset", "folder:" + probes, "--json");
+        CommandRun eval = CommandRun.of("eval", "--checkpoint", checkpoint.toString(), "--dataset", "folder:" + probes, "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(eval.out());
         assertThat(json.get("dataset").asText()).isEqualTo("folder:" + probes);
@@ -100,12 +80,12 @@ class FolderDatasetEvalTest {
 
         // a bad image in the probe folder: a one-line error naming the file, exit 1
         Files.writeString(probes.resolve("blue/zz-broken.jpg"), "not a jpeg");
-        Run bad = run("eval", "--checkpoint", checkpoint.toString(), "--dataset", "folder:" + probes);
+        CommandRun bad = CommandRun.of("eval", "--checkpoint", checkpoint.toString(), "--dataset", "folder:" + probes);
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err().strip()).doesNotContain("\n").contains(probes.resolve("blue/zz-broken.jpg").toString());
         // and the flat folder cannot be trained on: the error names the split layout
         Path cfg2 = Files.writeString(dir.resolve("train2.yaml"), "dataset: \"folder:" + probes + "\"\n");
-        Run flat = run("train", "--config", cfg2.toString(), "--out", dir.resolve("out2").toString());
+        CommandRun flat = CommandRun.of("train", "--config", cfg2.toString(), "--out", dir.resolve("out2").toString());
         assertThat(flat.code()).isEqualTo(1);
         assertThat(flat.err()).contains(probes.resolve("train").toString()).contains("test set only");
     }

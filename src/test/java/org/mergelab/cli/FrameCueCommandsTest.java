@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,21 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FrameCueCommandsTest {
 
     @TempDir Path dir;
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = MergelabCommand.commandLine().setErr(new PrintWriter(err, true)).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(saved);
-        }
-    }
 
     @Test
     void frameIsATaskCueAnExperimentProbeAndAnEvalProbe() throws Exception {
@@ -58,7 +38,7 @@ class FrameCueCommandsTest {
                 test_size: 40
                 """);
         Path out = dir.resolve("run");
-        Run r = run("run", yaml.toString(), "--out", out.toString());
+        CommandRun r = CommandRun.of("run", yaml.toString(), "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(out.resolve("results.csv"));
         List<String> header = List.of(rows.get(0).split(","));
@@ -71,7 +51,7 @@ class FrameCueCommandsTest {
 
         // eval of theta2 (the frame model), with the run's test subset; the frame width comes from the lineage
         Path theta2 = out.resolve("checkpoints/seed0/task-specific-incremental-theta2-frame-b.safetensors");
-        Run eval = run("eval", "--checkpoint", theta2.toString(), "--dataset", "builtin:size=240,test-size=60",
+        CommandRun eval = CommandRun.of("eval", "--checkpoint", theta2.toString(), "--dataset", "builtin:size=240,test-size=60",
                 "--probe", "base,frame,frame-conflict", "--test-size", "40", "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(eval.out());
@@ -82,12 +62,12 @@ class FrameCueCommandsTest {
             assertThat(json.at("/probes/" + p + "/correct").asInt()).as(p).isEqualTo(Integer.parseInt(atOne[correct]));
         }
         // the same probes with another frame width on the command line
-        Run wide = run("eval", "--checkpoint", theta2.toString(), "--dataset", "builtin:size=240,test-size=60",
+        CommandRun wide = CommandRun.of("eval", "--checkpoint", theta2.toString(), "--dataset", "builtin:size=240,test-size=60",
                 "--probe", "frame", "--probe", "frame-conflict", "--cue", "frame:size=1", "--test-size", "40");
         assertThat(wide.code()).as(wide.err()).isZero();
         assertThat(wide.out()).contains("frame ").contains("frame-conflict");
         // a misspelt probe is named
-        Run bad = run("eval", "--checkpoint", theta2.toString(), "--dataset", "builtin:size=240,test-size=60",
+        CommandRun bad = CommandRun.of("eval", "--checkpoint", theta2.toString(), "--dataset", "builtin:size=240,test-size=60",
                 "--probe", "frame-conflcit");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("frame-conflcit").contains("frame-conflict");
@@ -95,10 +75,10 @@ class FrameCueCommandsTest {
 
     @Test
     void frameSettingsThatDoNotFitAreBadUsageNamingKeyAndValue() {
-        Run wide = run("eval", "--checkpoint", "x.safetensors", "--dataset", "builtin", "--cue", "frame:size=9");
+        CommandRun wide = CommandRun.of("eval", "--checkpoint", "x.safetensors", "--dataset", "builtin", "--cue", "frame:size=9");
         assertThat(wide.code()).isEqualTo(2);
         assertThat(wide.err()).contains("--cue").contains("size 9").contains("frame");
-        Run placed = run("eval", "--checkpoint", "x.safetensors", "--dataset", "builtin", "--cue", "frame:x=1,y=2");
+        CommandRun placed = CommandRun.of("eval", "--checkpoint", "x.safetensors", "--dataset", "builtin", "--cue", "frame:x=1,y=2");
         assertThat(placed.code()).isEqualTo(2);
         assertThat(placed.err()).contains("cues.frame").contains("x=1").contains("y=2");
     }
@@ -106,7 +86,7 @@ class FrameCueCommandsTest {
     @Test
     void showCuesHasFrameColumnsByDefault() throws Exception {
         Path png = dir.resolve("cues.png");
-        Run r = run("show-cues", "--dataset", "builtin:size=48,test-size=24", "--samples", "2", "--out", png.toString());
+        CommandRun r = CommandRun.of("show-cues", "--dataset", "builtin:size=48,test-size=24", "--samples", "2", "--out", png.toString());
         assertThat(r.code()).as(r.err()).isZero();
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
         // none + color, noise, stripes, frame and their four conflict variants: nine columns of 128 + 6 px
