@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -253,15 +254,18 @@ public final class MergePlanner {
             Function<MergeMethod, List<NamedTensors>> auxOf = m -> !m.needsAuxiliary() ? null
                     : auxTensors.computeIfAbsent(m.auxiliaryInput().recipeKey(), recipeKey -> statisticUnits
                             .get(recipeKey).stream().map(u -> readTensors(u.file())).toList());
-            // an unseeded method's merge, made once for all seeds (null until a unit of this process makes it)
-            List<NamedTensors[]> unseededMerges = new ArrayList<>();
-            for (SearchSpace.Point point : points) {
+            // an unseeded method's merge is made once for all seeds: the point's seeds run one after another, so the
+            // last such merge is kept (one model in memory however many points) with its BatchNorm check
+            Object[] lastUnseeded = new Object[2]; // point index, its tensors
+            String[] invalidUnseeded = new String[points.size()];
+            boolean[] checkedUnseeded = new boolean[points.size()];
+            for (int index = 0; index < points.size(); index++) {
+                int k = index;
+                SearchSpace.Point point = points.get(k);
                 MergeMethod method = MergeMethods.byName(point.method());
                 List<StatisticUnit> stats = method.needsAuxiliary()
                         ? statisticUnits.computeIfAbsent(method.auxiliaryInput().recipeKey(), x -> statisticUnits(
                                 policy, out, method.auxiliaryInput(), owners, sha, log)) : List.of();
-                NamedTensors[] unseeded = new NamedTensors[1];
-                unseededMerges.add(unseeded);
                 List<EvalUnit> perSeed = new ArrayList<>();
                 for (SeedData sd : seeds) {
                     long maskSeed = maskSeed(point, sd.seed());
@@ -286,11 +290,15 @@ public final class MergePlanner {
                         if (point.seeded()) {
                             merged = merge(method, point, candidateTensors, baseTensors, auxOf.apply(method), maskSeed);
                         } else {
-                            if (unseeded[0] == null) {
-                                unseeded[0] = merge(method, point, candidateTensors, baseTensors,
-                                        auxOf.apply(method), maskSeed);
+                            if (!Integer.valueOf(k).equals(lastUnseeded[0])) {
+                                lastUnseeded[1] = null; // the previous point's merge, no longer needed
+                                lastUnseeded[1] = merge(method, point, candidateTensors, baseTensors, auxOf.apply(method),
+                                        maskSeed);
+                                lastUnseeded[0] = k;
+                                invalidUnseeded[k] = invalidBatchNorm((NamedTensors) lastUnseeded[1]);
+                                checkedUnseeded[k] = true;
                             }
-                            merged = unseeded[0];
+                            merged = (NamedTensors) lastUnseeded[1];
                         }
                         return evaluate(network, merged, sd, cueNames);
                     }));
@@ -301,6 +309,7 @@ public final class MergePlanner {
             statisticUnits.values().forEach(searchPlan::addAll);
             pointUnits.forEach(searchPlan::addAll);
             schedule(searchPlan, claims, log);
+            Arrays.fill(lastUnseeded, null);
             if (workers.unitsOnly()) {
                 return null;
             }
@@ -315,12 +324,11 @@ public final class MergePlanner {
                         .toList());
                 merges.add(Map.entry(point, acc));
                 // why a merge scores chance: a BatchNorm variance the merge made negative turns every output into NaN.
-                // The merge this process made, or made again (milliseconds for these networks) when its units were
-                // reused or run elsewhere, or the method is seeded (seeds[0]'s mask)
+                // Checked when this process made the merge, else on the merge made again (milliseconds for these
+                // networks) when its units were reused or run elsewhere, or the method is seeded (seeds[0]'s mask)
                 MergeMethod method = MergeMethods.byName(point.method());
-                NamedTensors made = unseededMerges.get(k)[0];
-                String invalid = invalidBatchNorm(made != null ? made : merge(method, point, candidateTensors,
-                        baseTensors, auxOf.apply(method), maskSeed(point, seeds.getFirst().seed())));
+                String invalid = checkedUnseeded[k] ? invalidUnseeded[k] : invalidBatchNorm(merge(method, point,
+                        candidateTensors, baseTensors, auxOf.apply(method), maskSeed(point, seeds.getFirst().seed())));
                 log.accept(String.format(java.util.Locale.ROOT, "[%d/%d] %s: %s%s", k + 1, points.size(),
                         point.describe(), summary(policy, acc), invalid == null ? "" : "; " + invalid));
             }
