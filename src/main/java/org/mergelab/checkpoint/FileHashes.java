@@ -108,7 +108,8 @@ public final class FileHashes {
         }
     }
 
-    private static String sha256Of(byte[] bytes) {
+    /** The SHA-256 of {@code bytes}, lower-case hex. */
+    public static String sha256Of(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

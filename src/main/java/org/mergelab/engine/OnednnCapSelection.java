@@ -12,12 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +22,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.mergelab.Versions;
+import org.mergelab.checkpoint.FileHashes;
 
 /**
  * The oneDNN instruction-set cap this machine computes correctly under, found by the engine's known-answer check and
@@ -163,7 +161,8 @@ public final class OnednnCapSelection {
     public static Selection forThisMachine() {
         Path dir = cacheDirectory(System.getenv());
         String key = machineKey();
-        Path file = dir.resolve("onednn-cap-" + sha256(key).substring(0, 16) + ".txt");
+        String name = FileHashes.sha256Of(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        Path file = dir.resolve("onednn-cap-" + name + ".txt");
         try {
             Files.createDirectories(dir);
             try (FileChannel lockChannel = FileChannel.open(dir.resolve("onednn-cap.lock"), StandardOpenOption.CREATE,
@@ -333,15 +332,6 @@ public final class OnednnCapSelection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the engine under " + cap, e);
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
