@@ -80,11 +80,19 @@ public final class ExperimentPlan {
             int calibrationImages, int calibrationBatch, String base, String first, String second, String firstCue,
             String secondCue, String rows) {}
 
-    /** What makes the probes of the model under test after one step of a sequence. */
+    /**
+     * What makes the probes of the model under test after one step of a sequence. {@code calibration} names how the
+     * calibration sample is drawn under {@code recalibrate} ({@value #CALIBRATION_BY_STEP}), empty otherwise.
+     */
     @JsonPropertyOrder(alphabetic = true)
     record SequenceKey(String kind, String sequence, Regime regime, BatchNormPolicy bnPolicy, Map<String, Object> strategy,
             List<String> probes, int testSize, long testSubsetSeed, long cueSeed, Map<String, CueSettings> cues,
-            int calibrationImages, int calibrationBatch, String base, List<String> models) {}
+            int calibrationImages, int calibrationBatch, String base, List<String> models,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+            String calibration) {}
+
+    /** A sequence's calibration sample depends on the seed and the step only, not on the regime or the strategy. */
+    static final String CALIBRATION_BY_STEP = "seed-and-step";
 
     /**
      * The units of an experiment.
@@ -214,6 +222,12 @@ public final class ExperimentPlan {
         int testImages = data.testIds(config.testSize(), config.testSubsetSeed(), "test_size").length;
         int testSize = config.testSize() == null ? 0 : config.testSize();
         long pieceImages = data.train().size() / config.parts();
+        if (config.bnPolicies().contains(BatchNormPolicy.RECALIBRATE) && config.calibrationImages() > pieceImages) {
+            // after step 1 every calibration image comes from task 1's piece
+            throw new IllegalArgumentException("calibration_images: " + config.calibrationImages() + " is more than the "
+                    + pieceImages + " training images of a piece (parts: " + config.parts() + " of " + data.train().size()
+                    + "); after a sequence's first step all of them come from that step's piece");
+        }
         for (Map.Entry<String, List<String>> e : config.sequences().entrySet()) {
             String sequence = e.getKey();
             List<String> cues = e.getValue();
@@ -249,7 +263,8 @@ public final class ExperimentPlan {
                                     + "/step" + k;
                             String key = key(new SequenceKey("sequence", sequence, regime, bn, strategy.keyTree(), probes,
                                     testSize, config.testSubsetSeed(), config.cueSeed(), config.cues(), calibrationImages,
-                                    config.finetune().batchSize(), theta0.key(), upTo.stream().map(TrainingUnit::key).toList()));
+                                    config.finetune().batchSize(), theta0.key(), upTo.stream().map(TrainingUnit::key).toList(),
+                                    calibrationImages > 0 ? CALIBRATION_BY_STEP : ""));
                             units.add(new SequenceUnit(name, key, out.resolve("units").resolve(s + "-sequence-" + sequence
                                     + "-" + regime + "-" + bn + "-" + strategy.slug() + "-step" + k + ".json"), seed, sequence,
                                     regime, bn, strategy, theta0, upTo, (long) testImages * probes.size() + calibrationImages));

@@ -93,6 +93,15 @@ public record SequenceUnit(String name, String key, Path output, long seed, Stri
         return key.equals(UnitResults.keyOf(output));
     }
 
+    /**
+     * The seed of the calibration sample after step k: the same for both regimes (and every strategy), so that at a
+     * step where they test the same model (step 1) they test it with the same BatchNorm statistics, and elsewhere
+     * only the model differs.
+     */
+    static long calibrationSeed(long seed, int step) {
+        return Seeds.derive(seed, "calibration/sequence/step" + step);
+    }
+
     /** The seed of a merge that draws random numbers (dare): the {@code random_seed} of an equivalent recipe. */
     long mergeSeed() {
         return Seeds.derive(seed, "sequence-merge/" + step());
@@ -116,8 +125,7 @@ public record SequenceUnit(String name, String key, Path output, long seed, Stri
         Checkpoint last = context.checkpoint(models.getLast());
         List<Batch> calibration = switch (bnPolicy) {
             case INTERPOLATE -> List.of();
-            case RECALIBRATE -> InterpolationUnit.calibrationBatches(context,
-                    Seeds.derive(seed, "calibration/sequence/" + sequence + "/" + regime.yamlName() + "/" + step()), seed,
+            case RECALIBRATE -> InterpolationUnit.calibrationBatches(context, calibrationSeed(seed, step()), seed,
                     models.stream().map(TrainingUnit::task).toList());
         };
         List<SequenceRow> rows = new ArrayList<>();

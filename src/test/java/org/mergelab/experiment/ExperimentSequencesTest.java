@@ -127,6 +127,31 @@ class ExperimentSequencesTest {
     }
 
     @Test
+    void underRecalibrateBothRegimesTestStepOneWithTheSameStatistics() throws Exception {
+        ExperimentConfig config = ConfigReader.parse(ReducedExperiment.TINY_YAML.replace("bn_policies: [interpolate]",
+                "bn_policies: [recalibrate]").replace("calibration_images: 96", "calibration_images: 60") + """
+                protocols: {task-specific: [color, noise]}
+                sequences: {task-specific: [color, noise, stripes]}
+                strategies: [none, magmax]
+                """, ExperimentConfig.class, "recalibrate.yaml");
+        Path out = dir.resolve("recalibrate");
+        run(config, out, false);
+        List<SequenceRow> rows = SequenceCsv.read(out.resolve(ExperimentRunner.SEQUENCE_FILE));
+        List<SequenceRow> step1 = rows.stream().filter(r -> r.step() == 1).toList();
+        assertThat(step1).hasSize(2 * 2 * 2); // regimes x strategies x probes (base, colour)
+        for (SequenceRow inc : step1.stream().filter(r -> r.regime() == org.mergelab.eval.Regime.INCREMENTAL).toList()) {
+            SequenceRow par = step1.stream().filter(r -> r.regime() == org.mergelab.eval.Regime.PARALLEL
+                    && r.strategy().equals(inc.strategy()) && r.probe().equals(inc.probe())).findFirst().orElseThrow();
+            assertThat(par.correct()).as("%s %s", inc.strategy(), inc.probe()).isEqualTo(inc.correct());
+        }
+        JsonNode length = SummaryJson.read(out.resolve(ExperimentRunner.SUMMARY_FILE)).path("sequences")
+                .path("incremental_minus_parallel");
+        for (JsonNode f : length) {
+            assertThat(f.path("steps").get(0).path("difference").path("mean").asDouble()).isEqualTo(0.0);
+        }
+    }
+
+    @Test
     void aSequenceConfigIsCheckedWhenRead() {
         assertThatThrownBy(() -> config("sequences: {x: [color, noise, color]}\n"))
                 .hasMessageContaining("sequences.x").hasMessageContaining("neither task-specific");
@@ -139,5 +164,10 @@ class ExperimentSequencesTest {
         assertThatThrownBy(() -> config("sequences: {x: [color, banana]}\n")).hasMessageContaining("banana");
         assertThatThrownBy(() -> config("parts: 4\n")).hasMessageContaining("parts is read only with sequences");
         assertThat(config("sequences: {x: [color, noise, stripes]}\n").parts()).as("default: the longest K").isEqualTo(3);
+        ExperimentConfig tooMany = ConfigReader.parse(ReducedExperiment.TINY_YAML.replace("bn_policies: [interpolate]",
+                "bn_policies: [recalibrate]") + "sequences: {x: [color, noise, stripes]}\n", ExperimentConfig.class, "x.yaml");
+        assertThatThrownBy(() -> ExperimentRunner.create(tooMany, dir.resolve("too-many"), false, ExperimentProgress.SILENT).plan())
+                .as("refused when planned, before any unit runs").hasMessageContaining("calibration_images: 96")
+                .hasMessageContaining("80");
     }
 }
