@@ -38,8 +38,10 @@ final class SequencePlots {
         SequenceStudy.Table any = tables.get(0);
         BatchNormPolicy bn = any.bnPolicy();
         List<String> strategies = List.copyOf(new LinkedHashSet<>(tables.stream().map(SequenceStudy.Table::strategy).toList()));
-        XYChart chart = ChartTheme.newChart(title + ", sequence " + SequenceTables.sequenceTitle(any) + " — "
-                + RunPlots.context(run, bn), "step k (tasks trained so far)", yTitle, ChartTheme.HEIGHT + 24 * tables.size());
+        // the dataset, model and seeds are in the page's context line and the caption: a title this long fits
+        XYChart chart = ChartTheme.newChart(title + ", " + SequenceTables.sequenceTitle(any) + ", BN " + bn,
+                "step k (tasks trained so far)", yTitle, ChartTheme.HEIGHT + 24 * tables.size());
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         int steps = any.cues().size();
         chart.getStyler().setXAxisMin(1.0);
@@ -61,7 +63,7 @@ final class SequencePlots {
             return;
         }
         String caption = title + " of the cue advantage (A_adv, probe accuracy minus base accuracy) after each step of the "
-                + any.sequence() + " sequence, BN " + bn + ": per seed first, then the mean over "
+                + any.sequence() + " sequence, " + RunPlots.context(run, bn) + ": per seed first, then the mean over "
                 + Formats.seeds(run.seedCount()) + "; a colour per strategy, solid lines with circles for the incremental "
                 + "chain, dashed with diamonds for the parallel fan-out."
                 + (name.equals("bwt") ? " BWT is undefined after step 1." : "");
