@@ -187,19 +187,12 @@ public record ExperimentConfig(
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : in.entrySet()) {
             String where = "sequences." + e.getKey();
-            if (!e.getKey().matches("[a-z0-9][a-z0-9_-]*")) {
-                throw new IllegalArgumentException("sequences: name '" + e.getKey() + "' must be lower-case letters, digits, '-' or '_'");
-            }
+            checkName("sequences", e.getKey());
             List<String> cues = e.getValue();
             if (cues == null || cues.size() < 2) {
                 throw new IllegalArgumentException(where + ": expected the cues of T1..TK with K >= 2, got " + cues);
             }
-            for (String cue : cues) {
-                if (cue == null || cue.endsWith("-conflict") || !Cues.NAMES.contains(cue)) {
-                    throw new IllegalArgumentException(where + ": unknown task cue '" + cue + "' (known: "
-                            + String.join(", ", Cues.NAMES.stream().filter(c -> !c.endsWith("-conflict")).toList()) + ")");
-                }
-            }
+            checkCues("sequences", e.getKey(), cues);
             long distinct = cues.stream().distinct().count();
             if (distinct != 1 && distinct != cues.size()) {
                 throw new IllegalArgumentException(where + ": " + cues + " is neither task-specific (every cue different) nor"
@@ -282,15 +275,8 @@ public record ExperimentConfig(
             throw new IllegalArgumentException("protocols: at least one protocol is needed");
         }
         for (Map.Entry<String, List<String>> e : protocols.entrySet()) {
-            if (!e.getKey().matches("[a-z0-9][a-z0-9_-]*")) {
-                throw new IllegalArgumentException("protocols: name '" + e.getKey() + "' must be lower-case letters, digits, '-' or '_'");
-            }
-            for (String cue : e.getValue()) {
-                if (cue.endsWith("-conflict") || !Cues.NAMES.contains(cue)) {
-                    throw new IllegalArgumentException("protocols." + e.getKey() + ": unknown task cue '" + cue
-                            + "' (known: " + String.join(", ", Cues.NAMES.stream().filter(c -> !c.endsWith("-conflict")).toList()) + ")");
-                }
-            }
+            checkName("protocols", e.getKey());
+            checkCues("protocols", e.getKey(), e.getValue());
         }
         if (!e0(protocols)) {
             throw new IllegalArgumentException("protocols: every protocol's T1 must carry the same cue (theta1 is one checkpoint per seed)");
@@ -331,6 +317,23 @@ public record ExperimentConfig(
         }
         if (testSize != null && testSize < 1) {
             throw new IllegalArgumentException("test_size: " + testSize + " is below 1");
+        }
+    }
+
+    /** Checks a protocol's or sequence's name; {@code key} ({@code protocols}, {@code sequences}) is for messages. */
+    private static void checkName(String key, String name) {
+        if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
+            throw new IllegalArgumentException(key + ": name '" + name + "' must be lower-case letters, digits, '-' or '_'");
+        }
+    }
+
+    /** Checks the task cues of a protocol or sequence: cue kinds, not conflict probes. */
+    private static void checkCues(String key, String name, List<String> cues) {
+        for (String cue : cues) {
+            if (cue == null || cue.endsWith("-conflict") || !Cues.NAMES.contains(cue)) {
+                throw new IllegalArgumentException(key + "." + name + ": unknown task cue '" + cue + "' (known: "
+                        + String.join(", ", Cues.NAMES.stream().filter(c -> !c.endsWith("-conflict")).toList()) + ")");
+            }
         }
     }
 

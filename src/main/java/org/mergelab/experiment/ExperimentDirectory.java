@@ -187,16 +187,7 @@ final class ExperimentDirectory {
         }
         addIfHeader(out.resolve(ExperimentRunner.MERGES_FILE), MergesCsv.HEADER, stale);
         addIfHeader(out.resolve(ExperimentRunner.SEQUENCE_FILE), SequenceCsv.HEADER, stale);
-        Path results = out.resolve(ExperimentRunner.RESULTS_FILE);
-        if (Files.isRegularFile(results)) {
-            try (var lines = Files.lines(results)) {
-                if (lines.findFirst().filter(ResultsCsv.HEADER::equals).isPresent()) {
-                    stale.add(results);
-                }
-            } catch (UncheckedIOException e) {
-                // not text: not ours
-            }
-        }
+        addIfHeader(out.resolve(ExperimentRunner.RESULTS_FILE), ResultsCsv.HEADER, stale);
         Path summary = out.resolve(ExperimentRunner.SUMMARY_FILE);
         JsonNode summaryNode = Files.isRegularFile(summary) ? readJsonOrNull(summary) : null;
         if (summaryNode != null && Summary.FORMAT.equals(summaryNode.path("format").asText())) {

@@ -175,23 +175,35 @@ public record MergeSpec(String method, Map<String, Double> fixed, Map<String, Li
             Parameters p = spec.parameters(point);
             MergeMethods.checkParameters(m, p.perModel(), p.global(), where);
             // a tiny merge of two models (theta0 as base where the method takes one) checks the rest: model counts
-            MergeRequest.Builder probe = MergeRequest.builder().setTensorName(where).setModels(new float[] {1, 2},
-                    new float[] {2, 1}).optShape(new long[] {1, 2}).optPerModelParameters(p.perModel())
-                    .optGlobalParameters(p.global());
-            if (m.acceptsBaseModel()) {
-                probe.optBase(new float[] {1, 1});
-            }
-            if (m.auxiliaryInput() == AuxiliaryInput.FISHER_DIAGONAL) {
-                probe.optAuxiliary(List.of(new float[] {1, 1}, new float[] {1, 1}));
-            }
-            try {
-                m.merge(probe.build());
-            } catch (IllegalArgumentException e) {
-                // no cause: config readers report the innermost message, and this one names the entry
-                throw new IllegalArgumentException(e.getMessage().replace("tensor '" + where + "'", where));
-            }
+            tinyMerge(m, List.of(new float[] {1, 2}, new float[] {2, 1}), p, where);
         }
         return spec;
+    }
+
+    /**
+     * Checks what {@link MergeMethods#checkParameters} cannot (model counts, combinations of values) by merging one
+     * tensor of two elements per model, with a base where the method takes one and unit Fisher diagonals where it
+     * reads them.
+     *
+     * @param models one two-element tensor per model
+     * @param where names the config entry in messages
+     * @throws IllegalArgumentException naming {@code where}
+     */
+    static void tinyMerge(MergeMethod m, List<float[]> models, Parameters p, String where) {
+        MergeRequest.Builder probe = MergeRequest.builder().setTensorName(where).setModels(models)
+                .optShape(new long[] {1, 2}).optPerModelParameters(p.perModel()).optGlobalParameters(p.global());
+        if (m.acceptsBaseModel()) {
+            probe.optBase(new float[] {1, 1});
+        }
+        if (m.auxiliaryInput() == AuxiliaryInput.FISHER_DIAGONAL) {
+            probe.optAuxiliary(models.stream().map(x -> new float[] {1, 1}).toList());
+        }
+        try {
+            m.merge(probe.build());
+        } catch (IllegalArgumentException e) {
+            // no cause: config readers report the innermost message, and this one names the entry
+            throw new IllegalArgumentException(e.getMessage().replace("tensor '" + where + "'", where));
+        }
     }
 
     /** What determines this entry's results, grids resolved: part of a merge unit's key. */
@@ -218,7 +230,7 @@ public record MergeSpec(String method, Map<String, Double> fixed, Map<String, Li
     /**
      * A merge's parameters.
      *
-     * @param perModel theta1's and theta2's parameter maps
+     * @param perModel one parameter map per model (theta1's and theta2's in the method study)
      * @param global the merge's global parameters
      */
     record Parameters(List<Map<String, Double>> perModel, Map<String, Double> global) {}

@@ -11,7 +11,6 @@ import java.util.Objects;
 import org.mergelab.merge.AuxiliaryInput;
 import org.mergelab.merge.MergeMethod;
 import org.mergelab.merge.MergeMethods;
-import org.mergelab.merge.MergeRequest;
 
 /**
  * One entry of an experiment's {@code strategies:} list (PROTOCOL.md, "Beyond two tasks"): what the model under test
@@ -109,37 +108,19 @@ public record SequenceStrategy(String method, Map<String, Double> fixed) {
             throw new IllegalArgumentException(where + ": reads statistics of each model, which sequences do not estimate");
         }
         for (int models : new int[] {1, 3}) {
-            Parameters p = parameters(models);
+            MergeSpec.Parameters p = parameters(models);
             MergeMethods.checkParameters(m, p.perModel(), p.global(), where);
             List<float[]> tiny = new ArrayList<>();
             for (int i = 0; i < models; i++) {
                 tiny.add(new float[] {1 + i, 2 - i});
             }
-            MergeRequest.Builder probe = MergeRequest.builder().setTensorName(where).setModels(tiny)
-                    .optShape(new long[] {1, 2}).optPerModelParameters(p.perModel()).optGlobalParameters(p.global());
-            if (m.acceptsBaseModel()) {
-                probe.optBase(new float[] {1, 1});
-            }
-            try {
-                m.merge(probe.build());
-            } catch (IllegalArgumentException e) {
-                // no cause: config readers report the innermost message, and this one names the entry
-                throw new IllegalArgumentException(e.getMessage().replace("tensor '" + where + "'", where));
-            }
+            MergeSpec.tinyMerge(m, tiny, p, where);
         }
         return this;
     }
 
-    /**
-     * A merge's parameters.
-     *
-     * @param perModel one map per model (the per-model keys, the same for every model)
-     * @param global the merge's global parameters
-     */
-    record Parameters(List<Map<String, Double>> perModel, Map<String, Double> global) {}
-
     /** The parameters of a merge of {@code models} models. */
-    Parameters parameters(int models) {
+    MergeSpec.Parameters parameters(int models) {
         MergeMethod m = MergeMethods.byName(method);
         Map<String, Double> one = new LinkedHashMap<>();
         Map<String, Double> global = new LinkedHashMap<>();
@@ -148,7 +129,7 @@ public record SequenceStrategy(String method, Map<String, Double> fixed) {
         for (int i = 0; i < models; i++) {
             perModel.add(one);
         }
-        return new Parameters(perModel, global);
+        return new MergeSpec.Parameters(perModel, global);
     }
 
     /** What determines this strategy's results: part of a sequence unit's key. */

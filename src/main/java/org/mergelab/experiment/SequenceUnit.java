@@ -114,7 +114,7 @@ public record SequenceUnit(String name, String key, Path output, long seed, Stri
             return last.tensors();
         }
         MergeMethod method = MergeMethods.byName(strategy.method());
-        SequenceStrategy.Parameters p = strategy.parameters(models.size());
+        MergeSpec.Parameters p = strategy.parameters(models.size());
         NamedTensors theta0 = method.acceptsBaseModel() ? context.checkpoint(base).tensors() : null;
         List<NamedTensors> inputs = models.stream().map(m -> context.checkpoint(m).tensors()).toList();
         return InMemoryMerge.merge(method, inputs, theta0, null, p.perModel(), p.global(), mergeSeed());
