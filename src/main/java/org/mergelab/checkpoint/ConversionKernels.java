@@ -1,6 +1,9 @@
 package org.mergelab.checkpoint;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,8 +26,18 @@ public final class ConversionKernels {
     /** A conversion of at least this many elements starts the warm-up. */
     static final int WARM_UP_TRIGGER = 1 << 15;
 
-    private static final CountDownLatch WARM = new CountDownLatch(1);
-    private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
+    /** The dtypes that have kernels of their own, each warmed up on its own. */
+    private static final List<DType> KERNEL_DTYPES = List.of(DType.F32, DType.F16, DType.BF16);
+
+    private static final Map<DType, CountDownLatch> WARM = new EnumMap<>(DType.class);
+    private static final Map<DType, AtomicBoolean> WARM_UP_STARTED = new EnumMap<>(DType.class);
+
+    static {
+        for (DType dtype : KERNEL_DTYPES) {
+            WARM.put(dtype, new CountDownLatch(1));
+            WARM_UP_STARTED.put(dtype, new AtomicBoolean());
+        }
+    }
 
     private ConversionKernels() {}
 
@@ -39,44 +52,59 @@ public final class ConversionKernels {
     }
 
     /**
-     * Whether a conversion of {@code elements} elements runs the Vector API kernels now. Until the JIT has compiled
-     * them they run as plain Java objects, a hundred times slower than the scalar loops; so the first conversion of
-     * {@value #WARM_UP_TRIGGER} elements or more starts a warm-up thread that runs each kernel on a small buffer until
-     * it is compiled (well under a second), and conversions take the scalar loops, which give the same bits, until
-     * then. Small conversions alone (a small model's merges) never start it.
+     * Whether a conversion of {@code elements} elements of {@code dtype} (F32, F16 or BF16; the finiteness scan of
+     * float32 values counts as F32) runs the Vector API kernels now. Until the JIT has compiled them they run as plain
+     * Java objects, a hundred times slower than the scalar loops; so the first conversion of a dtype of
+     * {@value #WARM_UP_TRIGGER} elements or more starts a warm-up thread that runs that dtype's kernels on a small
+     * buffer until they are compiled (well under a second), and conversions take the scalar loops, which give the same
+     * bits, until then. Small conversions alone (a small model's merges) never start it, and a dtype a merge never
+     * converts is never compiled.
      */
-    static boolean useVector(int elements) {
+    static boolean useVector(int elements, DType dtype) {
         if (!VECTOR) {
             return false;
         }
-        if (WARM.getCount() == 0) {
+        CountDownLatch warm = WARM.get(dtype);
+        if (warm == null) {
+            return false;
+        }
+        if (warm.getCount() == 0) {
             return true;
         }
         if (elements >= WARM_UP_TRIGGER) {
-            startWarmUp();
+            startWarmUp(dtype);
         }
         return false;
     }
 
     /**
-     * Warms the Vector API kernels up (if this JVM has them) and waits up to {@code limit} for them; true once they
-     * are in use. For tests and benchmarks that must run the vector kernels from their first conversion.
+     * Warms the Vector API kernels of every dtype up (if this JVM has them) and waits up to {@code limit} for them;
+     * true once they are in use. For tests and benchmarks that must run the vector kernels from their first
+     * conversion.
      */
     public static boolean warmUp(Duration limit) throws InterruptedException {
         if (!VECTOR) {
             return false;
         }
-        startWarmUp();
-        return WARM.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (DType dtype : KERNEL_DTYPES) {
+            startWarmUp(dtype);
+        }
+        for (DType dtype : KERNEL_DTYPES) {
+            if (!WARM.get(dtype).await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static void startWarmUp() {
-        if (WARM_UP_STARTED.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("mergelab-vector-warm-up").start(() -> {
+    private static void startWarmUp(DType dtype) {
+        if (WARM_UP_STARTED.get(dtype).compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("mergelab-vector-warm-up-" + dtype.safetensorsName()).start(() -> {
                 try {
-                    VectorKernels.warmUp();
+                    VectorKernels.warmUp(dtype);
                 } finally {
-                    WARM.countDown();
+                    WARM.get(dtype).countDown();
                 }
             });
         }

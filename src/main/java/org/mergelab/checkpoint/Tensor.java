@@ -172,7 +172,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
     public int readFloats(long from, float[] dst) {
         int n = dst.length;
         int size = dtype.byteSize();
-        if (ConversionKernels.useVector(n) && (dtype == DType.F32 || dtype == DType.F16 || dtype == DType.BF16)) {
+        if (ConversionKernels.useVector(n, dtype)) {
             long end = Math.addExact(from, n);
             if (from < 0 || end * size > data.remaining()) {
                 throw new IndexOutOfBoundsException("elements [" + from + ", " + end + ") of a tensor of "
@@ -220,7 +220,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
      * NaN), or -1; a branch-free pass first, for the common finite case.
      */
     private static int firstAllOnesExponent(short[] bits, int exponentMask) {
-        if (ConversionKernels.useVector(bits.length)) {
+        if (ConversionKernels.useVector(bits.length, exponentMask == 0x7C00 ? DType.F16 : DType.BF16)) {
             return VectorKernels.firstAllOnesExponent(bits, exponentMask);
         }
         int largest = 0;
@@ -240,7 +240,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
 
     /** The index of the first infinite or NaN value, or -1; a branch-free pass first, for the common finite case. */
     public static int firstNonFinite(float[] values) {
-        if (ConversionKernels.useVector(values.length)) {
+        if (ConversionKernels.useVector(values.length, DType.F32)) {
             return VectorKernels.firstNonFinite(values);
         }
         int largest = 0;
@@ -268,7 +268,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
         int size = target.byteSize();
         ByteBuffer b = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN)
                 .position(Math.toIntExact(at * size)).slice().order(ByteOrder.LITTLE_ENDIAN);
-        if (ConversionKernels.useVector(n) && (target == DType.F32 || target == DType.F16 || target == DType.BF16)) {
+        if (ConversionKernels.useVector(n, target)) {
             if (b.isReadOnly()) {
                 throw new java.nio.ReadOnlyBufferException();
             }

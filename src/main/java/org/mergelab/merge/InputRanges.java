@@ -125,7 +125,13 @@ final class InputRanges {
      * @throws UncheckedIOException naming the file when the range cannot be mapped
      */
     float[] floats(long from, long to) {
-        float[] values = new float[Math.toIntExact(to - from)];
+        return floats(from, to, null);
+    }
+
+    /** As {@link #floats(long, long)}, into an array taken from {@code arrays} (null: a new array). */
+    float[] floats(long from, long to, RangeArrays arrays) {
+        int length = Math.toIntExact(to - from);
+        float[] values = arrays == null ? new float[length] : arrays.take(length);
         int bad;
         if (mapped != null) {
             bad = mapped.readFloats(from, values);

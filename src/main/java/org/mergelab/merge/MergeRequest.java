@@ -62,13 +62,18 @@ public record MergeRequest(
         }
         models = copyArrays(models, "model", where);
         int length = models.getFirst().length;
+        boolean scan = !FINITE_ALREADY_CHECKED.isBound();
         for (int i = 0; i < models.size(); i++) {
             requireLength(models.get(i), length, "model " + i, tensorName);
-            requireFinite(models.get(i), "model " + i, tensorName);
+            if (scan) {
+                requireFinite(models.get(i), "model " + i, tensorName);
+            }
         }
         if (base != null) {
             requireLength(base, length, "base", tensorName);
-            requireFinite(base, "base", tensorName);
+            if (scan) {
+                requireFinite(base, "base", tensorName);
+            }
         }
         if (auxiliary != null) {
             auxiliary = copyArrays(auxiliary, "auxiliary", where);
@@ -112,6 +117,12 @@ public record MergeRequest(
                     + " holds " + elements + " elements but model 0 has " + length + " elements");
         }
     }
+
+    /**
+     * Bound while a {@link Builder#modelsCheckedFinite} request is built: its models and base were checked finite as
+     * they were converted (a streaming merge's ranges), so the constructor does not scan them a second time.
+     */
+    private static final ScopedValue<Boolean> FINITE_ALREADY_CHECKED = ScopedValue.newInstance();
 
     /** The tensor's shape (a copy); see the class Javadoc. */
     @Override
@@ -206,8 +217,19 @@ public record MergeRequest(
         private long seed;
         private List<float[]> auxiliary;
         private long[] shape;
+        private boolean modelsCheckedFinite;
 
         private Builder() {}
+
+        /**
+         * Says the models' and the base's values were checked finite by the caller as they were read (every value, in
+         * the same pass that converted them), so {@link #build} does not scan them again. Only for the merge's own
+         * readers, which name the file and element of a value that is not finite.
+         */
+        Builder modelsCheckedFinite() {
+            this.modelsCheckedFinite = true;
+            return this;
+        }
 
         /** The tensor's name (required). */
         public Builder setTensorName(String tensorName) {
@@ -272,6 +294,10 @@ public record MergeRequest(
 
         /** Validates and builds; see {@link MergeRequest} for what is checked. */
         public MergeRequest build() {
+            if (modelsCheckedFinite) {
+                return ScopedValue.where(FINITE_ALREADY_CHECKED, Boolean.TRUE).call(() -> new MergeRequest(tensorName,
+                        models, base, perModelParameters, globalParameters, seed, auxiliary, shape));
+            }
             return new MergeRequest(tensorName, models, base, perModelParameters,
                     globalParameters, seed, auxiliary, shape);
         }

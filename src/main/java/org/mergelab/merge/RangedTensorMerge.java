@@ -21,7 +21,8 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * index order, pass after pass, while the workers convert the next few ranges ahead of it (at most two per worker are
  * held), so memory stays bounded whatever the tensor's size; then every range is merged on the workers and stored,
  * and the statistics are closed. The ranges are {@link #ranges}: chunks, or whole rows for a method that asks for
- * them ({@link RangeMergeable#rowsPerRange}).
+ * them ({@link RangeMergeable#rowsPerRange}). The float32 arrays of a range are handed back once it is scanned or
+ * stored ({@link RangeArrays}), and later ranges reuse them.
  */
 final class RangedTensorMerge {
 
@@ -29,9 +30,12 @@ final class RangedTensorMerge {
     interface Ranges {
         /**
          * The merge request of elements {@code [from, to)}, converted to float32 and checked finite, with
-         * {@code shape} ({@code null}: one-dimensional).
+         * {@code shape} ({@code null}: one-dimensional), its models' and base's arrays taken from {@code arrays}.
          */
-        MergeRequest request(long from, long to, long[] shape);
+        MergeRequest request(long from, long to, long[] shape, RangeArrays arrays);
+
+        /** The most arrays one range holds at once: its models, its base and its merged values. */
+        int arraysPerRange();
 
         /** Stores merged elements {@code [from, from + merged.length)}. */
         void store(long from, float[] merged);
@@ -88,10 +92,15 @@ final class RangedTensorMerge {
             ExecutorService workers, int threads, Ranges ranges) throws IOException {
         List<Range> bounds = ranges(method, shape, chunk, matrices != null);
         long n = bounds.getLast().to();
+        // a scan holds up to two ranges per worker ahead of it and the one it scans; a merge one range per worker
+        RangeArrays arrays = new RangeArrays((locality == Locality.TENSOR_STATISTICS ? 2 * threads + 1 : threads)
+                * ranges.arraysPerRange());
         TensorStatistics statistics = null;
         try {
             if (locality == Locality.TENSOR_STATISTICS) {
-                StatisticsScan scan = method.statisticsScan(ranges.request(0, Math.min(n, 1), null), n, matrices);
+                // the first request is the scan's to keep: its arrays are not reused
+                StatisticsScan scan = method.statisticsScan(ranges.request(0, Math.min(n, 1), null, null), n,
+                        matrices);
                 if (scan.readsRanges()) {
                     do {
                         Deque<Future<MergeRequest>> ahead = new ArrayDeque<>();
@@ -99,9 +108,11 @@ final class RangedTensorMerge {
                         for (Range r : bounds) {
                             while (next < bounds.size() && ahead.size() < 2 * threads) {
                                 Range b = bounds.get(next++);
-                                ahead.add(workers.submit(() -> ranges.request(b.from(), b.to(), b.shape())));
+                                ahead.add(workers.submit(() -> ranges.request(b.from(), b.to(), b.shape(), arrays)));
                             }
-                            scan.add(StreamingMerge.await(ahead.removeFirst()), r.from());
+                            MergeRequest request = StreamingMerge.await(ahead.removeFirst());
+                            scan.add(request, r.from());
+                            arrays.give(request, null);
                         }
                     } while (scan.endPass());
                 }
@@ -113,8 +124,10 @@ final class RangedTensorMerge {
             for (Range r : bounds) {
                 parts.add(workers.submit(() -> {
                     if (!stop.get()) { // after a failure the ranges left are skipped
-                        ranges.store(r.from(), method.mergeRange(ranges.request(r.from(), r.to(), r.shape()),
-                                r.from(), tensorStatistics));
+                        MergeRequest request = ranges.request(r.from(), r.to(), r.shape(), arrays);
+                        float[] merged = method.mergeRange(request, r.from(), tensorStatistics);
+                        ranges.store(r.from(), merged);
+                        arrays.give(request, merged);
                     }
                     return null;
                 }));

@@ -167,6 +167,7 @@ public final class StreamingMerge {
         List<List<TensorPlan>> shards = shard(plans);
         ExecutorService workers = Executors.newFixedThreadPool(threads, daemon("mergelab-merge"));
         ExecutorService writer = Executors.newSingleThreadExecutor(daemon("mergelab-write"));
+        RangeWriteBehind writeBehind = new RangeWriteBehind(writer, threads + 2);
         Map<Path, Path> renames = new LinkedHashMap<>(); // staged -> final, index last
         OutputBuffers outputs = new OutputBuffers();
         try {
@@ -189,7 +190,8 @@ public final class StreamingMerge {
                                     copyInWindows(plan, out);
                                 } else {
                                     try {
-                                        mergeInRanges(plan, requestParameters.get(plan.name()), workers, out);
+                                        mergeInRanges(plan, requestParameters.get(plan.name()), workers,
+                                                writeBehind, out);
                                     } catch (OutOfMemoryError e) {
                                         throw outOfMemory(plan, e);
                                     }
@@ -551,7 +553,7 @@ public final class StreamingMerge {
      * once the tensor is merged).
      */
     private void mergeInRanges(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
-            SafetensorsWriter out) throws IOException {
+            RangeWriteBehind writeBehind, SafetensorsWriter out) throws IOException {
         String name = plan.name();
         InputRanges[] modelRanges = new InputRanges[models.size()];
         for (int i = 0; i < modelRanges.length; i++) {
@@ -572,7 +574,7 @@ public final class StreamingMerge {
             auxiliaryRanges = null;
         }
         try {
-            mergeEachRange(plan, parameters, workers, out, modelRanges, auxiliaryRanges, matrices);
+            mergeEachRange(plan, parameters, workers, writeBehind, out, modelRanges, auxiliaryRanges, matrices);
         } finally {
             if (matrices != null) {
                 matrices.close();
@@ -582,33 +584,53 @@ public final class StreamingMerge {
 
     /** {@link #mergeInRanges} once its inputs are set up: the ranges merged and each written where it goes. */
     private void mergeEachRange(TensorPlan plan, TensorParameters parameters, ExecutorService workers,
-            SafetensorsWriter out, InputRanges[] modelRanges, InputRanges[] auxiliaryRanges,
-            RangeMergeable.AuxiliaryMatrices matrices) throws IOException {
+            RangeWriteBehind writeBehind, SafetensorsWriter out, InputRanges[] modelRanges,
+            InputRanges[] auxiliaryRanges, RangeMergeable.AuxiliaryMatrices matrices) throws IOException {
         String name = plan.name();
         Inputs in = new Inputs(name, plan.numel(), plan.output().shape(), modelRanges,
                 base == null ? null : InputRanges.perRange(base, name), auxiliaryRanges, parameters);
         DType outType = plan.output().dtype();
         SafetensorsWriter.TensorRanges ranges = out.ranges(name, outType, plan.output().shape());
         RangeMergeable ranged = (RangeMergeable) method;
-        RangedTensorMerge.merge(ranged, ranged.locality(parameters.global()), plan.output().shape(), chunkElements,
-                matrices, workers, threads, new RangedTensorMerge.Ranges() {
-                    @Override
-                    public MergeRequest request(long from, long to, long[] shape) {
-                        return StreamingMerge.this.request(in, from, to, shape);
-                    }
-
-                    @Override
-                    public void store(long from, float[] merged) {
-                        ByteBuffer bytes = ByteBuffer.allocate(merged.length * outType.byteSize())
-                                .order(ByteOrder.LITTLE_ENDIAN);
-                        put(bytes, 0, from, plan, merged);
-                        try {
-                            ranges.write(from * outType.byteSize(), bytes);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
+        writeBehind.begin(largestRange(plan) * outType.byteSize());
+        int arraysPerRange = in.models().length + (in.base() == null ? 0 : 1) + 1;
+        boolean merged = false;
+        try {
+            RangedTensorMerge.merge(ranged, ranged.locality(parameters.global()), plan.output().shape(), chunkElements,
+                    matrices, workers, threads, new RangedTensorMerge.Ranges() {
+                        @Override
+                        public MergeRequest request(long from, long to, long[] shape, RangeArrays arrays) {
+                            return StreamingMerge.this.request(in, from, to, shape, arrays);
                         }
-                    }
-                });
+
+                        @Override
+                        public int arraysPerRange() {
+                            return arraysPerRange;
+                        }
+
+                        @Override
+                        public void store(long from, float[] merged) {
+                            ByteBuffer bytes = writeBehind.buffer((long) merged.length * outType.byteSize());
+                            try {
+                                put(bytes, 0, from, plan, merged);
+                            } catch (RuntimeException | Error e) {
+                                writeBehind.release(bytes);
+                                throw e;
+                            }
+                            writeBehind.write(ranges, from * outType.byteSize(), bytes);
+                        }
+                    });
+            merged = true;
+        } finally {
+            if (!merged) {
+                try {
+                    writeBehind.finish(); // nothing may write to the file once the failure is reported
+                } catch (IOException | RuntimeException e) {
+                    // the merge's own failure is the one reported
+                }
+            }
+        }
+        writeBehind.finish();
         ranges.finish();
     }
 
@@ -732,11 +754,20 @@ public final class StreamingMerge {
      * {@code shape} (a range of whole rows), or the tensor's shape when it is the whole tensor, or one dimension.
      */
     private MergeRequest request(Inputs in, long from, long to, long[] shape) {
+        return request(in, from, to, shape, null);
+    }
+
+    /**
+     * As {@link #request(Inputs, long, long, long[])}, with the models' and the base's arrays taken from
+     * {@code pool} (null: new arrays).
+     */
+    private MergeRequest request(Inputs in, long from, long to, long[] shape, RangeArrays pool) {
         List<float[]> modelRanges = new ArrayList<>(in.models().length);
         for (InputRanges model : in.models()) {
-            modelRanges.add(model.floats(from, to));
+            modelRanges.add(model.floats(from, to, pool));
         }
         MergeRequest.Builder request = MergeRequest.builder()
+                .modelsCheckedFinite() // InputRanges checks every value as it converts it
                 .setTensorName(in.name())
                 .setModels(modelRanges)
                 .optPerModelParameters(in.parameters().perModel())
@@ -748,7 +779,7 @@ public final class StreamingMerge {
             request.optShape(in.shape());
         }
         if (in.base() != null) {
-            request.optBase(in.base().floats(from, to));
+            request.optBase(in.base().floats(from, to, pool));
         }
         if (in.auxiliary() != null) {
             List<float[]> arrays = new ArrayList<>();
