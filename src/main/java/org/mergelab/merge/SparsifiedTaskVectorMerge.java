@@ -310,11 +310,34 @@ final class SparsifiedTaskVectorMerge {
      */
     private float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics,
             List<? extends RandomGenerator> streams, boolean whole) {
+        return mergeRange(request, offset, statistics, streams, whole, false);
+    }
+
+    /**
+     * The whole-tensor merge through the array-by-array stages only, never {@link #mergeElementByElement}: the
+     * reference the one-pass merge is tested against (its bits must be these).
+     */
+    float[] mergeInStages(MergeRequest request) {
+        boolean cuts = sparsification == Sparsification.MAGNITUDE
+                || sparsification == Sparsification.MAGNITUDE_OUTLIERS;
+        TensorStatistics statistics = cuts
+                ? AbstractMergeMethod.scanWhole(scan(request, request.length()), request) : null;
+        return mergeRange(request, 0, statistics, seededStreams(request), true, true);
+    }
+
+    /** As above; {@code inStages}: never in one pass. */
+    private float[] mergeRange(MergeRequest request, long offset, TensorStatistics statistics,
+            List<? extends RandomGenerator> streams, boolean whole, boolean inStages) {
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
         double lambda = signature.global(request, MergeParameter.LAMBDA);
         boolean normalize = signature.globalFlag(request, MergeParameter.NORMALIZE);
+        RangeStatistics magnitudeCuts = statistics instanceof RangeStatistics ranged && ranged.from() != null
+                ? ranged : null;
+        if (!inStages && (magnitudeCuts != null || sparsification == Sparsification.NONE)) {
+            return mergeElementByElement(request, offset, magnitudeCuts, lambda, normalize);
+        }
         double[] weights = new double[models];
         double[][] weighted = weightedTaskVectors(request, offset, statistics, streams, whole, weights);
         double[] merged = switch (consensus) {
@@ -324,6 +347,121 @@ final class SparsifiedTaskVectorMerge {
         float[] out = new float[n];
         for (int j = 0; j < n; j++) {
             out[j] = (float) (base[j] + lambda * merged[j]);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #mergeRange} for the merges whose every element depends on the same element of the inputs once the
+     * statistics are known: no sparsification (task arithmetic), or magnitude cuts from the scan (TIES, Breadcrumbs),
+     * with any rescale. One pass over the elements, each element computed with exactly the operations, in the same
+     * order, as {@link #weightedTaskVectors} and the consensus apply them array by array, so the bits are theirs;
+     * but no float64 array per model and no pass per stage (on a 2 GiB TIES merge those passes and arrays were most of
+     * the merge's time). {@code ranged}: the magnitude cuts, or null for no sparsification.
+     */
+    private float[] mergeElementByElement(MergeRequest request, long offset, RangeStatistics ranged, double lambda,
+            boolean normalize) {
+        int n = request.length();
+        int models = request.modelCount();
+        float[] base = request.base();
+        float[][] inputs = request.models().toArray(new float[0][]);
+        Rescale rescale = rescale(request.globalParameters());
+        boolean cuts = ranged != null;
+        int rangeIndex = 0;
+        if (cuts) {
+            rangeIndex = Arrays.binarySearch(ranged.offsets(), offset);
+            if (rangeIndex < 0) {
+                throw new IllegalArgumentException("tensor '" + request.tensorName() + "': no range starts at "
+                        + offset + " in the statistics");
+            }
+        }
+        double[] weights = new double[models];
+        boolean[] scaled = new boolean[models];
+        double[] scale = new double[models];
+        RankCut[] from = new RankCut[models];
+        RankCut[] to = new RankCut[models];
+        long[] equalsFrom = new long[models];
+        long[] equalsTo = new long[models];
+        for (int i = 0; i < models; i++) {
+            double density = density(request, i);
+            if (cuts) {
+                from[i] = ranged.from()[i];
+                to[i] = ranged.to()[i];
+                equalsFrom[i] = from[i].equalsBefore(rangeIndex);
+                equalsTo[i] = to[i].equalsBefore(rangeIndex);
+                if (density < 1.0) { // as rescaleMasked
+                    if (rescale == Rescale.L1) {
+                        double before = ranged.l1Before()[i];
+                        double after = ranged.l1After()[i];
+                        scaled[i] = before >= Rescale.L1_EPSILON && after >= Rescale.L1_EPSILON;
+                        scale[i] = before / after;
+                    } else if (rescale == Rescale.INVERSE_DENSITY) {
+                        scaled[i] = true;
+                        scale[i] = 1.0 / density;
+                    }
+                }
+            } else {
+                Sparsification.ModelSparsity sparsity =
+                        new Sparsification.ModelSparsity(density, gamma(request, i), epsilon(request, i));
+                sparsification.check(sparsity, "tensor '" + request.tensorName() + "', model " + i);
+            }
+            weights[i] = signature.perModel(request, i, MergeParameter.WEIGHT);
+        }
+        double total = 0.0; // the plain sum's divisor
+        for (double w : weights) {
+            total += w;
+        }
+        if (Math.abs(total) < ZERO_WEIGHT_SUM) {
+            total = 1.0;
+        }
+        double[] tau = new double[models];
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < models; i++) {
+                double t = (double) inputs[i][j] - base[j];
+                if (cuts) { // as MagnitudeRanking.keepWindow
+                    float m = MagnitudeRanking.magnitude(t);
+                    RankCut f = from[i];
+                    RankCut e = to[i];
+                    boolean belowTo = e.all() || (!e.none() && (m != e.threshold() ? m > e.threshold()
+                            : equalsTo[i]++ < e.equalsAllowed()));
+                    boolean belowFrom = f.all() || (!f.none() && (m != f.threshold() ? m > f.threshold()
+                            : equalsFrom[i]++ < f.equalsAllowed()));
+                    if (!belowTo || belowFrom) {
+                        t = 0.0;
+                    }
+                    if (scaled[i]) {
+                        t *= scale[i];
+                    }
+                }
+                tau[i] = t * weights[i];
+            }
+            double merged;
+            if (consensus == Consensus.SUM) {
+                merged = 0.0;
+                for (int i = 0; i < models; i++) {
+                    merged += tau[i];
+                }
+                if (normalize) {
+                    merged /= total;
+                }
+            } else {
+                double sum = 0.0;
+                for (int i = 0; i < models; i++) {
+                    sum += tau[i];
+                }
+                double elected = Consensus.electedSign(sum);
+                double agreeing = 0.0;
+                double divisor = 0.0;
+                for (int i = 0; i < models; i++) {
+                    if (agrees(tau[i], elected)) {
+                        agreeing += tau[i];
+                        divisor += weights[i];
+                    }
+                }
+                merged = normalize && divisor != 0.0 ? agreeing / divisor : agreeing;
+            }
+            out[j] = (float) (base[j] + lambda * merged);
         }
         return out;
     }

@@ -53,6 +53,12 @@ abstract class TaskVectorFamilyMethod extends AbstractMergeMethod {
         return family.merge(request);
     }
 
+    /** The whole-tensor merge stage after stage, array by array (see {@link SparsifiedTaskVectorMerge#mergeInStages}). */
+    final float[] mergeInStages(MergeRequest request) {
+        signature().check(name(), request);
+        return family.mergeInStages(request);
+    }
+
     /**
      * Per model i and entry j, whether τ'_i[j] enters the disjoint mean of this method's sign election (see
      * {@link SparsifiedTaskVectorMerge#electedEntries}); weight forensics count them.
