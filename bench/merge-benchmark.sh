@@ -6,7 +6,7 @@
 # Usage: bench/merge-benchmark.sh [WORKDIR] [DTYPES="F32 BF16"]   (needs ~20 GB free in WORKDIR; default /tmp/mergelab-bench)
 # Inputs: base, a, b, each 16 tensors of 32 Mi elements ([8192, 4096]), written once by gen_checkpoint.py.
 # JVM: $JAVA (default: a JDK 25 under /usr/lib/jvm), -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
-# (the launcher's options: the Vector API conversions).
+# (the launcher's options: the Vector API conversions), and the launcher's class-data sharing archive (CDS=off: none).
 # Each figure is one run, page cache warm (every input is read once before); peak RSS is /usr/bin/time's maximum
 # resident set (it counts the touched pages of mapped inputs). "hashing" rows run with the lineage hash cache off
 # (every input hashed); the other mergelab rows with a warm cache (MERGELAB_HASH_CACHE in WORKDIR), i.e. no hashing.
@@ -18,7 +18,24 @@ mkdir -p "$work"
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 cp_="target/mergelab.jar:$(cat target/classpath.txt)"
 java_bin=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
-jvm=("${java_bin:-java}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
+# Class-data sharing as the launcher has it from the second run of `merge` on: an archive recorded by one small merge
+# (CDS=off measures without it).
+cds=()
+if [ "${CDS:-on}" != off ]; then
+  rm -f "$work/merge.jsa"
+  python3 bench/gen_checkpoint.py "$work/cds-a.safetensors" 1 2 8192 F32
+  python3 bench/gen_checkpoint.py "$work/cds-b.safetensors" 2 2 8192 F32
+  mkdir -p "$work/cds-a" "$work/cds-b"
+  mv "$work/cds-a.safetensors" "$work/cds-a/model.safetensors"; mv "$work/cds-b.safetensors" "$work/cds-b/model.safetensors"
+  printf 'models:\n  - model: %s\n  - model: %s\nmerge_method: linear\n' "$work/cds-a" "$work/cds-b" > "$work/cds.yaml"
+  rm -rf "$work/out"
+  "${java_bin:-java}" -XX:ArchiveClassesAtExit="$work/merge.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx${XMX:-1g} \
+      --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$cp_" org.mergelab.cli.MergelabCommand \
+      merge "$work/cds.yaml" --out "$work/out" >/dev/null 2>&1
+  rm -rf "$work/out"
+  cds=(-XX:SharedArchiveFile="$work/merge.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+fi
+jvm=("${java_bin:-java}" "${cds[@]}" -Xmx${XMX:-1g} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$cp_" org.mergelab.cli.MergelabCommand merge)
 # the same with the scalar conversion loops instead of the Vector API kernels (rows "*-scalar")
 jvm_scalar=("${jvm[0]}" -Dmergelab.scalarKernels=true "${jvm[@]:1}")
 export MERGELAB_HASH_CACHE="$work/hash-cache"

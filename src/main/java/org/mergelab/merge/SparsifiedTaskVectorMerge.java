@@ -333,10 +333,11 @@ final class SparsifiedTaskVectorMerge {
         float[] base = request.base();
         double lambda = signature.global(request, MergeParameter.LAMBDA);
         boolean normalize = signature.globalFlag(request, MergeParameter.NORMALIZE);
-        RangeStatistics magnitudeCuts = statistics instanceof RangeStatistics ranged && ranged.from() != null
-                ? ranged : null;
-        if (!inStages && (magnitudeCuts != null || sparsification == Sparsification.NONE)) {
-            return mergeElementByElement(request, offset, magnitudeCuts, lambda, normalize);
+        RangeStatistics ranged = statistics instanceof RangeStatistics r ? r : null;
+        boolean magnitudeCuts = ranged != null && ranged.from() != null;
+        if (!inStages && (magnitudeCuts || sparsification == Sparsification.NONE
+                || (sparsification == Sparsification.RANDOM && !whole))) {
+            return mergeElementByElement(request, offset, ranged, streams, lambda, normalize);
         }
         double[] weights = new double[models];
         double[][] weighted = weightedTaskVectors(request, offset, statistics, streams, whole, weights);
@@ -359,14 +360,27 @@ final class SparsifiedTaskVectorMerge {
      * but no float64 array per model and no pass per stage (on a 2 GiB TIES merge those passes and arrays were most of
      * the merge's time). {@code ranged}: the magnitude cuts, or null for no sparsification.
      */
-    private float[] mergeElementByElement(MergeRequest request, long offset, RangeStatistics ranged, double lambda,
-            boolean normalize) {
+    private float[] mergeElementByElement(MergeRequest request, long offset, RangeStatistics ranged,
+            List<? extends RandomGenerator> streams, double lambda, boolean normalize) {
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
         float[][] inputs = request.models().toArray(new float[0][]);
         Rescale rescale = rescale(request.globalParameters());
-        boolean cuts = ranged != null;
+        boolean cuts = ranged != null && ranged.from() != null;
+        boolean random = sparsification == Sparsification.RANDOM;
+        if (random && rescale == Rescale.L1 && ranged == null) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': merging a range of "
+                    + sparsification + " with the L1 rescale needs the tensor's statistics");
+        }
+        if (streams.size() != models) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': " + streams.size()
+                    + " random streams for " + models + " models");
+        }
+        RandomGenerator[] generators = streams.toArray(new RandomGenerator[0]);
+        boolean[] draws = new boolean[models];
+        double[] densities = new double[models];
+        double[] inverseDensity = new double[models];
         int rangeIndex = 0;
         if (cuts) {
             rangeIndex = Arrays.binarySearch(ranged.offsets(), offset);
@@ -384,7 +398,17 @@ final class SparsifiedTaskVectorMerge {
         long[] equalsTo = new long[models];
         for (int i = 0; i < models; i++) {
             double density = density(request, i);
-            if (cuts) {
+            densities[i] = density;
+            if (random) { // as drawMask, then rescaleMasked for L1, in weightedTaskVectors' merge of a range
+                draws[i] = density < 1.0;
+                inverseDensity[i] = 1.0 / density;
+                if (draws[i] && rescale == Rescale.L1) {
+                    double before = ranged.l1Before()[i];
+                    double after = ranged.l1After()[i];
+                    scaled[i] = before >= Rescale.L1_EPSILON && after >= Rescale.L1_EPSILON;
+                    scale[i] = before / after;
+                }
+            } else if (cuts) {
                 from[i] = ranged.from()[i];
                 to[i] = ranged.to()[i];
                 equalsFrom[i] = from[i].equalsBefore(rangeIndex);
@@ -419,7 +443,13 @@ final class SparsifiedTaskVectorMerge {
         for (int j = 0; j < n; j++) {
             for (int i = 0; i < models; i++) {
                 double t = (double) inputs[i][j] - base[j];
-                if (cuts) { // as MagnitudeRanking.keepWindow
+                if (draws[i]) { // model i's stream, one draw per entry in index order
+                    boolean keep = generators[i].nextDouble() < densities[i];
+                    t = !keep ? 0.0 : rescale == Rescale.INVERSE_DENSITY ? t * inverseDensity[i] : t;
+                    if (scaled[i]) {
+                        t *= scale[i];
+                    }
+                } else if (cuts) { // as MagnitudeRanking.keepWindow
                     float m = MagnitudeRanking.magnitude(t);
                     RankCut f = from[i];
                     RankCut e = to[i];
