@@ -181,7 +181,21 @@ final class SparsifiedTaskVectorMerge {
                         for (double t : tau) {
                             l1After[i] += Math.abs(t);
                         }
-                    } else { // random or rank-sampled mask with the L1 rescale: both norms, drawing as the whole
+                    } else if (sparsification == Sparsification.RANDOM) {
+                        // DARE's mask with the L1 rescale: both norms in one pass, drawing as drawMask does (a dropped
+                        // entry adds +0.0 to a sum that is never -0.0: the bits of the arrays' sums)
+                        SplitMixStream stream = streams.get(i);
+                        double density = densities[i];
+                        double before = l1Before[i];
+                        double after = l1After[i];
+                        for (int j = 0; j < model.length; j++) {
+                            double tau = Math.abs((double) model[j] - base[j]);
+                            before += tau;
+                            after += stream.nextDouble() < density ? tau : 0.0;
+                        }
+                        l1Before[i] = before;
+                        l1After[i] = after;
+                    } else { // rank-sampled mask with the L1 rescale: both norms, drawing as the whole
                         double[] tau = taskVector(model, base);
                         for (double t : tau) {
                             l1Before[i] += Math.abs(t);
