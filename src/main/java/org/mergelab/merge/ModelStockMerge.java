@@ -51,24 +51,22 @@ final class ModelStockMerge extends AbstractMergeMethod implements RangeMergeabl
         return new StatisticsScan() {
             @Override
             public void add(MergeRequest range, long offset) {
+                // element by element, each sum taking its terms in index order as before (no float64 copy of the
+                // range per model)
                 float[] base = range.base();
                 int n = range.length();
-                double[][] tau = new double[models][n];
-                for (int i = 0; i < models; i++) {
-                    float[] model = range.models().get(i);
-                    for (int j = 0; j < n; j++) {
-                        tau[i][j] = (double) model[j] - base[j];
-                        squares[i] += tau[i][j] * tau[i][j];
+                float[][] inputs = range.models().toArray(new float[0][]);
+                double[] tau = new double[models];
+                for (int j = 0; j < n; j++) {
+                    for (int i = 0; i < models; i++) {
+                        tau[i] = (double) inputs[i][j] - base[j];
+                        squares[i] += tau[i] * tau[i];
                     }
-                }
-                int pair = 0;
-                for (int i = 0; i < models; i++) {
-                    for (int k = i + 1; k < models; k++, pair++) {
-                        double dot = dots[pair];
-                        for (int j = 0; j < n; j++) {
-                            dot += tau[i][j] * tau[k][j];
+                    int pair = 0;
+                    for (int i = 0; i < models; i++) {
+                        for (int k = i + 1; k < models; k++, pair++) {
+                            dots[pair] += tau[i] * tau[k];
                         }
-                        dots[pair] = dot;
                     }
                 }
             }
@@ -99,11 +97,12 @@ final class ModelStockMerge extends AbstractMergeMethod implements RangeMergeabl
         int models = range.modelCount();
         double t = ((Ratio) statistics).t();
         float[] base = range.base();
+        float[][] inputs = range.models().toArray(new float[0][]);
         float[] out = new float[range.length()];
         for (int j = 0; j < out.length; j++) {
             double mean = 0.0;
             for (int i = 0; i < models; i++) {
-                mean += range.models().get(i)[j];
+                mean += inputs[i][j];
             }
             mean /= models;
             out[j] = (float) (t * mean + (1.0 - t) * base[j]);

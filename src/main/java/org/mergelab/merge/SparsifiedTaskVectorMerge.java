@@ -144,6 +144,7 @@ final class SparsifiedTaskVectorMerge {
             private boolean cutsKnown = !magnitude;
             private final double[] l1Before = new double[models];
             private final double[] l1After = new double[models];
+            private float[] magnitudes;
 
             @Override
             public void add(MergeRequest range, long offset) {
@@ -161,7 +162,9 @@ final class SparsifiedTaskVectorMerge {
                     }
                     float[] model = range.models().get(i);
                     if (!cutsKnown) {
-                        float[] magnitudes = new float[model.length];
+                        if (magnitudes == null || magnitudes.length != model.length) {
+                            magnitudes = new float[model.length]; // reused: the searches keep none of it
+                        }
                         for (int j = 0; j < magnitudes.length; j++) {
                             double tau = (double) model[j] - base[j];
                             magnitudes[j] = MagnitudeRanking.magnitude(tau);
