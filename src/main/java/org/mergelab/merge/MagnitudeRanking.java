@@ -63,10 +63,35 @@ final class MagnitudeRanking {
      * were made on) that is not below {@code to} or is below {@code from}.
      */
     static void keepWindow(double[] range, int rangeIndex, RankCut from, RankCut to) {
-        long equalsFrom = from.equalsBefore(rangeIndex);
-        long equalsTo = to.equalsBefore(rangeIndex);
+        Window window = new Window(from, to, rangeIndex);
         for (int j = 0; j < range.length; j++) {
-            float m = magnitude(range[j]);
+            if (!window.keeps(magnitude(range[j]))) {
+                range[j] = 0.0;
+            }
+        }
+    }
+
+    /**
+     * The window between two cuts, entry by entry in index order from the start of one range: an entry is kept when
+     * it is below {@code to} and not below {@code from}; entries equal to a cut's threshold are counted, since only the
+     * first {@link RankCut#equalsAllowed} of them (by index, over the whole vector) are below it.
+     */
+    static final class Window {
+        private final RankCut from;
+        private final RankCut to;
+        private long equalsFrom;
+        private long equalsTo;
+
+        /** The window of range number {@code rangeIndex}, before its first entry. */
+        Window(RankCut from, RankCut to, int rangeIndex) {
+            this.from = from;
+            this.to = to;
+            this.equalsFrom = from.equalsBefore(rangeIndex);
+            this.equalsTo = to.equalsBefore(rangeIndex);
+        }
+
+        /** Whether the next entry, of magnitude {@code m}, is kept. */
+        boolean keeps(float m) {
             boolean belowTo;
             if (to.all) {
                 belowTo = true;
@@ -87,9 +112,7 @@ final class MagnitudeRanking {
             } else {
                 belowFrom = equalsFrom++ < from.equalsAllowed;
             }
-            if (!belowTo || belowFrom) {
-                range[j] = 0.0;
-            }
+            return belowTo && !belowFrom;
         }
     }
 

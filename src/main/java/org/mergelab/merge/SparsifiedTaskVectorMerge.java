@@ -37,9 +37,6 @@ import org.mergelab.merge.MagnitudeRanking.RankCut;
  */
 final class SparsifiedTaskVectorMerge {
 
-    /** Below this |Σ_i w_i| the plain sum is not divided by it (mergekit's threshold). */
-    static final double ZERO_WEIGHT_SUM = 1e-8;
-
     private final Sparsification sparsification;
     private final Consensus consensus;
     private final MethodSignature signature;
@@ -358,13 +355,14 @@ final class SparsifiedTaskVectorMerge {
         }
         double[] weights = new double[models];
         double[][] weighted = weightedTaskVectors(request, offset, statistics, streams, whole, weights);
-        double[] merged = switch (consensus) {
-            case SUM -> sum(weighted, weights, normalize);
-            case SIGN_ELECTION -> signElection(weighted, weights, normalize);
-        };
+        double sumDivisor = Consensus.sumDivisor(weights);
+        double[] entries = new double[models];
         float[] out = new float[n];
         for (int j = 0; j < n; j++) {
-            out[j] = (float) (base[j] + lambda * merged[j]);
+            for (int i = 0; i < models; i++) {
+                entries[i] = weighted[i][j];
+            }
+            out[j] = (float) (base[j] + lambda * consensus.combine(entries, weights, normalize, sumDivisor));
         }
         return out;
     }
@@ -390,56 +388,31 @@ final class SparsifiedTaskVectorMerge {
             throw new IllegalArgumentException("tensor '" + request.tensorName() + "': merging a range of "
                     + sparsification + " with the L1 rescale needs the tensor's statistics");
         }
-        if (streams.size() != models) {
-            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': " + streams.size()
-                    + " random streams for " + models + " models");
-        }
+        requireStreamPerModel(request, streams);
         RandomGenerator[] generators = streams.toArray(new RandomGenerator[0]);
-        boolean[] draws = new boolean[models];
-        double[] densities = new double[models];
-        double[] inverseDensity = new double[models];
-        int rangeIndex = 0;
-        if (cuts) {
-            rangeIndex = Arrays.binarySearch(ranged.offsets(), offset);
-            if (rangeIndex < 0) {
-                throw new IllegalArgumentException("tensor '" + request.tensorName() + "': no range starts at "
-                        + offset + " in the statistics");
-            }
-        }
+        int rangeIndex = cuts ? rangeIndex(request, ranged, offset) : 0;
         double[] weights = new double[models];
-        boolean[] scaled = new boolean[models];
-        double[] scale = new double[models];
-        RankCut[] from = new RankCut[models];
-        RankCut[] to = new RankCut[models];
-        long[] equalsFrom = new long[models];
-        long[] equalsTo = new long[models];
+        double[] densities = new double[models];
+        boolean[] draws = new boolean[models];
+        double[] inverseDensity = new double[models];
+        // the rescale after the mask, as rescaleMasked applies it (1 where there is none: x * 1 is x)
+        double[] factor = new double[models];
+        MagnitudeRanking.Window[] windows = new MagnitudeRanking.Window[models];
         for (int i = 0; i < models; i++) {
             double density = density(request, i);
             densities[i] = density;
+            factor[i] = 1.0;
             if (random) { // as drawMask, then rescaleMasked for L1, in weightedTaskVectors' merge of a range
                 draws[i] = density < 1.0;
                 inverseDensity[i] = 1.0 / density;
                 if (draws[i] && rescale == Rescale.L1) {
-                    double before = ranged.l1Before()[i];
-                    double after = ranged.l1After()[i];
-                    scaled[i] = before >= Rescale.L1_EPSILON && after >= Rescale.L1_EPSILON;
-                    scale[i] = before / after;
+                    factor[i] = l1Factor(ranged, i);
                 }
             } else if (cuts) {
-                from[i] = ranged.from()[i];
-                to[i] = ranged.to()[i];
-                equalsFrom[i] = from[i].equalsBefore(rangeIndex);
-                equalsTo[i] = to[i].equalsBefore(rangeIndex);
-                if (density < 1.0) { // as rescaleMasked
-                    if (rescale == Rescale.L1) {
-                        double before = ranged.l1Before()[i];
-                        double after = ranged.l1After()[i];
-                        scaled[i] = before >= Rescale.L1_EPSILON && after >= Rescale.L1_EPSILON;
-                        scale[i] = before / after;
-                    } else if (rescale == Rescale.INVERSE_DENSITY) {
-                        scaled[i] = true;
-                        scale[i] = 1.0 / density;
-                    }
+                windows[i] = new MagnitudeRanking.Window(ranged.from()[i], ranged.to()[i], rangeIndex);
+                if (density < 1.0) {
+                    factor[i] = rescale == Rescale.L1 ? l1Factor(ranged, i)
+                            : rescale == Rescale.INVERSE_DENSITY ? 1.0 / density : 1.0;
                 }
             } else {
                 Sparsification.ModelSparsity sparsity =
@@ -448,14 +421,8 @@ final class SparsifiedTaskVectorMerge {
             }
             weights[i] = signature.perModel(request, i, MergeParameter.WEIGHT);
         }
-        double total = 0.0; // the plain sum's divisor
-        for (double w : weights) {
-            total += w;
-        }
-        if (Math.abs(total) < ZERO_WEIGHT_SUM) {
-            total = 1.0;
-        }
-        double[] tau = new double[models];
+        double sumDivisor = Consensus.sumDivisor(weights);
+        double[] entries = new double[models];
         float[] out = new float[n];
         for (int j = 0; j < n; j++) {
             for (int i = 0; i < models; i++) {
@@ -463,52 +430,12 @@ final class SparsifiedTaskVectorMerge {
                 if (draws[i]) { // model i's stream, one draw per entry in index order
                     boolean keep = generators[i].nextDouble() < densities[i];
                     t = !keep ? 0.0 : rescale == Rescale.INVERSE_DENSITY ? t * inverseDensity[i] : t;
-                    if (scaled[i]) {
-                        t *= scale[i];
-                    }
-                } else if (cuts) { // as MagnitudeRanking.keepWindow
-                    float m = MagnitudeRanking.magnitude(t);
-                    RankCut f = from[i];
-                    RankCut e = to[i];
-                    boolean belowTo = e.all() || (!e.none() && (m != e.threshold() ? m > e.threshold()
-                            : equalsTo[i]++ < e.equalsAllowed()));
-                    boolean belowFrom = f.all() || (!f.none() && (m != f.threshold() ? m > f.threshold()
-                            : equalsFrom[i]++ < f.equalsAllowed()));
-                    if (!belowTo || belowFrom) {
-                        t = 0.0;
-                    }
-                    if (scaled[i]) {
-                        t *= scale[i];
-                    }
+                } else if (cuts && !windows[i].keeps(MagnitudeRanking.magnitude(t))) {
+                    t = 0.0;
                 }
-                tau[i] = t * weights[i];
+                entries[i] = t * factor[i] * weights[i];
             }
-            double merged;
-            if (consensus == Consensus.SUM) {
-                merged = 0.0;
-                for (int i = 0; i < models; i++) {
-                    merged += tau[i];
-                }
-                if (normalize) {
-                    merged /= total;
-                }
-            } else {
-                double sum = 0.0;
-                for (int i = 0; i < models; i++) {
-                    sum += tau[i];
-                }
-                double elected = Consensus.electedSign(sum);
-                double agreeing = 0.0;
-                double divisor = 0.0;
-                for (int i = 0; i < models; i++) {
-                    if (agrees(tau[i], elected)) {
-                        agreeing += tau[i];
-                        divisor += weights[i];
-                    }
-                }
-                merged = normalize && divisor != 0.0 ? agreeing / divisor : agreeing;
-            }
-            out[j] = (float) (base[j] + lambda * merged);
+            out[j] = (float) (base[j] + lambda * consensus.combine(entries, weights, normalize, sumDivisor));
         }
         return out;
     }
@@ -533,10 +460,14 @@ final class SparsifiedTaskVectorMerge {
                 new double[request.modelCount()]);
         int n = request.length();
         boolean[][] entered = new boolean[weighted.length][n];
+        double[] entries = new double[weighted.length];
         for (int j = 0; j < n; j++) {
-            double elected = electedSign(weighted, j);
             for (int i = 0; i < weighted.length; i++) {
-                entered[i][j] = agrees(weighted[i][j], elected);
+                entries[i] = weighted[i][j];
+            }
+            double elected = Consensus.electedSign(entries);
+            for (int i = 0; i < weighted.length; i++) {
+                entered[i][j] = Consensus.agrees(entries[i], elected);
             }
         }
         return entered;
@@ -550,18 +481,8 @@ final class SparsifiedTaskVectorMerge {
     private double[][] weightedTaskVectors(MergeRequest request, long offset, TensorStatistics statistics,
             List<? extends RandomGenerator> streams, boolean whole, double[] weights) {
         RangeStatistics ranged = (RangeStatistics) statistics;
-        int rangeIndex = 0;
-        if (ranged != null && ranged.from() != null) {
-            rangeIndex = Arrays.binarySearch(ranged.offsets(), offset);
-            if (rangeIndex < 0) {
-                throw new IllegalArgumentException("tensor '" + request.tensorName() + "': no range starts at "
-                        + offset + " in the statistics");
-            }
-        }
-        if (streams.size() != request.modelCount()) {
-            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': " + streams.size()
-                    + " random streams for " + request.modelCount() + " models");
-        }
+        int rangeIndex = ranged != null && ranged.from() != null ? rangeIndex(request, ranged, offset) : 0;
+        requireStreamPerModel(request, streams);
         int n = request.length();
         int models = request.modelCount();
         float[] base = request.base();
@@ -613,68 +534,36 @@ final class SparsifiedTaskVectorMerge {
             rescale.apply(masked, Double.NaN, density);
             return;
         }
+        double factor = l1Factor(statistics, model);
+        for (int j = 0; j < masked.length; j++) {
+            masked[j] *= factor;
+        }
+    }
+
+    /**
+     * The L1 rescale of model i's masked task vector, as {@link Rescale#apply} takes it: the norm before the mask over
+     * the norm after, when both reach {@link Rescale#L1_EPSILON}; else 1 (no rescale: x * 1 is x, bit for bit).
+     */
+    private static double l1Factor(RangeStatistics statistics, int model) {
         double before = statistics.l1Before()[model];
         double after = statistics.l1After()[model];
-        if (before >= Rescale.L1_EPSILON && after >= Rescale.L1_EPSILON) {
-            double scale = before / after;
-            for (int j = 0; j < masked.length; j++) {
-                masked[j] *= scale;
-            }
-        }
+        return before >= Rescale.L1_EPSILON && after >= Rescale.L1_EPSILON ? before / after : 1.0;
     }
 
-    private static double[] sum(double[][] weighted, double[] weights, boolean normalize) {
-        int n = weighted[0].length;
-        double[] merged = new double[n];
-        for (double[] tau : weighted) {
-            for (int j = 0; j < n; j++) {
-                merged[j] += tau[j];
-            }
+    /** The index of the range that starts at {@code offset} among the statistics' ranges. */
+    private static int rangeIndex(MergeRequest request, RangeStatistics statistics, long offset) {
+        int index = Arrays.binarySearch(statistics.offsets(), offset);
+        if (index < 0) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': no range starts at " + offset
+                    + " in the statistics");
         }
-        if (normalize) {
-            double total = 0.0;
-            for (double w : weights) {
-                total += w;
-            }
-            if (Math.abs(total) < ZERO_WEIGHT_SUM) {
-                total = 1.0;
-            }
-            for (int j = 0; j < n; j++) {
-                merged[j] /= total;
-            }
-        }
-        return merged;
+        return index;
     }
 
-    private static double[] signElection(double[][] weighted, double[] weights, boolean normalize) {
-        int n = weighted[0].length;
-        double[] merged = new double[n];
-        for (int j = 0; j < n; j++) {
-            double elected = electedSign(weighted, j);
-            double agreeing = 0.0;
-            double divisor = 0.0;
-            for (int i = 0; i < weighted.length; i++) {
-                if (agrees(weighted[i][j], elected)) {
-                    agreeing += weighted[i][j];
-                    divisor += weights[i];
-                }
-            }
-            merged[j] = normalize && divisor != 0.0 ? agreeing / divisor : agreeing;
+    private static void requireStreamPerModel(MergeRequest request, List<?> streams) {
+        if (streams.size() != request.modelCount()) {
+            throw new IllegalArgumentException("tensor '" + request.tensorName() + "': " + streams.size()
+                    + " random streams for " + request.modelCount() + " models");
         }
-        return merged;
-    }
-
-    /** The sign elected for entry j of the weighted task vectors ({@link Consensus#SIGN_ELECTION}). */
-    private static double electedSign(double[][] weighted, int j) {
-        double total = 0.0;
-        for (double[] tau : weighted) {
-            total += tau[j];
-        }
-        return Consensus.electedSign(total);
-    }
-
-    /** Whether a weighted entry takes part in the disjoint mean: it has the elected sign (a zero never does). */
-    private static boolean agrees(double weightedEntry, double elected) {
-        return Math.signum(weightedEntry) == elected;
     }
 }
