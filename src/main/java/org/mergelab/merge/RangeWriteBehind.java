@@ -101,26 +101,21 @@ final class RangeWriteBehind {
             writes = new ArrayList<>(pending);
             pending.clear();
         }
-        IOException failure = null;
-        RuntimeException runtimeFailure = null;
+        Exception failure = null; // the first: an IOException or a RuntimeException (await throws nothing else)
         for (Future<?> w : writes) {
             try {
                 StreamingMerge.await(w);
-            } catch (IOException e) {
-                if (failure == null && runtimeFailure == null) {
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
                     failure = e;
-                }
-            } catch (RuntimeException e) {
-                if (failure == null && runtimeFailure == null) {
-                    runtimeFailure = e;
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (failure instanceof IOException io) {
+            throw io;
         }
-        if (runtimeFailure != null) {
-            throw runtimeFailure;
+        if (failure != null) {
+            throw (RuntimeException) failure;
         }
     }
 }
