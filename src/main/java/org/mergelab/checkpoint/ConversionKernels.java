@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Which kernels convert a merge's ranges: the Vector API's ({@link VectorKernels}) when the JVM has the module
@@ -23,19 +20,15 @@ public final class ConversionKernels {
 
     static final boolean VECTOR = !Boolean.getBoolean(SCALAR_PROPERTY) && moduleLoaded() && VectorKernels.usable();
 
-    /** A conversion of at least this many elements starts the warm-up. */
-    static final int WARM_UP_TRIGGER = 1 << 15;
-
     /** The dtypes that have kernels of their own, each warmed up on its own. */
     private static final List<DType> KERNEL_DTYPES = List.of(DType.F32, DType.F16, DType.BF16);
 
-    private static final Map<DType, CountDownLatch> WARM = new EnumMap<>(DType.class);
-    private static final Map<DType, AtomicBoolean> WARM_UP_STARTED = new EnumMap<>(DType.class);
+    private static final Map<DType, KernelWarmUp> WARM_UPS = new EnumMap<>(DType.class);
 
     static {
         for (DType dtype : KERNEL_DTYPES) {
-            WARM.put(dtype, new CountDownLatch(1));
-            WARM_UP_STARTED.put(dtype, new AtomicBoolean());
+            WARM_UPS.put(dtype, new KernelWarmUp("mergelab-vector-warm-up-" + dtype.safetensorsName(),
+                    () -> VectorKernels.warmUp(dtype)));
         }
     }
 
@@ -55,7 +48,7 @@ public final class ConversionKernels {
      * Whether a conversion of {@code elements} elements of {@code dtype} (F32, F16 or BF16; the finiteness scan of
      * float32 values counts as F32) runs the Vector API kernels now. Until the JIT has compiled them they run as plain
      * Java objects, a hundred times slower than the scalar loops; so the first conversion of a dtype of
-     * {@value #WARM_UP_TRIGGER} elements or more starts a warm-up thread that runs that dtype's kernels on a small
+     * {@value KernelWarmUp#TRIGGER} elements or more starts a warm-up thread that runs that dtype's kernels on a small
      * buffer until they are compiled (well under a second), and conversions take the scalar loops, which give the same
      * bits, until then. Small conversions alone (a small model's merges) never start it, and a dtype a merge never
      * converts is never compiled.
@@ -64,17 +57,8 @@ public final class ConversionKernels {
         if (!VECTOR) {
             return false;
         }
-        CountDownLatch warm = WARM.get(dtype);
-        if (warm == null) {
-            return false;
-        }
-        if (warm.getCount() == 0) {
-            return true;
-        }
-        if (elements >= WARM_UP_TRIGGER) {
-            startWarmUp(dtype);
-        }
-        return false;
+        KernelWarmUp warmUp = WARM_UPS.get(dtype);
+        return warmUp != null && warmUp.ready(elements);
     }
 
     /**
@@ -87,27 +71,13 @@ public final class ConversionKernels {
             return false;
         }
         long deadline = System.nanoTime() + limit.toNanos();
+        KERNEL_DTYPES.forEach(dtype -> WARM_UPS.get(dtype).start());
         for (DType dtype : KERNEL_DTYPES) {
-            startWarmUp(dtype);
-        }
-        for (DType dtype : KERNEL_DTYPES) {
-            if (!WARM.get(dtype).await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            if (!WARM_UPS.get(dtype).await(deadline)) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static void startWarmUp(DType dtype) {
-        if (WARM_UP_STARTED.get(dtype).compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("mergelab-vector-warm-up-" + dtype.safetensorsName()).start(() -> {
-                try {
-                    VectorKernels.warmUp(dtype);
-                } finally {
-                    WARM.get(dtype).countDown();
-                }
-            });
-        }
     }
 
     /** The kernels in use, for diagnostics: {@code "vector Species[float, 16, S_512_BIT]"} or {@code "scalar"}. */

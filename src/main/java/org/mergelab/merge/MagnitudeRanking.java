@@ -90,6 +90,16 @@ final class MagnitudeRanking {
             this.equalsTo = to.equalsBefore(rangeIndex);
         }
 
+        /** The cut the window starts below (entries below it are not kept). */
+        RankCut from() {
+            return from;
+        }
+
+        /** The cut the window ends at (entries below it are kept, unless below {@link #from}). */
+        RankCut to() {
+            return to;
+        }
+
         /** Whether the next entry, of magnitude {@code m}, is kept. */
         boolean keeps(float m) {
             boolean belowTo;

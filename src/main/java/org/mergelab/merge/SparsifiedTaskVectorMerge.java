@@ -421,22 +421,10 @@ final class SparsifiedTaskVectorMerge {
             }
             weights[i] = signature.perModel(request, i, MergeParameter.WEIGHT);
         }
-        double sumDivisor = Consensus.sumDivisor(weights);
-        double[] entries = new double[models];
         float[] out = new float[n];
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i < models; i++) {
-                double t = (double) inputs[i][j] - base[j];
-                if (draws[i]) { // model i's stream, one draw per entry in index order
-                    boolean keep = generators[i].nextDouble() < densities[i];
-                    t = !keep ? 0.0 : rescale == Rescale.INVERSE_DENSITY ? t * inverseDensity[i] : t;
-                } else if (cuts && !windows[i].keeps(MagnitudeRanking.magnitude(t))) {
-                    t = 0.0;
-                }
-                entries[i] = t * factor[i] * weights[i];
-            }
-            out[j] = (float) (base[j] + lambda * consensus.combine(entries, weights, normalize, sumDivisor));
-        }
+        new OnePassRange(base, inputs, out, consensus, normalize, Consensus.sumDivisor(weights), lambda, weights,
+                factor, draws, densities, inverseDensity, rescale == Rescale.INVERSE_DENSITY, cuts ? windows : null,
+                generators).merge();
         return out;
     }
 

@@ -8,13 +8,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.mergelab.engine.ChildJvm;
+import org.mergelab.ChildDigest;
 
 /**
  * The conversions a merge runs through ({@link Tensor#readFloats}, {@link Tensor#putFloats}, {@link
@@ -26,39 +25,11 @@ import org.mergelab.engine.ChildJvm;
  */
 class ConversionVectorWidthTest {
 
-    private static final List<String> MODULE = List.of("--add-modules", ConversionKernels.VECTOR_MODULE);
-
     @Test
     void everyVectorWidthAndBothKernelsGiveTheSameBits() throws IOException, InterruptedException {
-        record Child(List<String> flags, String kernels) {}
-        List<Child> children = List.of(
-                new Child(List.of("-XX:-UseSuperWord"), "scalar"),
-                new Child(concat(MODULE, List.of("-D" + ConversionKernels.SCALAR_PROPERTY + "=true")), "scalar"),
-                new Child(concat(MODULE, List.of("-XX:MaxVectorSize=16")), "vector"),
-                new Child(concat(MODULE, List.of("-XX:MaxVectorSize=32")), "vector"),
-                new Child(concat(MODULE, List.of("-XX:MaxVectorSize=64")), "vector"));
-        List<String> digests = new ArrayList<>();
-        for (Child c : children) {
-            List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UnlockDiagnosticVMOptions"));
-            options.addAll(c.flags());
-            Process child = new ProcessBuilder(ChildJvm.command(options, ConversionVectorWidthTest.class, List.of()))
-                    .redirectErrorStream(true).start();
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("child with %s finishes", c.flags()).isTrue();
-            assertThat(child.exitValue()).as(output).isZero();
-            assertThat(output).as("the child with %s runs the %s kernels", c.flags(), c.kernels())
-                    .contains("kernels " + c.kernels());
-            String digest = output.lines().filter(l -> l.startsWith("digest ")).findFirst().orElseThrow(
-                    () -> new AssertionError("no digest from the child with " + c.flags() + ": " + output));
-            digests.add(digest);
-        }
-        assertThat(digests).as("%s", children).containsOnly(digests.getFirst());
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+        Map<ChildDigest.Setting, String> digests = ChildDigest.acrossKernels(
+                List.of("-Xmx256m", "-XX:+UnlockDiagnosticVMOptions"), ConversionVectorWidthTest.class, "kernels ");
+        assertThat(digests.values()).as("%s", digests).containsOnly(digests.values().iterator().next());
     }
 
     /**
