@@ -1,7 +1,11 @@
 package org.mergelab.merge;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * Ranks the entries of a vector by magnitude, largest first (rank 0); equal magnitudes are ranked
@@ -203,7 +207,9 @@ final class MagnitudeRanking {
      * which gives the threshold, the exact magnitude of that rank, bit for bit what {@link RankCut#of} finds on the
      * whole vector. Only when some but not all entries equal to the threshold are below the rank (ties in magnitude
      * at the cut) does a pass 3 count, per range, the equal entries before it. Holds two histograms and, in pass 3,
-     * one number per range.
+     * one number per range. The ranges of a pass may also be read on several threads in any order: then each thread
+     * counts into a histogram of its own ({@link #count}, added with {@link #addTally}), and pass 3 records each
+     * range's count at its index ({@link #expectRanges}, {@link #countEqual(float[], int)}); the cut is the same.
      */
     static final class CutSearch {
         private final long rank;
@@ -215,9 +221,9 @@ final class MagnitudeRanking {
         private long greater;
         private float threshold;
         private long equalsAllowed;
-        private long[] equalsBefore;
+        /** In the pass that counts equal entries: per range, the entries equal to the threshold. */
+        private long[] equalIn;
         private int ranges;
-        private long equalSoFar;
         private RankCut cut;
 
         /** The search for the cut at {@code rank} of {@code n} magnitudes. */
@@ -240,26 +246,72 @@ final class MagnitudeRanking {
 
         /** Reads the magnitudes of the next range of this pass. */
         void add(float[] magnitudes) {
+            if (high != null || low != null) {
+                count(magnitudes, high != null ? high : low);
+            } else if (equalIn != null) {
+                if (ranges == equalIn.length) {
+                    equalIn = Arrays.copyOf(equalIn, 2 * ranges);
+                }
+                equalIn[ranges++] = countEqual(magnitudes);
+            }
+        }
+
+        // A pass whose ranges are read on several threads at once, in any order: each thread counts the histogram
+        // passes into a tally of its own, added in at the end (the counts are integers, so in any order); the pass
+        // that counts equal entries records each range's count at its index.
+
+        /** Whether this pass counts into a histogram ({@link #count}) rather than equal entries per range. */
+        boolean countsHistogram() {
+            return high != null || low != null;
+        }
+
+        /** Counts one range's magnitudes into {@code tally}, a histogram of {@link #BINS}, as this pass counts them. */
+        void count(float[] magnitudes, int[] tally) {
             if (high != null) {
-                addHighBits(magnitudes, high);
+                addHighBits(magnitudes, tally);
             } else if (low != null) {
+                int selected = bin;
                 for (float m : magnitudes) {
                     int bits = Float.floatToRawIntBits(m);
-                    if (bits >>> 16 == bin) {
-                        low[bits & 0xffff]++;
-                    }
-                }
-            } else if (equalsBefore != null) {
-                if (ranges == equalsBefore.length) {
-                    equalsBefore = Arrays.copyOf(equalsBefore, 2 * ranges);
-                }
-                equalsBefore[ranges++] = equalSoFar;
-                for (float m : magnitudes) {
-                    if (m == threshold) {
-                        equalSoFar++;
+                    if (bits >>> 16 == selected) {
+                        tally[bits & 0xffff]++;
                     }
                 }
             }
+        }
+
+        /** Adds a tally counted by {@link #count} in this pass to the pass's histogram. */
+        void addTally(int[] tally) {
+            int[] histogram = high != null ? high : low;
+            for (int b = 0; b < BINS; b++) {
+                histogram[b] += tally[b];
+            }
+        }
+
+        /**
+         * In the pass that counts equal entries, read on several threads: there are {@code rangeCount} ranges, each
+         * given by its index to {@link #countEqual(float[], int)}.
+         */
+        void expectRanges(int rangeCount) {
+            if (equalIn != null) {
+                equalIn = Arrays.copyOf(equalIn, Math.max(equalIn.length, rangeCount));
+                ranges = rangeCount;
+            }
+        }
+
+        /** In the pass that counts equal entries: counts range number {@code rangeIndex}'s. */
+        void countEqual(float[] magnitudes, int rangeIndex) {
+            equalIn[rangeIndex] = countEqual(magnitudes);
+        }
+
+        private long countEqual(float[] magnitudes) {
+            long equal = 0;
+            for (float m : magnitudes) {
+                if (m == threshold) {
+                    equal++;
+                }
+            }
+            return equal;
         }
 
         /** Ends a pass over every range. */
@@ -291,18 +343,115 @@ final class MagnitudeRanking {
                 if (equalsAllowed == 0) { // no entry equal to the threshold is below the rank, wherever it lies
                     cut = new RankCut(false, false, threshold, 0, null);
                 } else {
-                    equalsBefore = new long[16];
+                    equalIn = new long[16];
                 }
-            } else if (equalsBefore != null) {
-                cut = new RankCut(false, false, threshold, equalsAllowed,
-                        Arrays.copyOf(equalsBefore, ranges));
-                equalsBefore = null;
+            } else if (equalIn != null) {
+                long[] equalsBefore = new long[ranges];
+                long equal = 0;
+                for (int r = 0; r < ranges; r++) {
+                    equalsBefore[r] = equal;
+                    equal += equalIn[r];
+                }
+                cut = new RankCut(false, false, threshold, equalsAllowed, equalsBefore);
+                equalIn = null;
             }
         }
 
         /** The cut, once {@link #searching} is false. */
         RankCut cut() {
             return cut;
+        }
+    }
+
+    /**
+     * The per-thread tallies of {@link CutSearch}es whose pass reads ranges on several threads at once: a thread
+     * takes a tally, counts a range into it ({@link Tally#count}) and gives it back; at the end of the pass
+     * {@link #addToSearches} adds every tally to its search's histogram and clears it for the next pass. At most
+     * {@code limit} tallies exist (a taker waits for one beyond that), each a histogram of {@link #BINS} per search
+     * that counts one and a range's magnitudes.
+     */
+    static final class Tallies {
+        private final CutSearch[] searches;
+        private final Semaphore permits;
+        private final ConcurrentLinkedQueue<Tally> idle =
+                new ConcurrentLinkedQueue<>();
+        private final List<Tally> made = Collections.synchronizedList(new ArrayList<>());
+
+        /** Tallies for {@code searches} (null entries: nothing searched there), at most {@code limit} at once. */
+        Tallies(CutSearch[] searches, int limit) {
+            this.searches = searches.clone();
+            this.permits = new Semaphore(Math.max(1, limit));
+        }
+
+        /** The bytes one tally holds for ranges of {@code rangeLength} elements, at most. */
+        static long bytesPerTally(int searches, int rangeLength) {
+            return 4L * BINS * searches + 4L * rangeLength;
+        }
+
+        /** A tally to count into; give it back with {@link #give}. */
+        Tally take() {
+            permits.acquireUninterruptibly();
+            Tally tally = idle.poll();
+            if (tally == null) {
+                tally = new Tally();
+                made.add(tally);
+            }
+            return tally;
+        }
+
+        void give(Tally tally) {
+            idle.add(tally);
+            permits.release();
+        }
+
+        /** At the end of a pass, once no thread counts: every tally into its search, each tally cleared. */
+        void addToSearches() {
+            synchronized (made) {
+                for (Tally tally : made) {
+                    for (int s = 0; s < searches.length; s++) {
+                        int[] histogram = tally.histograms[s];
+                        if (histogram != null && searches[s].searching() && searches[s].countsHistogram()) {
+                            searches[s].addTally(histogram);
+                        }
+                        if (histogram != null) {
+                            Arrays.fill(histogram, 0);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** One thread's counts, and its scratch array of magnitudes. */
+        final class Tally {
+            private final int[][] histograms = new int[searches.length][];
+            private float[] magnitudes;
+
+            /** A scratch array of {@code n} magnitudes. */
+            float[] magnitudes(int n) {
+                if (magnitudes == null || magnitudes.length != n) {
+                    magnitudes = new float[n];
+                }
+                return magnitudes;
+            }
+
+            /**
+             * Counts {@code magnitudes}, range number {@code rangeIndex}, for search number {@code search} as its
+             * pass counts them (nothing once its cut is known).
+             */
+            void count(int search, float[] magnitudes, int rangeIndex) {
+                CutSearch s = searches[search];
+                if (s == null || !s.searching()) {
+                    return;
+                }
+                if (s.countsHistogram()) {
+                    if (histograms[search] == null) {
+                        histograms[search] = new int[BINS];
+                    }
+                    s.count(magnitudes, histograms[search]);
+                } else {
+                    s.countEqual(magnitudes, rangeIndex);
+                }
+            }
         }
     }
 }

@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * <p>Ranges start at multiples of {@link #RANGE_ALIGNMENT}, unless the method merges whole rows
  * ({@link #rowsPerRange}): then each range holds whole rows and its request carries their shape. A
- * {@link Locality#TENSOR_STATISTICS} method first reads every range in index order, in as many passes as its
- * {@link StatisticsScan} asks for, then merges every range (in any order, on any thread) with the tensor's statistics.
+ * {@link Locality#TENSOR_STATISTICS} method first reads every range in index order (or on several threads, where a
+ * pass allows it), in as many passes as its {@link StatisticsScan} asks for, then merges every range (in any order, on
+ * any thread) with the tensor's statistics.
  */
 interface RangeMergeable extends MergeMethod {
 
@@ -150,9 +151,19 @@ interface RangeMergeable extends MergeMethod {
         }
 
         /**
+         * Whether the ranges of the current pass may be read on several threads at once and in any order: then
+         * {@link #add} may be called concurrently, once per range (the default, false, is for a pass that carries
+         * state from range to range in index order). Asked before each pass; the statistics must be the same either
+         * way.
+         */
+        default boolean concurrentPass() {
+            return false;
+        }
+
+        /**
          * Reads the next range of the current pass: elements {@code [offset, offset + range.length())} of every
-         * input. The ranges of one pass come in index order, cover the tensor, and are the ranges the tensor is then
-         * merged in (see the class Javadoc for where they start).
+         * input. The ranges of one pass come in index order (or, in a {@link #concurrentPass}, in any order), cover
+         * the tensor, and are the ranges the tensor is then merged in (see the class Javadoc for where they start).
          */
         void add(MergeRequest range, long offset);
 

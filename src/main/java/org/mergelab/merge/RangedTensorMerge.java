@@ -103,6 +103,15 @@ final class RangedTensorMerge {
                         matrices);
                 if (scan.readsRanges()) {
                     do {
+                        if (scan.concurrentPass()) {
+                            // each worker reads a range and adds it; at most a range per worker is held
+                            runOnWorkers(bounds, workers, r -> {
+                                MergeRequest request = ranges.request(r.from(), r.to(), r.shape(), arrays);
+                                scan.add(request, r.from());
+                                arrays.give(request, null);
+                            });
+                            continue;
+                        }
                         Deque<Future<MergeRequest>> ahead = new ArrayDeque<>();
                         int next = 0;
                         for (Range r : bounds) {
@@ -119,31 +128,48 @@ final class RangedTensorMerge {
                 statistics = scan.statistics();
             }
             TensorStatistics tensorStatistics = statistics;
-            AtomicBoolean stop = new AtomicBoolean();
-            List<Future<Void>> parts = new ArrayList<>();
-            for (Range r : bounds) {
-                parts.add(workers.submit(() -> {
-                    if (!stop.get()) { // after a failure the ranges left are skipped
-                        MergeRequest request = ranges.request(r.from(), r.to(), r.shape(), arrays);
-                        float[] merged = method.mergeRange(request, r.from(), tensorStatistics);
-                        ranges.store(r.from(), merged);
-                        arrays.give(request, merged);
-                    }
-                    return null;
-                }));
-            }
-            try {
-                for (Future<Void> part : parts) {
-                    StreamingMerge.await(part);
-                }
-            } finally {
-                stop.set(true);
-                awaitQuietly(parts); // nothing may read the statistics once they are closed
-            }
+            runOnWorkers(bounds, workers, r -> {
+                MergeRequest request = ranges.request(r.from(), r.to(), r.shape(), arrays);
+                float[] merged = method.mergeRange(request, r.from(), tensorStatistics);
+                ranges.store(r.from(), merged);
+                arrays.give(request, merged);
+            });
         } finally {
             if (statistics != null) {
                 statistics.close();
             }
+        }
+    }
+
+    /** One range's work on a worker. */
+    @FunctionalInterface
+    private interface RangeWork {
+        void run(Range range) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on every range on the workers and waits for all of it; after a failure the ranges not yet
+     * started are skipped, and the first failure is thrown once no range is running (nothing may read the statistics
+     * or the pooled arrays after that).
+     */
+    private static void runOnWorkers(List<Range> bounds, ExecutorService workers, RangeWork work) throws IOException {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<Void>> parts = new ArrayList<>();
+        for (Range r : bounds) {
+            parts.add(workers.submit(() -> {
+                if (!stop.get()) {
+                    work.run(r);
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<Void> part : parts) {
+                StreamingMerge.await(part);
+            }
+        } finally {
+            stop.set(true);
+            awaitQuietly(parts);
         }
     }
 

@@ -134,8 +134,20 @@ final class SparsifiedTaskVectorMerge {
         }
         List<SplitMixStream> streams = sparsification == Sparsification.RANDOM
                 || sparsification == Sparsification.MAGNITUDE_SAMPLING ? seededStreams(first) : null;
+        MagnitudeRanking.CutSearch[] searches = new MagnitudeRanking.CutSearch[2 * models];
+        for (int i = 0; magnitude && i < models; i++) {
+            searches[2 * i] = from[i];
+            searches[2 * i + 1] = to[i];
+        }
+        // a tally per worker at most, within a sixteenth of the heap
+        int rangeLength = Math.toIntExact(Math.min(length, 1L << 20));
+        long tallyLimit = Runtime.getRuntime().maxMemory() / 16
+                / MagnitudeRanking.Tallies.bytesPerTally(searches.length, rangeLength);
+        MagnitudeRanking.Tallies tallies = magnitude ? new MagnitudeRanking.Tallies(searches,
+                (int) Math.min(Runtime.getRuntime().availableProcessors(), tallyLimit)) : null;
         return new RangeMergeable.StatisticsScan() {
             private long[] offsets = new long[16];
+            private int offsetCount;
             private int ranges;
             private int pass;
             private boolean cutsKnown = !magnitude;
@@ -143,13 +155,28 @@ final class SparsifiedTaskVectorMerge {
             private final double[] l1After = new double[models];
             private float[] magnitudes;
 
+            /**
+             * The passes that search the cuts read their ranges on several threads (each thread counts into a tally
+             * of its own), except a first pass that also sums the L1 norm in index order.
+             */
+            @Override
+            public boolean concurrentPass() {
+                return !cutsKnown && !(l1 && pass == 0);
+            }
+
             @Override
             public void add(MergeRequest range, long offset) {
                 if (pass == 0) {
-                    if (ranges == offsets.length) {
-                        offsets = Arrays.copyOf(offsets, 2 * ranges);
+                    synchronized (this) {
+                        if (offsetCount == offsets.length) {
+                            offsets = Arrays.copyOf(offsets, 2 * offsetCount);
+                        }
+                        offsets[offsetCount++] = offset;
                     }
-                    offsets[ranges] = offset;
+                }
+                if (concurrentPass()) {
+                    countConcurrently(range, offset);
+                    return;
                 }
                 int rangeIndex = ranges++;
                 float[] base = range.base();
@@ -209,22 +236,49 @@ final class SparsifiedTaskVectorMerge {
                 }
             }
 
+            /** A range of a {@link #concurrentPass}: every searching cut counts it into this thread's tally. */
+            private void countConcurrently(MergeRequest range, long offset) {
+                int rangeIndex = pass == 0 ? -1 : Arrays.binarySearch(offsets, offset);
+                float[] base = range.base();
+                MagnitudeRanking.Tallies.Tally tally = tallies.take();
+                try {
+                    for (int i = 0; i < models; i++) {
+                        if (densities[i] >= 1.0) {
+                            continue;
+                        }
+                        float[] model = range.models().get(i);
+                        float[] m = tally.magnitudes(model.length);
+                        for (int j = 0; j < m.length; j++) {
+                            m[j] = MagnitudeRanking.magnitude((double) model[j] - base[j]);
+                        }
+                        tally.count(2 * i, m, rangeIndex);
+                        tally.count(2 * i + 1, m, rangeIndex);
+                    }
+                } finally {
+                    tallies.give(tally);
+                }
+            }
+
             @Override
             public boolean endPass() {
+                boolean concurrent = concurrentPass();
                 if (pass++ == 0) {
-                    offsets = Arrays.copyOf(offsets, ranges);
+                    offsets = Arrays.copyOf(offsets, offsetCount);
+                    Arrays.sort(offsets); // in index order unless the pass was concurrent
                 }
                 ranges = 0;
                 if (cutsKnown) {
                     return false;
                 }
+                if (concurrent) {
+                    tallies.addToSearches();
+                }
                 boolean searching = false;
-                for (int i = 0; i < models; i++) {
-                    for (MagnitudeRanking.CutSearch search : new MagnitudeRanking.CutSearch[] {from[i], to[i]}) {
-                        if (search.searching()) {
-                            search.endPass();
-                            searching |= search.searching();
-                        }
+                for (MagnitudeRanking.CutSearch search : searches) {
+                    if (search.searching()) {
+                        search.endPass();
+                        search.expectRanges(offsets.length); // the pass counting equal entries is concurrent
+                        searching |= search.searching();
                     }
                 }
                 if (searching) {

@@ -54,6 +54,7 @@ import org.mergelab.merge.RangeMergeable.Locality;
  * of the inputs ({@link Locality#ELEMENTWISE}) are merged range by range; methods that need whole-tensor statistics
  * (TIES, Breadcrumbs: rank thresholds; slerp, model_stock: norms and angles; DARE with the L1 rescale: norms of the
  * masked task vectors; arcee_fusion: quantiles) gather them first, reading the ranges in index order in bounded memory
+ * (or on every worker where a pass does not depend on the order: the histograms of TIES' and Breadcrumbs' rank cuts)
  * ({@link Locality#TENSOR_STATISTICS}, {@link RangedTensorMerge}); methods that work along rows (della, arcee_fusion,
  * regmean) merge ranges of whole rows ({@link RangeMergeable#rowsPerRange}), regmean with its Gram matrices read block
  * by block and factored off the heap; the rest merge whole tensors. Results are the bits of

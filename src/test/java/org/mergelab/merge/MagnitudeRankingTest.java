@@ -97,4 +97,79 @@ class MagnitudeRankingTest {
                     .isEqualTo(ties ? 6 : 0);
         }
     }
+
+    /**
+     * A search whose passes read the ranges on several threads, in a shuffled order, each thread counting into its
+     * own tally ({@link MagnitudeRanking.Tallies}, fewer tallies than threads so that takers wait), finds the cut of
+     * the sequential search: the same threshold, the same number of ties allowed and the same count of equal entries
+     * before every range, at every rank, with ties and without.
+     */
+    @Test
+    void aConcurrentCutSearchFindsTheSequentialCut() throws Exception {
+        SplittableRandom random = new SplittableRandom(4);
+        int rangeLength = 1000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            int equalPasses = 0;
+            for (boolean ties : new boolean[] {true, false}) {
+                int n = 17 * rangeLength + 321;
+                List<float[]> ranges = new ArrayList<>();
+                for (int from = 0; from < n; from += rangeLength) {
+                    float[] m = new float[Math.min(n, from + rangeLength) - from];
+                    for (int j = 0; j < m.length; j++) {
+                        m[j] = MagnitudeRanking.magnitude(ties ? random.nextInt(-4, 5) * 0.25
+                                : random.nextDouble() * 2 - 1);
+                    }
+                    ranges.add(m);
+                }
+                for (int rank : new int[] {-1, 0, 1, 7, n / 3, n / 2, n - 2, n - 1, n, n + 5}) {
+                    MagnitudeRanking.CutSearch sequential = new MagnitudeRanking.CutSearch(rank, n);
+                    while (sequential.searching()) {
+                        ranges.forEach(sequential::add);
+                        sequential.endPass();
+                    }
+                    MagnitudeRanking.CutSearch concurrent = new MagnitudeRanking.CutSearch(rank, n);
+                    MagnitudeRanking.Tallies tallies =
+                            new MagnitudeRanking.Tallies(new MagnitudeRanking.CutSearch[] {null, concurrent}, 2);
+                    while (concurrent.searching()) {
+                        boolean histogram = concurrent.countsHistogram();
+                        equalPasses += histogram ? 0 : 1;
+                        List<Integer> order = new ArrayList<>();
+                        for (int r = 0; r < ranges.size(); r++) {
+                            order.add(r);
+                        }
+                        java.util.Collections.shuffle(order, new java.util.Random(rank));
+                        List<java.util.concurrent.Future<?>> counted = new ArrayList<>();
+                        for (int r : order) {
+                            counted.add(pool.submit(() -> {
+                                MagnitudeRanking.Tallies.Tally tally = tallies.take();
+                                try {
+                                    tally.count(1, ranges.get(r), r);
+                                } finally {
+                                    tallies.give(tally);
+                                }
+                            }));
+                        }
+                        for (java.util.concurrent.Future<?> f : counted) {
+                            f.get();
+                        }
+                        tallies.addToSearches();
+                        concurrent.endPass();
+                        concurrent.expectRanges(ranges.size());
+                    }
+                    MagnitudeRanking.RankCut expected = sequential.cut();
+                    MagnitudeRanking.RankCut actual = concurrent.cut();
+                    String what = "ties " + ties + ", rank " + rank;
+                    assertThat(actual.none()).as(what).isEqualTo(expected.none());
+                    assertThat(actual.all()).as(what).isEqualTo(expected.all());
+                    assertThat(actual.threshold()).as(what).isEqualTo(expected.threshold());
+                    assertThat(actual.equalsAllowed()).as(what).isEqualTo(expected.equalsAllowed());
+                    assertThat(actual.equalsBefore()).as(what).isEqualTo(expected.equalsBefore());
+                }
+            }
+            assertThat(equalPasses).as("passes counting equal entries (ties at the cut)").isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
