@@ -243,6 +243,15 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
         if (ConversionKernels.useVector(values.length, DType.F32)) {
             return VectorKernels.firstNonFinite(values);
         }
+        return firstNonFiniteScalar(values);
+    }
+
+    /**
+     * {@link #firstNonFinite(float[])} in a scalar loop, for the scalar paths of the F16 and BF16 conversions (which
+     * run while their own vector kernels warm up: asking for the float32 kernel there would warm that up too, a second
+     * of CPU time in a merge that never converts float32).
+     */
+    private static int firstNonFiniteScalar(float[] values) {
         int largest = 0;
         for (float v : values) {
             largest = Math.max(largest, Float.floatToRawIntBits(v) & 0x7FFFFFFF);
@@ -301,7 +310,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
             }
             case F16, BF16 -> {
                 boolean half = target == DType.F16;
-                if (firstNonFinite(values) < 0) {
+                if (firstNonFiniteScalar(values) < 0) {
                     // finite values: branch-free loops the JIT vectorises, the bits of the scalar path below
                     short[] bits = new short[n];
                     if (half) {
