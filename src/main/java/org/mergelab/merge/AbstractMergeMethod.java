@@ -133,9 +133,26 @@ abstract class AbstractMergeMethod implements MergeMethod {
             }
 
             @Override
+            public boolean concurrentPass() {
+                return scan.concurrentPass();
+            }
+
+            @Override
+            public Object prepare(MergeRequest range, long offset) {
+                signature.check(name, range);
+                return scan.prepare(range, offset);
+            }
+
+            @Override
             public void add(MergeRequest range, long offset) {
                 signature.check(name, range);
                 scan.add(range, offset);
+            }
+
+            @Override
+            public void add(MergeRequest range, long offset, Object prepared) {
+                signature.check(name, range);
+                scan.add(range, offset, prepared);
             }
 
             @Override

@@ -167,6 +167,22 @@ interface RangeMergeable extends MergeMethod {
          */
         void add(MergeRequest range, long offset);
 
+        /**
+         * Work on one range of a pass that does not depend on the other ranges (random draws from a stream moved on to
+         * the range), done on a worker before the range is added: {@link #add(MergeRequest, long, Object)} gets the
+         * result. The default does nothing.
+         */
+        default Object prepare(MergeRequest range, long offset) {
+            return null;
+        }
+
+        /**
+         * {@link #add(MergeRequest, long)} with what {@link #prepare} gave for the range; the default ignores it.
+         */
+        default void add(MergeRequest range, long offset, Object prepared) {
+            add(range, offset);
+        }
+
         /** Ends the current pass; true when another pass over every range is needed. */
         boolean endPass();
 

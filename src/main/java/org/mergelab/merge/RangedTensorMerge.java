@@ -112,16 +112,20 @@ final class RangedTensorMerge {
                             });
                             continue;
                         }
-                        Deque<Future<MergeRequest>> ahead = new ArrayDeque<>();
+                        // the workers read (and prepare) ranges ahead; this thread adds them in index order
+                        Deque<Future<Prepared>> ahead = new ArrayDeque<>();
                         int next = 0;
                         for (Range r : bounds) {
                             while (next < bounds.size() && ahead.size() < 2 * threads) {
                                 Range b = bounds.get(next++);
-                                ahead.add(workers.submit(() -> ranges.request(b.from(), b.to(), b.shape(), arrays)));
+                                ahead.add(workers.submit(() -> {
+                                    MergeRequest request = ranges.request(b.from(), b.to(), b.shape(), arrays);
+                                    return new Prepared(request, scan.prepare(request, b.from()));
+                                }));
                             }
-                            MergeRequest request = StreamingMerge.await(ahead.removeFirst());
-                            scan.add(request, r.from());
-                            arrays.give(request, null);
+                            Prepared range = StreamingMerge.await(ahead.removeFirst());
+                            scan.add(range.request(), r.from(), range.prepared());
+                            arrays.give(range.request(), null);
                         }
                     } while (scan.endPass());
                 }
@@ -140,6 +144,9 @@ final class RangedTensorMerge {
             }
         }
     }
+
+    /** A range read for a scan, with what the scan prepared for it on the worker. */
+    private record Prepared(MergeRequest request, Object prepared) {}
 
     /** One range's work on a worker. */
     @FunctionalInterface

@@ -107,8 +107,9 @@ final class SparsifiedTaskVectorMerge {
      * a streaming radix selection ({@link MagnitudeRanking.CutSearch}: two passes, a third only for ties in magnitude
      * at a cut), then, with the L1 rescale, a pass for the norm of what the cuts keep; for random sparsification with
      * the L1 rescale (DARE, or DELLA over ranges of whole rows), one pass drawing each model's mask from its stream,
-     * as the whole-tensor merge draws it. Sums run in index order, so the statistics are the whole-tensor merge's,
-     * bit for bit.
+     * as the whole-tensor merge draws it (DARE's on the workers, each range's from the stream moved on to it:
+     * {@link RangeMergeable.StatisticsScan#prepare}). Sums run in index order, so the statistics are the whole-tensor
+     * merge's, bit for bit.
      */
     RangeMergeable.StatisticsScan scan(MergeRequest first, long length) {
         int models = first.modelCount();
@@ -132,8 +133,8 @@ final class SparsifiedTaskVectorMerge {
                 checkSampling(first, i, densities[i]);
             }
         }
-        List<SplitMixStream> streams = sparsification == Sparsification.RANDOM
-                || sparsification == Sparsification.MAGNITUDE_SAMPLING ? seededStreams(first) : null;
+        List<SplitMixStream> streams = sparsification == Sparsification.MAGNITUDE_SAMPLING ? seededStreams(first)
+                : null;
         MagnitudeRanking.CutSearch[] searches = new MagnitudeRanking.CutSearch[2 * models];
         for (int i = 0; magnitude && i < models; i++) {
             searches[2 * i] = from[i];
@@ -164,8 +165,41 @@ final class SparsifiedTaskVectorMerge {
                 return !cutsKnown && !(l1 && pass == 0);
             }
 
+            /**
+             * DARE's mask of the range for the L1 pass, drawn on a worker from each model's stream moved on to the
+             * range (as the merge of the range draws it): a bit per entry, set where it is kept. Null otherwise.
+             */
+            @Override
+            public Object prepare(MergeRequest range, long offset) {
+                if (sparsification != Sparsification.RANDOM) {
+                    return null;
+                }
+                int length = range.length();
+                List<SplitMixStream> rangeStreams = seededStreams(range);
+                long[][] kept = new long[models][];
+                for (int i = 0; i < models; i++) {
+                    if (densities[i] < 1.0) {
+                        SplitMixStream stream = rangeStreams.get(i).skipped(offset);
+                        double density = densities[i];
+                        long[] bits = new long[(length + 63) >>> 6];
+                        for (int j = 0; j < length; j++) {
+                            if (stream.nextDouble() < density) {
+                                bits[j >>> 6] |= 1L << j;
+                            }
+                        }
+                        kept[i] = bits;
+                    }
+                }
+                return kept;
+            }
+
             @Override
             public void add(MergeRequest range, long offset) {
+                add(range, offset, prepare(range, offset));
+            }
+
+            @Override
+            public void add(MergeRequest range, long offset, Object prepared) {
                 if (pass == 0) {
                     synchronized (this) {
                         if (offsetCount == offsets.length) {
@@ -209,16 +243,15 @@ final class SparsifiedTaskVectorMerge {
                             l1After[i] += Math.abs(t);
                         }
                     } else if (sparsification == Sparsification.RANDOM) {
-                        // DARE's mask with the L1 rescale: both norms in one pass, drawing as drawMask does (a dropped
-                        // entry adds +0.0 to a sum that is never -0.0: the bits of the arrays' sums)
-                        SplitMixStream stream = streams.get(i);
-                        double density = densities[i];
+                        // DARE's mask with the L1 rescale: both norms in one pass, with the mask drawMask draws
+                        // (prepared; a dropped entry adds +0.0 to a sum that is never -0.0: the bits of the arrays' sums)
+                        long[] kept = ((long[][]) prepared)[i];
                         double before = l1Before[i];
                         double after = l1After[i];
                         for (int j = 0; j < model.length; j++) {
                             double tau = Math.abs((double) model[j] - base[j]);
                             before += tau;
-                            after += stream.nextDouble() < density ? tau : 0.0;
+                            after += (kept[j >>> 6] & 1L << j) != 0 ? tau : 0.0;
                         }
                         l1Before[i] = before;
                         l1After[i] = after;

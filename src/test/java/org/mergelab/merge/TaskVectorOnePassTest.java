@@ -50,6 +50,27 @@ class TaskVectorOnePassTest {
         assertThat(checked).isEqualTo(60);
     }
 
+    /**
+     * The scan a merge gets (checked against the method's signature) passes on what the family's scan allows: TIES'
+     * cut passes on every worker, and DARE's masks drawn on the workers ({@code StatisticsScan.prepare}).
+     */
+    @org.junit.jupiter.api.Test
+    void theCheckedScanKeepsTheFamilysConcurrencyAndPreparation() {
+        int n = 3 * RangeMergeable.RANGE_ALIGNMENT;
+        SplittableRandom random = new SplittableRandom(5);
+        MergeRequest whole = MergeRequest.builder().setTensorName("w")
+                .setModels(values(random, n, false), values(random, n, false)).optBase(values(random, n, false))
+                .optPerModelParameters(List.of(Map.of(MergeParameter.DENSITY.key(), 0.3),
+                        Map.of(MergeParameter.DENSITY.key(), 0.6)))
+                .build();
+        RangeMergeable ties = (RangeMergeable) MergeMethods.byName("ties");
+        assertThat(ties.statisticsScan(whole, n).concurrentPass()).as("ties' first pass").isTrue();
+        RangeMergeable dare = (RangeMergeable) MergeMethods.byName("dare_ties");
+        RangeMergeable.StatisticsScan scan = dare.statisticsScan(whole, n);
+        assertThat(scan.concurrentPass()).as("dare_ties' L1 pass sums in index order").isFalse();
+        assertThat(scan.prepare(whole, 0)).as("dare_ties' masks, drawn on a worker").isInstanceOf(long[][].class);
+    }
+
     private static Map<String, Double> perModelParameters(TaskVectorFamilyMethod method, SplittableRandom random,
             int trial) {
         Map<String, Double> p = new java.util.HashMap<>();
