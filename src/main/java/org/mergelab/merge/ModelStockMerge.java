@@ -56,6 +56,24 @@ final class ModelStockMerge extends AbstractMergeMethod implements RangeMergeabl
                 float[] base = range.base();
                 int n = range.length();
                 float[][] inputs = range.models().toArray(new float[0][]);
+                if (models == 2) { // the usual case, its three sums in registers: the same additions, in order
+                    float[] a = inputs[0];
+                    float[] b = inputs[1];
+                    double square0 = squares[0];
+                    double square1 = squares[1];
+                    double dot = dots[0];
+                    for (int j = 0; j < n; j++) {
+                        double tau0 = (double) a[j] - base[j];
+                        double tau1 = (double) b[j] - base[j];
+                        square0 += tau0 * tau0;
+                        square1 += tau1 * tau1;
+                        dot += tau0 * tau1;
+                    }
+                    squares[0] = square0;
+                    squares[1] = square1;
+                    dots[0] = dot;
+                    return;
+                }
                 double[] tau = new double[models];
                 for (int j = 0; j < n; j++) {
                     for (int i = 0; i < models; i++) {

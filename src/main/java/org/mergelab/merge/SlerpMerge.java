@@ -51,7 +51,8 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
     /**
      * Sums v0·v1, |v0|², |v1|² per block of {@link #RANGE_ALIGNMENT} elements, and adds the block sums in index
      * order (so the result does not depend on how the tensor was split, as long as ranges start at multiples of
-     * {@link #RANGE_ALIGNMENT}); one pass, then the coefficients.
+     * {@link #RANGE_ALIGNMENT}); one pass, then the coefficients. The block sums are taken on the workers
+     * ({@link StatisticsScan#prepare}), only their sums in index order on the scanning thread.
      */
     @Override
     StatisticsScan scan(MergeRequest first, long length) {
@@ -61,15 +62,17 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
             private double norm0;
             private double norm1;
 
+            /** The range's block sums (v0·v1, |v0|², |v1|² per block), on a worker; null when t needs none. */
             @Override
-            public void add(MergeRequest range, long offset) {
+            public Object prepare(MergeRequest range, long offset) {
                 if (t == 0.0 || t == 1.0) {
-                    return;
+                    return null;
                 }
                 float[] v0 = range.models().get(0);
                 float[] v1 = range.models().get(1);
                 int n = v0.length;
-                for (int from = 0; from < n; from += RANGE_ALIGNMENT) {
+                double[] sums = new double[3 * ((n + RANGE_ALIGNMENT - 1) / RANGE_ALIGNMENT)];
+                for (int from = 0, block = 0; from < n; from += RANGE_ALIGNMENT, block += 3) {
                     double d = 0.0;
                     double s0 = 0.0;
                     double s1 = 0.0;
@@ -78,9 +81,27 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
                         s0 += (double) v0[j] * v0[j];
                         s1 += (double) v1[j] * v1[j];
                     }
-                    dot += d;
-                    norm0 += s0;
-                    norm1 += s1;
+                    sums[block] = d;
+                    sums[block + 1] = s0;
+                    sums[block + 2] = s1;
+                }
+                return sums;
+            }
+
+            @Override
+            public void add(MergeRequest range, long offset) {
+                add(range, offset, prepare(range, offset));
+            }
+
+            /** Adds the range's block sums in index order. */
+            @Override
+            public void add(MergeRequest range, long offset, Object prepared) {
+                if (prepared instanceof double[] sums) {
+                    for (int block = 0; block < sums.length; block += 3) {
+                        dot += sums[block];
+                        norm0 += sums[block + 1];
+                        norm1 += sums[block + 2];
+                    }
                 }
             }
 
