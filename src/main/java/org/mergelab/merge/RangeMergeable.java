@@ -191,6 +191,23 @@ interface RangeMergeable extends MergeMethod {
     }
 
     /**
+     * A scan whose every range is prepared ({@link #prepare}, on a worker where the caller has workers) before it is
+     * added: adding a range that was not prepared prepares it first, on the calling thread.
+     */
+    interface PreparedScan extends StatisticsScan {
+        @Override
+        Object prepare(MergeRequest range, long offset);
+
+        @Override
+        default void add(MergeRequest range, long offset) {
+            add(range, offset, prepare(range, offset));
+        }
+
+        @Override
+        void add(MergeRequest range, long offset, Object prepared);
+    }
+
+    /**
      * {@link Locality#TENSOR_STATISTICS} only: a scan of a tensor of {@code length} elements; {@code first} carries
      * the request's name, seed and parameters, and each range is checked as {@link #merge} checks.
      */

@@ -57,7 +57,7 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
     @Override
     StatisticsScan scan(MergeRequest first, long length) {
         double t = signature().global(first, T);
-        return new StatisticsScan() {
+        return new PreparedScan() {
             private double dot;
             private double norm0;
             private double norm1;
@@ -86,11 +86,6 @@ final class SlerpMerge extends AbstractMergeMethod implements RangeMergeable {
                     sums[block + 2] = s1;
                 }
                 return sums;
-            }
-
-            @Override
-            public void add(MergeRequest range, long offset) {
-                add(range, offset, prepare(range, offset));
             }
 
             /** Adds the range's block sums in index order. */

@@ -146,7 +146,7 @@ final class SparsifiedTaskVectorMerge {
                 / MagnitudeRanking.Tallies.bytesPerTally(searches.length, rangeLength);
         MagnitudeRanking.Tallies tallies = magnitude ? new MagnitudeRanking.Tallies(searches,
                 (int) Math.min(Runtime.getRuntime().availableProcessors(), tallyLimit)) : null;
-        return new RangeMergeable.StatisticsScan() {
+        return new RangeMergeable.PreparedScan() {
             private long[] offsets = new long[16];
             private int offsetCount;
             private int ranges;
@@ -191,11 +191,6 @@ final class SparsifiedTaskVectorMerge {
                     }
                 }
                 return kept;
-            }
-
-            @Override
-            public void add(MergeRequest range, long offset) {
-                add(range, offset, prepare(range, offset));
             }
 
             @Override
