@@ -107,15 +107,23 @@ final class ExperimentDirectory {
     }
 
     /**
-     * Creates the directory (claimed as mergelab's), removes another config's outputs when replacing it, removes
-     * temporaries left by killed writers when no other worker is alive, and writes the resolved config.
+     * Creates the directory (claimed as mergelab's) and its marker when they are missing. The marker comes before
+     * anything else a worker writes there (the claims directory, the log): a worker of the same run starting at this
+     * moment sees a new, an empty or a marked directory, never an unmarked one holding files, which it would refuse.
+     */
+    void create() throws IOException {
+        output.create();
+    }
+
+    /**
+     * Removes another config's outputs when replacing it, removes temporaries left by killed writers when no other
+     * worker is alive, and writes the resolved config; the directory was made by {@link #create}.
      *
      * @param replacing whether this run replaces another config (see {@link #holdsAnotherConfig})
      * @param planned the units of this config
      * @param othersAlive whether live workers of another process hold claims here
      */
     void prepare(boolean replacing, List<ExperimentUnit> planned, boolean othersAlive) throws IOException {
-        output.create();
         if (replacing) {
             removeStaleOutputs(planned);
         }

@@ -209,7 +209,13 @@ public final class ExperimentRunner {
         }
     }
 
+    /** Makes the marked directory (see {@link ExperimentDirectory#create}), then opens its claims. */
     private ClaimDirectory openClaims(String worker) {
+        try {
+            directory.create();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+        }
         try {
             return ClaimDirectory.open(out.resolve(CLAIMS_DIRECTORY), worker, config.heartbeatTimeout());
         } catch (IOException e) {

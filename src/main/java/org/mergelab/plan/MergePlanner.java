@@ -422,7 +422,6 @@ public final class MergePlanner {
         return first;
     }
 
-    /** Claims {@code out}: created, or empty, or made by an earlier plan-merge (its marker is there). */
     /**
      * Makes {@code out} a plan-merge output (or checks that it is one) without running anything: what
      * {@code plan-merge --workers N} does once before it starts its workers.
@@ -433,6 +432,7 @@ public final class MergePlanner {
         claim(out, policy);
     }
 
+    /** Claims {@code out}: new, or empty, or made by an earlier plan-merge (its marker is there). */
     private static void claim(Path out, MergePolicy policy) throws IOException {
         Path marker = out.resolve(MARKER);
         if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -440,7 +440,10 @@ public final class MergePlanner {
         }
         if (Files.isDirectory(out) && !Files.exists(marker)) {
             try (Stream<Path> entries = Files.list(out)) {
-                if (entries.findAny().isPresent()) {
+                // another worker of the same plan writing the marker at this moment leaves only its temporary, or
+                // the marker itself once renamed after the check above
+                if (!entries.allMatch(p -> p.getFileName().toString().equals(MARKER)
+                        || p.getFileName().toString().startsWith(MARKER + ".") && AtomicFiles.isTemporary(p))) {
                     throw new ConfigException(out + ": is not empty and was not made by mergelab plan-merge (no "
                             + MARKER + "); choose another --out");
                 }
@@ -451,10 +454,13 @@ public final class MergePlanner {
                 throw new ConfigException(out + ": holds the candidate " + p + "; choose another --out");
             }
         }
-        Files.createDirectories(out.resolve("units"));
+        // the marker before anything else: a worker of the same plan starting at this moment sees a new, an empty or a
+        // marked directory, never an unmarked one holding files, which it would refuse
+        Files.createDirectories(out);
         if (!Files.exists(marker)) {
             AtomicFiles.writeString(marker, "{\"format\": \"mergelab-plan\", \"format_version\": 1}\n");
         }
+        Files.createDirectories(out.resolve("units"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.mergelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -377,6 +378,25 @@ class PlanMergeCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains(foreign.toString(), "was not made by mergelab plan-merge");
         assertThat(Files.readString(foreign.resolve("notes.txt"))).isEqualTo("mine");
+    }
+
+    @Test
+    void aDirectoryHoldingOnlyAnotherWorkersMarkerBeingWrittenIsPreparedAndAForeignFileIsNot() throws Exception {
+        // several plan-merge workers start on one new directory at once: one of them may be writing the marker
+        MergePolicy p = MergePolicy.read(write("starting", policy("", "color", "[linear]")));
+        Path shared = Files.createDirectories(dir.resolve("starting"));
+        Path writing = Files.writeString(shared.resolve(MergePlanner.MARKER + ".tmp-0123456789ab"), "{");
+        MergePlanner.prepare(shared, p);
+        assertThat(shared.resolve(MergePlanner.MARKER)).exists();
+        assertThat(shared.resolve("units")).isDirectory();
+        assertThat(writing).as("the other worker's temporary").exists();
+
+        Path foreign = Files.createDirectories(dir.resolve("foreign-and-temporary"));
+        Files.writeString(foreign.resolve(MergePlanner.MARKER + ".tmp-0123456789ab"), "{");
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> MergePlanner.prepare(foreign, p)).hasMessageContaining(foreign.toString())
+                .hasMessageContaining("was not made by mergelab plan-merge");
+        assertThat(foreign.resolve(MergePlanner.MARKER)).doesNotExist();
     }
 
     private Path write(String name, String text) throws IOException {

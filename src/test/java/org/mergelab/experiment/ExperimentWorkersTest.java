@@ -1,6 +1,8 @@
 package org.mergelab.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +82,21 @@ class ExperimentWorkersTest {
         assertThat(done.values()).as("each unit ran once: %s", done).allMatch(n -> n == 1);
         assertThat(Files.readString(out.resolve(ExperimentRunner.SUMMARY_FILE)))
                 .isEqualTo(Files.readString(dir.resolve("one").resolve(ExperimentRunner.SUMMARY_FILE)));
+    }
+
+    @Test
+    void theMarkerIsWrittenBeforeTheClaimsDirectorySoAWorkerStartingMeanwhileAcceptsTheDirectory() throws Exception {
+        // CI once saw a worker refuse the new directory another worker had just made: it held claims/ and no marker
+        // yet. A regular file where claims/ goes stops a worker right after it has made the directory and the marker,
+        // as they are when the claims directory is made.
+        Path out = dir.resolve("starting");
+        ExperimentRunner first = ExperimentRunner.create(ReducedExperiment.tinyConfig(), out, false, ExperimentProgress.SILENT);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(ExperimentRunner.CLAIMS_DIRECTORY), "in the way");
+        assertThatThrownBy(first::prepare).hasMessageContaining(out.resolve(ExperimentRunner.CLAIMS_DIRECTORY).toString());
+        assertThat(out.resolve(org.mergelab.checkpoint.OutputDirectory.MARKER_FILE)).as("marker before claims/").exists();
+        assertThatCode(() -> ExperimentRunner.create(ReducedExperiment.tinyConfig(), out, false, ExperimentProgress.SILENT))
+                .as("another worker claiming the directory now").doesNotThrowAnyException();
     }
 
     @Test
