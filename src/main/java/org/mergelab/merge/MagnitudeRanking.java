@@ -367,8 +367,8 @@ final class MagnitudeRanking {
      * The per-thread tallies of {@link CutSearch}es whose pass reads ranges on several threads at once: a thread
      * takes a tally, counts a range into it ({@link Tally#count}) and gives it back; at the end of the pass
      * {@link #addToSearches} adds every tally to its search's histogram and clears it for the next pass. At most
-     * {@code limit} tallies exist (a taker waits for one beyond that), each a histogram of {@link #BINS} per search
-     * that counts one and a range's magnitudes.
+     * {@code limit} tallies exist (a taker waits for one beyond that), each holding a histogram of {@link #BINS} per
+     * search and a scratch array of one range's magnitudes.
      */
     static final class Tallies {
         private final CutSearch[] searches;

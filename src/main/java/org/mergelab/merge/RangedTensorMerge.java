@@ -21,9 +21,10 @@ import org.mergelab.merge.RangeMergeable.TensorStatistics;
  * index order, pass after pass, while the workers convert (and {@link StatisticsScan#prepare prepare}) the next few
  * ranges ahead of it (at most two per worker are held), or, in a {@link StatisticsScan#concurrentPass concurrent
  * pass}, the workers read and add the ranges themselves (one per worker), so memory stays bounded whatever the
- * tensor's size; then every range is merged on the workers and stored, and the statistics are closed. The ranges are {@link #ranges}: chunks, or whole rows for a method that asks for
- * them ({@link RangeMergeable#rowsPerRange}). The float32 arrays of a range are handed back once it is scanned or
- * stored ({@link RangeArrays}), and later ranges reuse them.
+ * tensor's size; then every range is merged on the workers and stored, and the statistics are closed. The ranges are
+ * {@link #ranges}: chunks, or whole rows for a method that asks for them ({@link RangeMergeable#rowsPerRange}). The
+ * float32 arrays of a range are handed back once it is scanned or stored ({@link RangeArrays}), and later ranges reuse
+ * them.
  */
 final class RangedTensorMerge {
 
