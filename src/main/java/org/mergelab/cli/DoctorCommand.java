@@ -66,7 +66,13 @@ final class DoctorCommand implements Callable<Integer> {
         out.printf("CPU instruction sets: %s%n", String.join(" ", isaFlags()));
         out.printf("merge conversions: %s%s%n", org.mergelab.checkpoint.ConversionKernels.describe(),
                 org.mergelab.checkpoint.ConversionKernels.vector() ? ""
-                        : " (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernels)");
+                        : Boolean.getBoolean(org.mergelab.checkpoint.ConversionKernels.SCALAR_PROPERTY)
+                                ? " (forced by -D" + org.mergelab.checkpoint.ConversionKernels.SCALAR_PROPERTY + "=true)"
+                        : !org.mergelab.checkpoint.ConversionKernels.moduleLoaded()
+                                ? " (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernels)"
+                        : " (this CPU's vectors are narrower than 128 bits)");
+        out.printf("task-vector merge (task arithmetic, TIES, Breadcrumbs, DARE): %s%n",
+                org.mergelab.merge.MergeMethods.taskVectorKernel());
         if (settings.onednnFromUser()) {
             out.printf("oneDNN cap: ONEDNN_MAX_CPU_ISA=%s (from the environment; unset it to let mergelab choose)%n",
                     settings.onednnMaxCpuIsa());

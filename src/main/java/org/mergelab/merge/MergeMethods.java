@@ -86,4 +86,13 @@ public final class MergeMethods {
     public static List<MergeMethod> all() {
         return ALL;
     }
+
+    /**
+     * The kernel that merges task arithmetic, TIES, Breadcrumbs and DARE in this JVM: {@code vector, N float64 lanes}
+     * (the Vector API) or {@code scalar} (no {@code jdk.incubator.vector}, {@code -Dmergelab.scalarKernels=true}, or
+     * vectors narrower than two doubles). Both give the same bits.
+     */
+    public static String taskVectorKernel() {
+        return OnePassRange.describe();
+    }
 }

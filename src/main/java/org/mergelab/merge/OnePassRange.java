@@ -31,6 +31,11 @@ final class OnePassRange {
     /** Whether this JVM can run the Vector API kernel at all (the module, not forced scalar, wide enough vectors). */
     static final boolean VECTOR = ConversionKernels.vector() && OnePassVectorKernel.usable();
 
+    /** The kernel in use, for {@code mergelab doctor}: {@code vector, 8 float64 lanes} or {@code scalar}. */
+    static String describe() {
+        return VECTOR ? "vector, " + OnePassVectorKernel.lanes() + " float64 lanes" : "scalar";
+    }
+
     final float[] base;
     final float[][] inputs;
     final float[] out;

@@ -24,6 +24,8 @@ class DoctorCommandTest {
                 .contains("DJL 0.36.0", "libtorch 2.7.1", "JDK 25")
                 .containsPattern("CPU: .+, \\d+ cores")
                 .contains("CPU instruction sets: ")
+                .containsPattern("task-vector merge \\(task arithmetic, TIES, Breadcrumbs, DARE\\): "
+                        + "(vector, \\d+ float64 lanes|scalar)\n")
                 .contains("oneDNN cap: ONEDNN_MAX_CPU_ISA=")
                 .contains("threads: 2 for the check")
                 .containsPattern("oneDNN: oneDNN v\\d+\\.\\d+")
