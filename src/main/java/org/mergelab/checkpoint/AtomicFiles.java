@@ -222,6 +222,15 @@ public final class AtomicFiles {
     }
 
     /**
+     * True for a temporary ({@link #isTemporary}) whose name is {@code targetName}, a dot and more: one that
+     * {@link #temporarySibling} makes for a target of that name, being written by another writer.
+     */
+    public static boolean isTemporaryOf(Path file, String targetName) {
+        Path name = file.getFileName();
+        return name != null && name.toString().startsWith(targetName + ".") && isTemporary(file);
+    }
+
+    /**
      * Deletes every temporary left under {@code dir} (recursively) by a killed writer.
      *
      * @return the files deleted

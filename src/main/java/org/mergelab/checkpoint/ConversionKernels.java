@@ -39,6 +39,23 @@ public final class ConversionKernels {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 
+    /**
+     * Why the scalar loops convert in this JVM, as a user can act on it, or null when the Vector API kernels do:
+     * the conditions of {@link #VECTOR}, in its order.
+     */
+    public static String scalarReason() {
+        if (VECTOR) {
+            return null;
+        }
+        if (Boolean.getBoolean(SCALAR_PROPERTY)) {
+            return "forced by -D" + SCALAR_PROPERTY + "=true";
+        }
+        if (!moduleLoaded()) {
+            return "start the JVM with --add-modules " + VECTOR_MODULE + " for the Vector API kernels";
+        }
+        return "this CPU's vectors are narrower than 128 bits";
+    }
+
     /** Whether the Vector API kernels are in use in this JVM (once warm: see {@link #useVector}). */
     public static boolean vector() {
         return VECTOR;

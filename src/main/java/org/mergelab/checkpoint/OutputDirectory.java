@@ -277,8 +277,8 @@ public final class OutputDirectory {
      */
     static boolean holdsOnlyTransients(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).allMatch(name -> PROBE.matcher(name).matches()
-                    || (name.startsWith(MARKER_FILE + ".") && AtomicFiles.isTemporary(dir.resolve(name))));
+            return entries.allMatch(p -> PROBE.matcher(p.getFileName().toString()).matches()
+                    || AtomicFiles.isTemporaryOf(p, MARKER_FILE));
         }
     }
 

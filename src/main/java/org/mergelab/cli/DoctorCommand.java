@@ -64,13 +64,9 @@ final class DoctorCommand implements Callable<Integer> {
                 Versions.djl(), Versions.pytorch());
         out.printf("CPU: %s, %d cores%n", cpuModel(), Runtime.getRuntime().availableProcessors());
         out.printf("CPU instruction sets: %s%n", String.join(" ", isaFlags()));
+        String scalarReason = org.mergelab.checkpoint.ConversionKernels.scalarReason();
         out.printf("merge conversions: %s%s%n", org.mergelab.checkpoint.ConversionKernels.describe(),
-                org.mergelab.checkpoint.ConversionKernels.vector() ? ""
-                        : Boolean.getBoolean(org.mergelab.checkpoint.ConversionKernels.SCALAR_PROPERTY)
-                                ? " (forced by -D" + org.mergelab.checkpoint.ConversionKernels.SCALAR_PROPERTY + "=true)"
-                        : !org.mergelab.checkpoint.ConversionKernels.moduleLoaded()
-                                ? " (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernels)"
-                        : " (this CPU's vectors are narrower than 128 bits)");
+                scalarReason == null ? "" : " (" + scalarReason + ")");
         out.printf("task-vector merge (task arithmetic, TIES, Breadcrumbs, DARE): %s%n",
                 org.mergelab.merge.MergeMethods.taskVectorKernel());
         if (settings.onednnFromUser()) {

@@ -443,7 +443,7 @@ public final class MergePlanner {
                 // another worker of the same plan writing the marker at this moment leaves only its temporary, or
                 // the marker itself once renamed after the check above
                 if (!entries.allMatch(p -> p.getFileName().toString().equals(MARKER)
-                        || p.getFileName().toString().startsWith(MARKER + ".") && AtomicFiles.isTemporary(p))) {
+                        || AtomicFiles.isTemporaryOf(p, MARKER))) {
                     throw new ConfigException(out + ": is not empty and was not made by mergelab plan-merge (no "
                             + MARKER + "); choose another --out");
                 }
